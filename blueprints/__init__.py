@@ -1,0 +1,12 @@
+"""The web layer: one blueprint per area, registered in this order by the app factory."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from samenhang.blueprints.accounts import bp as accounts_bp
+from samenhang.blueprints.admin import bp as admin_bp
+from samenhang.blueprints.main import bp as main_bp
+from samenhang.blueprints.places import bp as places_bp
+
+BLUEPRINTS: list[Blueprint] = [main_bp, accounts_bp, places_bp, admin_bp]

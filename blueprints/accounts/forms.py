@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
+
+from samenhang.accounts.passwords import MIN_PASSWORD_LENGTH
+from samenhang.blueprints.forms import validate_postcode
+from samenhang.config import LOCALES
+
+_password_length = Length(
+    min=MIN_PASSWORD_LENGTH,
+    max=200,
+    message=_l("Your password needs at least %(min)d characters."),
+)
+_required = InputRequired(message=_l("Please fill this in."))
+_email = Email(message=_l("This is not a valid e-mail address."))
+
+
+class SignupForm(FlaskForm):
+    display_name = StringField(
+        _l("Your name on the site"),
+        validators=[_required, Length(max=80)],
+        description=_l("Others see this name. It may be your first name only."),
+    )
+    email = EmailField(_l("E-mail address"), validators=[_required, _email, Length(max=254)])
+    password = PasswordField(
+        _l("Password"),
+        validators=[_required, _password_length],
+        description=_l("At least 10 characters. A short sentence is easy to remember."),
+    )
+    accept_privacy = BooleanField(
+        _l("I have read the privacy statement"),
+        validators=[InputRequired(message=_l("Please read and accept the privacy statement."))],
+    )
+
+
+class SigninForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[_required, _email])
+    password = PasswordField(_l("Password"), validators=[_required])
+    remember = BooleanField(_l("Stay signed in on this device"))
+    next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[_required, _email])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[_required, _password_length])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[_required, EqualTo("password", message=_l("The two passwords differ."))],
+    )
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Your name on the site"), validators=[_required, Length(max=80)])
+    locale = SelectField(
+        _l("Language"), choices=[("", _l("Choose automatically")), *LOCALES.items()]
+    )
+    postcode = StringField(
+        _l("Postcode"),
+        validators=[Optional(), Length(max=7), validate_postcode],
+        description=_l("Optional. With your postcode we know your wijk, e.g. for voting."),
+    )
+    house_number = StringField(_l("House number"), validators=[Optional(), Length(max=10)])
+    wijk_id = SelectField(_l("Your wijk"), coerce=int, validators=[Optional()], choices=[])
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[_required])
+    new_password = PasswordField(_l("New password"), validators=[_required, _password_length])
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField(_l("Your password"), validators=[_required])
+    confirm = BooleanField(
+        _l("Yes, delete my account and my personal data"),
+        validators=[InputRequired(message=_l("Please confirm that you want this."))],
+    )

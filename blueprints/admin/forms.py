@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField
+from wtforms.validators import InputRequired
+
+from samenhang.accounts.models import Role
+
+ROLE_LABELS = {
+    Role.bewoner: _l("Resident"),
+    Role.wijkmanager: _l("Wijkmanager"),
+    Role.admin: _l("Administrator"),
+}
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(
+        _l("Role"),
+        choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+        validators=[InputRequired()],
+    )
+    wijken = SelectMultipleField(
+        _l("Wijken this wijkmanager works in"),
+        coerce=int,
+        choices=[],
+        description=_l("Only for a wijkmanager. Hold Ctrl to choose more than one."),
+    )

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from samenhang.accounts.models import Role, User
+from samenhang.accounts.permissions import can_administer
+from samenhang.accounts.queries import active_users
+from samenhang.accounts.services import set_role
+from samenhang.blueprints.admin.forms import ROLE_LABELS, RoleForm
+from samenhang.blueprints.forms import render_form_error
+from samenhang.errors import DomainError
+from samenhang.extensions import db, login_manager
+from samenhang.places.queries import all_wijken
+
+
+def require_admin() -> Response | None:
+    """Area-wide check: every route in this blueprint is for administrators only."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not can_administer(current_user):
+        abort(403)
+    return None
+
+
+def get_user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None or user.is_deleted:
+        abort(404)
+    return user
+
+
+def users() -> str:
+    return render_template("admin/users.html", users=active_users(), role_labels=ROLE_LABELS)
+
+
+def edit_user(user_id: int) -> str | Response | tuple[str, int]:
+    user = get_user_or_404(user_id)
+    form = RoleForm(role=user.role.value, wijken=[w.id for w in user.managed_wijken])
+    wijken = {w.id: w for w in all_wijken()}
+    form.wijken.choices = [(w.id, f"{w.name} ({w.municipality.name})") for w in wijken.values()]
+    if form.validate_on_submit():
+        try:
+            set_role(
+                current_user, user, Role(form.role.data), [wijken[i] for i in form.wijken.data]
+            )
+        except DomainError as exc:
+            form.wijken.errors.append(str(exc))
+        else:
+            flash(_("The role is saved."), "success")
+            return redirect(url_for("admin.users"))
+    if form.is_submitted():
+        return render_form_error("admin/edit_user.html", form=form, user=user)
+    return render_template("admin/edit_user.html", form=form, user=user)

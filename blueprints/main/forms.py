@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField
+from wtforms.validators import InputRequired
+
+from samenhang.config import LOCALES
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(choices=list(LOCALES.items()), validators=[InputRequired()])
+    next = HiddenField()

@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import InputRequired, Length
+
+from samenhang.blueprints.forms import validate_postcode
+
+
+class PostcodeSearchForm(FlaskForm):
+    class Meta:
+        # A GET search changes nothing, so it needs no CSRF token (and stays bookmarkable).
+        csrf = False
+
+    postcode = StringField(
+        _l("Your postcode"),
+        validators=[
+            InputRequired(message=_l("Please fill this in.")),
+            Length(max=7),
+            validate_postcode,
+        ],
+    )

@@ -1,0 +1,90 @@
+"""The application factory: it assembles the app and does nothing else."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from samenhang import i18n
+from samenhang.config import ROOT, build_config
+from samenhang.extensions import babel, csrf, db, limiter, login_manager, migrate
+from samenhang.security import init_security_headers
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    # samenhang is a namespace package (platform/ has no __init__.py), so Flask cannot
+    # find its paths by itself.
+    app = Flask(
+        "samenhang",
+        root_path=str(Path(__file__).parent),
+        instance_path=os.environ.get("SAMENHANG_INSTANCE_PATH", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(Path(__file__).parent / "static"),
+    )
+    app.config.from_mapping(build_config(Path(app.instance_path), config))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    init_security_headers(app)
+    _register_template_helpers(app)
+    _init_request_boundary(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    import samenhang.models  # noqa: F401 - registers every table on the metadata
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from samenhang.accounts.queries import load_user_from_session
+
+    login_manager.user_loader(load_user_from_session)
+    login_manager.login_view = "accounts.signin"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+def _register_blueprints(app: Flask) -> None:
+    from samenhang.blueprints import BLUEPRINTS
+
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
+    from samenhang.accounts.permissions import can_administer, can_manage
+    from samenhang.config import LOCALES
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(
+        LOCALES=LOCALES,
+        current_locale=i18n.current_locale,
+        text_direction=i18n.text_direction,
+        can_manage=lambda wijk: can_manage(current_user, wijk),
+        can_administer=lambda: can_administer(current_user),
+    )
+    app.jinja_env.filters["money"] = i18n.format_money
+
+
+def _init_request_boundary(app: Flask) -> None:
+    """One commit per request: services only flush; the boundary commits or rolls back."""
+
+    @app.after_request
+    def _commit(response: Any) -> Any:
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response

@@ -1,0 +1,60 @@
+"""The `samenhang` command: Flask's own commands (run, shell, routes), Flask-Migrate's `db`,
+and the commands of each area."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate.cli import db as migrate_commands
+
+from samenhang.app import create_app
+from samenhang.extensions import db
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def cli() -> None:
+    """Samenhang: participation and resident budgets for Dutch neighbourhoods."""
+
+
+cli.add_command(migrate_commands, "db")
+
+
+@cli.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when demo data is already there.")
+@with_appcontext
+def seed_demo_command(if_empty: bool) -> None:
+    """Load demo municipalities, wijken and users (once) and print how to sign in."""
+    from samenhang.demo import DEMO_PASSWORD, is_seeded, seed_demo
+
+    if is_seeded():
+        if if_empty:
+            click.echo("Demo data is already loaded.")
+            return
+        raise click.ClickException("Demo data is already loaded.")
+    users = seed_demo()
+    db.session.commit()
+    click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/signin with:")
+    for user in users:
+        click.echo(f"  {user.role.value:12} {user.email:42} password: {DEMO_PASSWORD}")
+
+
+@cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", "display_name", default="Beheerder", show_default=True)
+@click.password_option()
+@with_appcontext
+def create_admin_command(email: str, display_name: str, password: str) -> None:
+    """Create an administrator (or make an existing account one)."""
+    from samenhang.accounts.services import create_admin
+    from samenhang.errors import DomainError
+
+    try:
+        user = create_admin(email, password, display_name)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"{user.email} is now an administrator.")
+
+
+def main() -> None:
+    cli(prog_name="samenhang")

@@ -1,0 +1,91 @@
+"""Settings: defaults, then the environment, then an explicit override (tests)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+#: The repository root in an editable install; templates, translations and migrations live here.
+ROOT = Path(__file__).resolve().parent.parent
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # refused in production by check_config
+
+LOCALES: dict[str, str] = {
+    "nl": "Nederlands",
+    "en": "English",
+    "tr": "Türkçe",
+    "ar": "العربية",
+    "pl": "Polski",
+    "uk": "Українська",
+}
+RTL_LOCALES = frozenset({"ar"})
+
+
+class ConfigError(RuntimeError):
+    """The settings are unsafe or inconsistent; the app refuses to start."""
+
+
+def _default_database_url(instance_path: Path) -> str:
+    return f"sqlite:///{instance_path / 'samenhang.sqlite3'}"
+
+
+def build_config(instance_path: Path, override: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    env = os.environ
+    environment = env.get("SAMENHANG_ENV", "development")
+    production = environment == "production"
+    config: dict[str, Any] = {
+        "SAMENHANG_ENV": environment,
+        "SECRET_KEY": env.get("SAMENHANG_SECRET_KEY", DEV_SECRET_KEY),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or _default_database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": env.get("SAMENHANG_DEFAULT_LOCALE", "nl"),
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "MIGRATIONS_DIR": str(ROOT / "migrations"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
+        "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_SIGNIN": env.get("SAMENHANG_RATELIMIT_SIGNIN", "10 per minute;50 per hour"),
+        "RATELIMIT_PASSWORD_RESET": env.get("SAMENHANG_RATELIMIT_PASSWORD_RESET", "5 per hour"),
+        # console: mails are written to the log; smtp: sent with the SMTP_* settings;
+        # memory: kept in app.extensions["outbox"] (tests).
+        "MAIL_BACKEND": env.get("SAMENHANG_MAIL_BACKEND", "smtp" if production else "console"),
+        "MAIL_FROM": env.get("SAMENHANG_MAIL_FROM", "Samenhang <noreply@samenhang.localhost>"),
+        "SMTP_HOST": env.get("SAMENHANG_SMTP_HOST", "localhost"),
+        "SMTP_PORT": int(env.get("SAMENHANG_SMTP_PORT", "587")),
+        "SMTP_USERNAME": env.get("SAMENHANG_SMTP_USERNAME"),
+        "SMTP_PASSWORD": env.get("SAMENHANG_SMTP_PASSWORD"),
+        "SMTP_STARTTLS": env.get("SAMENHANG_SMTP_STARTTLS", "1") == "1",
+        "CONTACT_EMAIL": env.get("SAMENHANG_CONTACT_EMAIL", "contact@samenhang.localhost"),
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),
+        "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY"),
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET"),
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE"),
+    }
+    if override:
+        config.update(override)
+    check_config(config)
+    return config
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    if config["SAMENHANG_ENV"] != "production":
+        return
+    secret = config["SECRET_KEY"]
+    if not secret or secret == DEV_SECRET_KEY or len(secret) < 32:
+        raise ConfigError(
+            "SAMENHANG_ENV=production needs SAMENHANG_SECRET_KEY: a random value of at least "
+            '32 characters, e.g. python -c "import secrets; print(secrets.token_urlsafe(48))"'
+        )
+    if config["BABEL_DEFAULT_LOCALE"] not in LOCALES:
+        raise ConfigError(f"SAMENHANG_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}")

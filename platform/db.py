@@ -1,0 +1,79 @@
+"""Declarative base, naming convention and the column shapes every area reuses."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from sqlalchemy import BigInteger, DateTime, MetaData, String, event, false, func
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC, hands out aware UTC: SQLite keeps no time zone, PostgreSQL would."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use samenhang.db.utcnow()")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    # The map lives on the registry: Flask-SQLAlchemy subclasses this base, and SQLAlchemy
+    # refuses a per-class type_annotation_map on a subclass.
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={datetime: UTCDateTime()},
+    )
+
+
+intpk = Annotated[int, mapped_column(primary_key=True)]
+#: Money is always integer cents; the currency lives in its own column where it can vary.
+cents = Annotated[int, mapped_column(BigInteger)]
+currency = Annotated[str, mapped_column(String(3), default="EUR", server_default="EUR")]
+created_at = Annotated[
+    datetime, mapped_column(UTCDateTime(), default=utcnow, server_default=func.now())
+]
+bool_false = Annotated[bool, mapped_column(default=False, server_default=false())]
+str_short = Annotated[str, mapped_column(String(200))]
+
+
+# pysqlite's own transaction handling breaks SAVEPOINT; SQLAlchemy emits BEGIN itself instead
+# (the recipe from the SQLAlchemy SQLite dialect docs). Foreign keys are off by default there.
+@event.listens_for(Engine, "connect")
+def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_on_begin(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

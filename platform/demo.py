@@ -1,0 +1,123 @@
+"""Demo data for `samenhang seed-demo`: real wijken from the policy documents, demo users."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from samenhang.accounts.models import Role, User
+from samenhang.accounts.passwords import hash_password
+from samenhang.db import utcnow
+from samenhang.extensions import db
+from samenhang.places.models import Municipality, Wijk, WijkPostcode
+
+#: (municipality, CBS gemeentecode, slug, [(wijk, CBS wijkcode, slug, [PC4, ...])]).
+#: The wijken are the ones the seeds discuss; codes follow the CBS pattern WKggggww.
+DEMO_PLACES = [
+    (
+        "Groningen",
+        "GM0014",
+        "groningen",
+        [
+            ("Korrewegwijk", "WK001405", "korrewegwijk", ["9715"]),
+            ("De Hoogte", "WK001406", "de-hoogte", ["9716"]),
+            ("Oosterparkwijk", "WK001404", "oosterparkwijk", ["9713"]),
+            ("Selwerd", "WK001412", "selwerd", ["9741"]),
+        ],
+    ),
+    (
+        "Eindhoven",
+        "GM0772",
+        "eindhoven",
+        [
+            ("Woensel-West", "WK077230", "woensel-west", ["5621"]),
+            ("Doornakkers", "WK077251", "doornakkers", ["5642"]),
+        ],
+    ),
+    (
+        "Amsterdam",
+        "GM0363",
+        "amsterdam",
+        [
+            ("Indische Buurt", "WK036385", "indische-buurt", ["1094", "1093"]),
+            ("Transvaalbuurt", "WK036383", "transvaalbuurt", ["1092"]),
+            ("Dapperbuurt", "WK036382", "dapperbuurt", ["1093"]),
+        ],
+    ),
+    (
+        "Utrecht",
+        "GM0344",
+        "utrecht",
+        [
+            ("Overvecht", "WK034402", "overvecht", ["3562", "3563"]),
+            ("Kanaleneiland", "WK034408", "kanaleneiland", ["3526"]),
+        ],
+    ),
+]
+
+DEMO_PASSWORD = "samenhang-demo"  # printed on the console by seed-demo
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    display_name: str
+    role: Role
+    postcode: str | None
+    managed: tuple[str, ...] = ()
+
+
+DEMO_USERS = [
+    DemoUser("admin@demo.samenhang.nl", "Gemeente (beheer)", Role.admin, None),
+    DemoUser(
+        "wijkmanager@demo.samenhang.nl",
+        "Wijkmanager Korrewegwijk",
+        Role.wijkmanager,
+        None,
+        ("korrewegwijk", "de-hoogte"),
+    ),
+    DemoUser(
+        "wijkmanager.eindhoven@demo.samenhang.nl",
+        "Wijkmanager Woensel-West",
+        Role.wijkmanager,
+        None,
+        ("woensel-west",),
+    ),
+    DemoUser("fatma@demo.samenhang.nl", "Fatma", Role.bewoner, "9715AB"),
+    DemoUser("piotr@demo.samenhang.nl", "Piotr", Role.bewoner, "9715CD"),
+    DemoUser("olena@demo.samenhang.nl", "Olena", Role.bewoner, "5621AA"),
+]
+
+
+def is_seeded() -> bool:
+    return db.session.scalar(select(User.id).where(User.email == DEMO_USERS[0].email)) is not None
+
+
+def seed_demo() -> list[DemoUser]:
+    """Add the demo places and users; the caller commits. Returns the users created."""
+    wijken: dict[str, Wijk] = {}
+    for name, code, slug, wijk_rows in DEMO_PLACES:
+        municipality = Municipality(name=name, cbs_code=code, slug=slug)
+        db.session.add(municipality)
+        for wijk_name, wijk_code, wijk_slug, postcodes in wijk_rows:
+            wijk = Wijk(name=wijk_name, cbs_code=wijk_code, slug=wijk_slug)
+            municipality.wijken.append(wijk)
+            wijk.postcodes = [WijkPostcode(postcode4=pc) for pc in postcodes]
+            wijken[wijk_slug] = wijk
+    by_postcode4 = {pc.postcode4: w for w in wijken.values() for pc in w.postcodes}
+    password_hash = hash_password(DEMO_PASSWORD)
+    for demo in DEMO_USERS:
+        user = User(
+            email=demo.email,
+            display_name=demo.display_name,
+            role=demo.role,
+            password_hash=password_hash,
+            email_verified_at=utcnow(),
+            postcode=demo.postcode,
+            wijk=by_postcode4.get(demo.postcode[:4]) if demo.postcode else None,
+        )
+        user.managed_wijken = [wijken[slug] for slug in demo.managed]
+        db.session.add(user)
+    db.session.flush()
+    return DEMO_USERS

@@ -1,0 +1,56 @@
+"""Outgoing e-mail: to the log in development, SMTP in production, a list in tests."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+
+
+def send_template(to: str, template: str, locale: str, **context: object) -> Mail:
+    """Render `templates/mail/<template>.txt` in the recipient's language and send it.
+
+    The template's first line is the subject.
+    """
+    with force_locale(locale):
+        text = render_template(f"mail/{template}.txt", **context)
+    subject, _, body = text.strip().partition("\n")
+    mail = Mail(to=to, subject=subject.strip(), body=body.strip() + "\n")
+    deliver(mail)
+    return mail
+
+
+def deliver(mail: Mail) -> None:
+    config = current_app.config
+    backend = config["MAIL_BACKEND"]
+    if backend == "memory":
+        current_app.extensions.setdefault("outbox", []).append(mail)
+    elif backend == "console":
+        log.warning("E-mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
+    elif backend == "smtp":
+        message = EmailMessage()
+        message["From"] = config["MAIL_FROM"]
+        message["To"] = mail.to
+        message["Subject"] = mail.subject
+        message.set_content(mail.body)
+        with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=10) as smtp:
+            if config["SMTP_STARTTLS"]:
+                smtp.starttls()
+            if config["SMTP_USERNAME"]:
+                smtp.login(config["SMTP_USERNAME"], config["SMTP_PASSWORD"] or "")
+            smtp.send_message(message)
+    else:
+        raise RuntimeError(f"unknown SAMENHANG_MAIL_BACKEND {backend!r}")
