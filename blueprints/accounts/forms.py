@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from samenhang.accounts.passwords import MIN_PASSWORD_LENGTH
@@ -58,7 +59,11 @@ class ResetPasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     display_name = StringField(_l("Your name on the site"), validators=[_required, Length(max=80)])
     locale = SelectField(
-        _l("Language"), choices=[("", _l("Choose automatically")), *LOCALES.items()]
+        _l("Language"),
+        choices=[
+            SelectChoice("", _l("Choose automatically")),
+            *(SelectChoice(code, name) for code, name in LOCALES.items()),
+        ],
     )
     postcode = StringField(
         _l("Postcode"),

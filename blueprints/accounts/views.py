@@ -17,7 +17,7 @@ from samenhang.blueprints.accounts.forms import (
     SigninForm,
     SignupForm,
 )
-from samenhang.blueprints.forms import render_form_error
+from samenhang.blueprints.forms import render_form_error, wijk_choice
 from samenhang.blueprints.urls import safe_next_url
 from samenhang.errors import DomainError
 from samenhang.i18n import current_locale
@@ -121,7 +121,7 @@ def _profile_form() -> ProfileForm:
     form = ProfileForm(obj=current_user, locale=current_user.locale or "")
     postcode = form.postcode.data or current_user.postcode
     candidates = wijken_for_postcode(postcode) if postcode else []
-    form.wijk_id.choices = [(w.id, f"{w.name} ({w.municipality.name})") for w in candidates]
+    form.wijk_id.choices = [wijk_choice(w) for w in candidates]
     return form
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from samenhang.accounts.models import Role
@@ -17,7 +18,7 @@ ROLE_LABELS = {
 class RoleForm(FlaskForm):
     role = SelectField(
         _l("Role"),
-        choices=[(r.value, label) for r, label in ROLE_LABELS.items()],
+        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
         validators=[InputRequired()],
     )
     wijken = SelectMultipleField(

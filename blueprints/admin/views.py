@@ -10,7 +10,7 @@ from samenhang.accounts.permissions import can_administer
 from samenhang.accounts.queries import active_users
 from samenhang.accounts.services import set_role
 from samenhang.blueprints.admin.forms import ROLE_LABELS, RoleForm
-from samenhang.blueprints.forms import render_form_error
+from samenhang.blueprints.forms import render_form_error, wijk_choice
 from samenhang.errors import DomainError
 from samenhang.extensions import db, login_manager
 from samenhang.places.queries import all_wijken
@@ -40,7 +40,7 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
     user = get_user_or_404(user_id)
     form = RoleForm(role=user.role.value, wijken=[w.id for w in user.managed_wijken])
     wijken = {w.id: w for w in all_wijken()}
-    form.wijken.choices = [(w.id, f"{w.name} ({w.municipality.name})") for w in wijken.values()]
+    form.wijken.choices = [wijk_choice(w) for w in wijken.values()]
     if form.validate_on_submit():
         try:
             set_role(

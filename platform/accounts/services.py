@@ -194,7 +194,7 @@ def _profile_snapshot(user: User) -> dict[str, Any]:
         "locale": user.locale,
         "postcode": user.postcode,
         "house_number": user.house_number,
-        "wijk_id": user.wijk_id,
+        "wijk_id": user.wijk.id if user.wijk else None,
     }
 
 

@@ -1,0 +1,70 @@
+# Samenhang: `make run` serves the site with demo data, `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYBABEL := $(BIN)/pybabel
+LOCALES := nl en tr ar pl uk
+AXE_VERSION := 4.14.1
+AXE_JS := tests/browser/axe.min.js
+
+.PHONY: run test translations compile-translations lint format install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+compile-translations: $(VENV)/.installed
+	$(PYBABEL) compile --directory translations --domain messages --statistics
+
+run: install compile-translations
+	$(BIN)/samenhang db upgrade
+	$(BIN)/samenhang seed-demo --if-empty
+	$(BIN)/samenhang run --host 127.0.0.1 --port 5000
+
+# axe-core comes from the npm registry as a tarball (npm pack): no node_modules, no Node at
+# run time. Without npm the browser tests say so and fail in CI.
+$(AXE_JS):
+	@if command -v npm >/dev/null 2>&1; then \
+		tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+		&& tar xzf axe-core-$(AXE_VERSION).tgz) && cp $$tmp/package/axe.min.js $@ && rm -rf $$tmp; \
+	else echo "npm not found: browser tests need $(AXE_JS) (npm pack axe-core@$(AXE_VERSION))"; fi
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: install-test compile-translations lint $(AXE_JS)
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
+		$(BIN)/python -m pytest -m "not pure and not browser"; \
+	fi
+
+translations: install-test
+	$(PYBABEL) extract --mapping-file translations/babel.cfg --output-file translations/messages.pot \
+		--keywords _l --keywords N_ --keywords lazy_gettext --no-location --sort-output \
+		--project Samenhang --copyright-holder Samenhang --msgid-bugs-address contact@samenhang.localhost \
+		--width 100 .
+	@for l in $(LOCALES); do \
+		$(PYBABEL) update --input-file translations/messages.pot --output-dir translations \
+			--locale $$l --init-missing --no-fuzzy-matching --ignore-obsolete --width 100 \
+			--ignore-pot-creation-date; \
+	done
+
+clean:
+	rm -rf $(VENV) instance translations/*/LC_MESSAGES/*.mo

@@ -1,0 +1,149 @@
+"""Test fixtures: one database per session built by the migrations, one transaction per test.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is set
+(`make test` runs the suite on both).
+"""
+
+from __future__ import annotations
+
+import contextvars
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+
+from samenhang.app import create_app
+from samenhang.extensions import db
+from samenhang.mail import Mail
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+class _BoundSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy picks the engine itself; in tests every session uses the one
+    connection that holds the test's outer transaction."""
+
+    def get_bind(self, *args: Any, **kwargs: Any) -> Any:
+        return self.bind
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in a fresh context, as a real server does: its own app context,
+    `g`, database session and locale, never the test's own."""
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+        conn.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    if TEST_DATABASE_URL:
+        _reset_postgres(TEST_DATABASE_URL)
+        return TEST_DATABASE_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_SIGNIN": "1000 per minute",
+    "RATELIMIT_PASSWORD_RESET": "1000 per minute",
+    "MAIL_BACKEND": "memory",
+    "SECRET_KEY": "test-secret-key",
+}
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    os.environ["SAMENHANG_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    application = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": database_url})
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        flask_migrate.upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Any]:
+    """Everything a test does, including commits in requests, is rolled back afterwards."""
+    with app.app_context():
+        connection = db.engine.connect()
+        transaction = connection.begin()
+        scoped = db._make_scoped_session(
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _BoundSession,
+            }
+        )
+        original = db.session
+        db.session = scoped
+        try:
+            yield scoped
+        finally:
+            scoped.remove()
+            db.session = original
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def outbox(app: Flask, db_session: Any) -> Iterator[list[Mail]]:
+    box: list[Mail] = []
+    app.extensions["outbox"] = box
+    yield box
+    app.extensions.pop("outbox", None)
+
+
+@pytest.fixture
+def client(app: Flask, db_session: Any, outbox: list[Mail]) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture(autouse=True)
+def _no_real_mail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test may reach an SMTP server."""
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a test tried to send real e-mail")
+
+    monkeypatch.setattr("smtplib.SMTP", refuse)
+    monkeypatch.setattr("smtplib.SMTP_SSL", refuse)
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[Any], FlaskClient]:
+    """Sign in as a user through the real sign-in form."""
+    from factories.accounts import PASSWORD
+
+    def _login(user: Any) -> FlaskClient:
+        response = client.post("/signin", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.text
+        return client
+
+    return _login
+
+
+def link_from(mail: Mail) -> str:
+    match = re.search(r"https?://[^/\s]+(/\S+)", mail.body)
+    assert match, mail.body
+    return match.group(1)

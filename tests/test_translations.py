@@ -1,0 +1,103 @@
+"""Every catalog is complete: no missing, fuzzy or stale entries, placeholders kept."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po
+
+from samenhang.config import LOCALES
+
+pytestmark = pytest.mark.pure
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATIONS = ROOT / "translations"
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}|%\([a-z_]+\)[sd]|%[sd]")
+
+
+def _read(path: Path) -> Catalog:
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def _strings(value: str | tuple[str, ...] | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
+def _messages(catalog: Catalog) -> dict[str, Message]:
+    return {str(m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog if m.id}
+
+
+@pytest.fixture(scope="module")
+def template() -> Catalog:
+    return _read(TRANSLATIONS / "messages.pot")
+
+
+def test_template_is_up_to_date(tmp_path: Path, template: Catalog) -> None:
+    fresh = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            Path(sys.executable).parent / "pybabel",
+            "extract",
+            "--quiet",
+            "--mapping-file",
+            "translations/babel.cfg",
+            "--output-file",
+            fresh,
+            "--keywords",
+            "_l",
+            "--keywords",
+            "N_",
+            "--keywords",
+            "lazy_gettext",
+            "--no-location",
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
+    missing = set(_messages(_read(fresh))) - set(_messages(template))
+    stale = set(_messages(template)) - set(_messages(_read(fresh)))
+    assert not missing and not stale, (
+        f"run `make translations`; new: {sorted(missing)[:10]}, gone: {sorted(stale)[:10]}"
+    )
+
+
+@pytest.mark.parametrize("locale", list(LOCALES))
+def test_catalog_is_complete_and_keeps_placeholders(locale: str, template: Catalog) -> None:
+    catalog = _messages(_read(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"))
+    problems = []
+    for msgid, source in _messages(template).items():
+        message = catalog.get(msgid)
+        if message is None:
+            problems.append(f"missing: {msgid!r}")
+            continue
+        if message.fuzzy:
+            problems.append(f"fuzzy: {msgid!r}")
+        translations = _strings(message.string)
+        if not all(translations):
+            problems.append(f"untranslated: {msgid!r}")
+            continue
+        expected = sorted(PLACEHOLDER.findall(" ".join(_strings(source.id))))
+        for translation in translations:
+            if sorted(set(PLACEHOLDER.findall(translation))) != sorted(set(expected)):
+                problems.append(f"placeholders differ: {msgid!r} -> {translation!r}")
+    assert not problems, f"{locale}: " + "\n".join(problems[:40])
+
+
+@pytest.mark.parametrize("locale", [code for code in LOCALES if code != "en"])
+def test_catalog_is_not_english_copied(locale: str) -> None:
+    """A sentence left in English is a defect; single words (names, 'Contact') may match."""
+    catalog = _messages(_read(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"))
+    copied = [
+        msgid
+        for msgid, message in catalog.items()
+        if " " in msgid.strip() and _strings(message.string)[0].strip() == msgid.strip()
+    ]
+    assert not copied, f"{locale} has English left in: {copied[:20]}"
