@@ -6,7 +6,16 @@ from flask import Blueprint
 
 from samenhang.blueprints.accounts import bp as accounts_bp
 from samenhang.blueprints.admin import bp as admin_bp
+from samenhang.blueprints.api import bp as api_bp
+from samenhang.blueprints.initiatives import bp as initiatives_bp
 from samenhang.blueprints.main import bp as main_bp
 from samenhang.blueprints.places import bp as places_bp
 
-BLUEPRINTS: list[Blueprint] = [main_bp, accounts_bp, places_bp, admin_bp]
+BLUEPRINTS: list[Blueprint] = [
+    main_bp,
+    accounts_bp,
+    places_bp,
+    initiatives_bp,
+    api_bp,
+    admin_bp,
+]

@@ -66,6 +66,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     from samenhang.accounts.permissions import can_administer, can_manage
     from samenhang.config import LOCALES
+    from samenhang.text import render_markdown
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
@@ -76,6 +77,7 @@ def _register_template_helpers(app: Flask) -> None:
         can_administer=lambda: can_administer(current_user),
     )
     app.jinja_env.filters["money"] = i18n.format_money
+    app.jinja_env.filters["markdown"] = render_markdown
 
 
 def _init_request_boundary(app: Flask) -> None:

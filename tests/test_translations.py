@@ -44,7 +44,6 @@ def test_template_is_up_to_date(tmp_path: Path, template: Catalog) -> None:
         [
             Path(sys.executable).parent / "pybabel",
             "extract",
-            "--quiet",
             "--mapping-file",
             "translations/babel.cfg",
             "--output-file",

@@ -20,6 +20,12 @@ class Role(StrEnum):
     admin = "admin"
 
 
+class NotificationMode(StrEnum):
+    immediate = "immediate"
+    digest = "digest"
+    off = "off"
+
+
 def new_session_nonce() -> str:
     return secrets.token_urlsafe(16)
 
@@ -47,6 +53,14 @@ class User(db.Model):
     wijk_id: Mapped[int | None] = mapped_column(ForeignKey("wijken.id"), index=True)
     #: Part of the login cookie: rotating it signs the user out everywhere.
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
+    #: A volunteer who may translate what residents write (see samenhang.content).
+    is_translator: Mapped[bool_false]
+    #: How the user hears about initiatives they follow: each change, a daily digest, or not.
+    notification_mode: Mapped[NotificationMode] = mapped_column(
+        Enum(NotificationMode, native_enum=False, length=20, validate_strings=True),
+        default=NotificationMode.immediate,
+        server_default=NotificationMode.immediate.value,
+    )
     is_deleted: Mapped[bool_false]
     created_at: Mapped[created_at]
     last_login_at: Mapped[datetime | None]

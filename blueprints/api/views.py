@@ -1,0 +1,94 @@
+"""Open data: read-only JSON of everything public. The OpenAPI description lives beside it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Response, abort, jsonify, request, url_for
+
+from samenhang.extensions import db
+from samenhang.initiatives import queries
+from samenhang.initiatives.models import HelpKind, Initiative, State, Theme
+from samenhang.places.queries import municipality_by_slug, wijk_by_slugs
+
+OPENAPI = Path(__file__).with_name("openapi.json")
+MAX_PER_PAGE = 100
+
+
+def openapi() -> Response:
+    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    spec["servers"] = [{"url": url_for("api.openapi", _external=True).rsplit("/", 1)[0]}]
+    return jsonify(spec)
+
+
+def _enum_list(name: str, enum: Any) -> list[Any]:
+    try:
+        return [enum(v) for v in request.args.getlist(name) if v]
+    except ValueError:
+        abort(Response(json.dumps({"error": f"unknown {name}"}), 400, mimetype="application/json"))
+
+
+def _initiative_json(initiative: Initiative, supporters: int) -> dict[str, Any]:
+    return {
+        "id": initiative.id,
+        "url": url_for("initiatives.show", initiative_id=initiative.id, _external=True),
+        "title": initiative.title,
+        "summary": initiative.summary,
+        "description": initiative.description,
+        "language": initiative.original_locale,
+        "state": initiative.state.value,
+        "state_reason": initiative.state_reason,
+        "public_name": initiative.public_name,
+        "wijk": {"name": initiative.wijk.name, "cbs_code": initiative.wijk.cbs_code},
+        "municipality": initiative.wijk.municipality.name,
+        "themes": [t.value for t in initiative.theme_values],
+        "help_asked": [k.value for k in initiative.help_values],
+        "budget": {
+            "currency": "EUR",
+            "total_cents": initiative.budget_total,
+            "lines": [
+                {"description": line.description, "amount_cents": line.amount}
+                for line in initiative.budget_lines
+            ],
+        },
+        "supporters": supporters,
+        "published_at": initiative.published_at.isoformat() if initiative.published_at else None,
+    }
+
+
+def initiatives() -> Response:
+    scope: dict[str, Any] = {}
+    municipality_slug, wijk_slug = request.args.get("municipality"), request.args.get("wijk")
+    if municipality_slug and wijk_slug:
+        scope["wijk"] = wijk_by_slugs(municipality_slug, wijk_slug) or abort(404)
+    elif municipality_slug:
+        scope["municipality"] = municipality_by_slug(municipality_slug) or abort(404)
+    criteria = queries.InitiativeFilter(
+        themes=_enum_list("theme", Theme),
+        states=_enum_list("state", State),
+        help_asked=_enum_list("help", HelpKind),
+        query=request.args.get("q", "")[:100],
+        **scope,
+    )
+    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), MAX_PER_PAGE)
+    page = queries.public_initiatives(
+        criteria, request.args.get("page", 1, type=int) or 1, per_page
+    )
+    counts = queries.support_counts(page.items)
+    return jsonify(
+        {
+            "items": [_initiative_json(i, counts.get(i.id, 0)) for i in page.items],
+            "page": page.page,
+            "per_page": page.per_page,
+            "total": page.total,
+        }
+    )
+
+
+def initiative(initiative_id: int) -> Response:
+    found = db.session.get(Initiative, initiative_id)
+    if found is None or not found.is_public:
+        abort(404)
+    return jsonify(_initiative_json(found, queries.support_counts([found]).get(found.id, 0)))

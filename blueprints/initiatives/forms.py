@@ -1,0 +1,214 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice, SelectMultipleField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from samenhang.config import LOCALES
+from samenhang.initiatives.models import HelpKind, Theme
+
+_required = InputRequired(message=_l("Please fill this in."))
+
+THEME_LABELS = {
+    Theme.wonen: _l("Housing and liveability"),
+    Theme.veiligheid: _l("Safety"),
+    Theme.leren: _l("Learning"),
+    Theme.werken: _l("Work"),
+    Theme.inkomen: _l("Income"),
+    Theme.gezondheid: _l("Health"),
+    Theme.meedoen: _l("Taking part"),
+}
+HELP_LABELS = {
+    HelpKind.money: _l("Money"),
+    HelpKind.time: _l("Time (volunteers)"),
+    HelpKind.space: _l("A space or place"),
+    HelpKind.materials: _l("Materials"),
+}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def euros_to_cents(value: str) -> int:
+    """'12,50' or '12.50' or '1.250,00' -> cents; fractional cents and negatives refused."""
+    text = value.strip().replace("€", "").replace(" ", "")
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    try:
+        amount = Decimal(text)
+    except InvalidOperation as exc:
+        raise ValueError("not a number") from exc
+    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("not whole cents")
+    return int(amount * 100)
+
+
+class EuroField(StringField):
+    """An amount in euros, kept as integer cents in `cents`."""
+
+    cents: int | None = None
+
+    def pre_validate(self, form: Form) -> None:
+        self.cents = None
+        if not self.data:
+            return
+        try:
+            self.cents = euros_to_cents(self.data)
+        except ValueError as exc:
+            raise ValidationError(
+                _l("Write an amount in euros, like 125 or 125,50. No minus sign.")
+            ) from exc
+
+
+class BudgetLineForm(Form):
+    description = StringField(_l("What for"), validators=[Optional(), Length(max=200)])
+    amount = EuroField(_l("Amount in euros"), validators=[Optional(), Length(max=15)])
+
+    def validate_amount(self, field: EuroField) -> None:
+        if self.description.data and not field.data:
+            raise ValidationError(_l("Write the amount for this line."))
+
+
+class InitiativeForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[_required, Length(max=120)],
+        description=_l("Short and clear, at most 120 characters."),
+    )
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[_required, Length(max=300)],
+        description=_l("Your idea in one or two sentences."),
+    )
+    description = TextAreaField(
+        _l("Description"),
+        validators=[_required, Length(max=10000)],
+        description=_l("What do you want to do, for whom, and who helps? You can use Markdown."),
+    )
+    public_name = StringField(
+        _l("Name shown with the initiative"), validators=[_required, Length(max=80)]
+    )
+    original_locale = SelectField(
+        _l("Language you write in"), choices=[SelectChoice(c, n) for c, n in LOCALES.items()]
+    )
+    themes = MultiCheckboxField(
+        _l("Themes"),
+        choices=[SelectChoice(t.value, label) for t, label in THEME_LABELS.items()],
+        validators=[InputRequired(message=_l("Choose at least one theme."))],
+    )
+    help_asked = MultiCheckboxField(
+        _l("What help do you need?"),
+        choices=[SelectChoice(k.value, label) for k, label in HELP_LABELS.items()],
+    )
+    address = StringField(
+        _l("Address or place (optional)"), validators=[Optional(), Length(max=200)]
+    )
+    latitude = DecimalField(
+        _l("Latitude (optional)"), places=6, validators=[Optional(), NumberRange(min=-90, max=90)]
+    )
+    longitude = DecimalField(
+        _l("Longitude (optional)"),
+        places=6,
+        validators=[Optional(), NumberRange(min=-180, max=180)],
+    )
+    budget_lines = FieldList(FormField(BudgetLineForm), min_entries=3, max_entries=20)
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(
+        _l("Photo"),
+        validators=[FileRequired(message=_l("Choose a photo."))],
+        description=_l("JPEG, PNG or WebP, at most 8 MB. We remove the location data."),
+    )
+    alt_text = StringField(
+        _l("What is on the photo?"),
+        validators=[_required, Length(max=200)],
+        description=_l("For people who cannot see the photo."),
+    )
+
+
+class ReasonForm(FlaskForm):
+    decision = HiddenField()
+    reason = TextAreaField(
+        _l("Reasons"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("The initiator and the public see this."),
+    )
+
+
+class CommentForm(FlaskForm):
+    body = TextAreaField(_l("Your comment"), validators=[_required, Length(max=2000)])
+    parent_id = HiddenField()
+
+
+class FlagForm(FlaskForm):
+    reason = TextAreaField(_l("What is wrong?"), validators=[_required, Length(max=2000)])
+    comment_id = HiddenField()
+
+
+class HideCommentForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why do you hide this comment?"), validators=[_required, Length(max=2000)]
+    )
+
+
+class RealisedForm(FlaskForm):
+    report = TextAreaField(
+        _l("Short report: what happened?"), validators=[_required, Length(max=5000)]
+    )
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=100)])
+    theme = SelectField(
+        _l("Theme"),
+        choices=[
+            SelectChoice("", _l("All themes")),
+            *(SelectChoice(t.value, label) for t, label in THEME_LABELS.items()),
+        ],
+        validators=[Optional()],
+    )
+    state = SelectField(
+        _l("Status"),
+        validators=[Optional()],
+        choices=[
+            SelectChoice("", _l("All")),
+            SelectChoice("published", _l("Published")),
+            SelectChoice("funded", _l("Funded")),
+            SelectChoice("realised", _l("Realised")),
+        ],
+    )
+    help = SelectField(
+        _l("Help asked"),
+        choices=[
+            SelectChoice("", _l("Any help")),
+            *(SelectChoice(k.value, label) for k, label in HELP_LABELS.items()),
+        ],
+        validators=[Optional()],
+    )
+
+
+class TranslationForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=120)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])

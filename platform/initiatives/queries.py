@@ -1,0 +1,226 @@
+"""Reading initiatives: public lists with filters and search, the moderation queue, the log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Generic, TypeVar
+
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from samenhang.accounts.models import User
+from samenhang.audit.models import AuditEntry
+from samenhang.db import utcnow
+from samenhang.extensions import db
+from samenhang.initiatives.models import (
+    PUBLIC_STATES,
+    Comment,
+    Flag,
+    Follow,
+    HelpKind,
+    Initiative,
+    InitiativeHelp,
+    InitiativeTheme,
+    State,
+    Support,
+    Theme,
+)
+from samenhang.places.models import Municipality, Wijk
+from samenhang.text import normalise_for_search
+
+T = TypeVar("T")
+PER_PAGE = 20
+#: Submitted initiatives waiting longer than this show as stale in the queue.
+STALE_AFTER = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+@dataclass
+class InitiativeFilter:
+    wijk: Wijk | None = None
+    municipality: Municipality | None = None
+    themes: list[Theme] = field(default_factory=list)
+    states: list[State] = field(default_factory=list)
+    help_asked: list[HelpKind] = field(default_factory=list)
+    query: str = ""
+
+
+def _search(stmt: Select, query: str) -> Select:
+    """Every word must occur; the same LIKE search on SQLite and PostgreSQL."""
+    for word in normalise_for_search(query).split()[:8]:
+        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(Initiative.search_text.like(f"%{escaped}%", escape="\\"))
+    return stmt
+
+
+def _filtered(criteria: InitiativeFilter, states: frozenset[State]) -> Select:
+    wanted = [s for s in criteria.states if s in states] or list(states)
+    stmt = select(Initiative).where(Initiative.state.in_(wanted))
+    if criteria.wijk is not None:
+        stmt = stmt.where(Initiative.wijk_id == criteria.wijk.id)
+    elif criteria.municipality is not None:
+        stmt = stmt.join(Initiative.wijk).where(Wijk.municipality_id == criteria.municipality.id)
+    if criteria.themes:
+        stmt = stmt.where(
+            exists().where(
+                InitiativeTheme.initiative_id == Initiative.id,
+                InitiativeTheme.theme.in_(criteria.themes),
+            )
+        )
+    if criteria.help_asked:
+        stmt = stmt.where(
+            exists().where(
+                InitiativeHelp.initiative_id == Initiative.id,
+                InitiativeHelp.kind.in_(criteria.help_asked),
+            )
+        )
+    return _search(stmt, criteria.query)
+
+
+def _paginate(stmt: Select, page: int, per_page: int = PER_PAGE) -> Page[Initiative]:
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    page = max(1, page)
+    items = db.session.scalars(
+        stmt.options(
+            selectinload(Initiative.themes),
+            selectinload(Initiative.photos),
+            selectinload(Initiative.budget_lines),
+            selectinload(Initiative.wijk).selectinload(Wijk.municipality),
+        )
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    return Page(list(items), total or 0, page, per_page)
+
+
+def public_initiatives(
+    criteria: InitiativeFilter, page: int = 1, per_page: int = PER_PAGE
+) -> Page[Initiative]:
+    stmt = _filtered(criteria, PUBLIC_STATES).order_by(
+        Initiative.published_at.desc(), Initiative.id.desc()
+    )
+    return _paginate(stmt, page, per_page)
+
+
+def support_counts(initiatives: list[Initiative]) -> dict[int, int]:
+    ids = [i.id for i in initiatives]
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Support.initiative_id, func.count())
+        .where(Support.initiative_id.in_(ids))
+        .group_by(Support.initiative_id)
+    )
+    return {initiative_id: count for initiative_id, count in rows}
+
+
+def has_supported(user: User | None, initiative: Initiative) -> bool:
+    if user is None:
+        return False
+    return db.session.get(Support, (initiative.id, user.id)) is not None
+
+
+def is_following(user: User | None, initiative: Initiative) -> bool:
+    if user is None:
+        return False
+    return db.session.get(Follow, (initiative.id, user.id)) is not None
+
+
+def initiatives_of(user: User) -> list[Initiative]:
+    stmt = (
+        select(Initiative)
+        .where(Initiative.author_id == user.id)
+        .order_by(Initiative.updated_at.desc())
+        .options(selectinload(Initiative.wijk).selectinload(Wijk.municipality))
+    )
+    return list(db.session.scalars(stmt))
+
+
+def top_level_comments(initiative: Initiative) -> list[Comment]:
+    stmt = (
+        select(Comment)
+        .where(Comment.initiative_id == initiative.id, Comment.parent_id.is_(None))
+        .order_by(Comment.id)
+        .options(
+            selectinload(Comment.replies).selectinload(Comment.author), selectinload(Comment.author)
+        )
+    )
+    return list(db.session.scalars(stmt))
+
+
+QUEUES = ("submitted", "flagged", "stale")
+
+
+def moderation_queue(wijk: Wijk, queue: str, query: str = "", page: int = 1) -> Page[Initiative]:
+    """submitted: waiting for a decision; flagged: open reports; stale: waiting too long."""
+    stmt = select(Initiative).where(Initiative.wijk_id == wijk.id)
+    waiting = Initiative.state.in_([State.submitted, State.in_review])
+    if queue == "flagged":
+        stmt = stmt.where(
+            exists().where(Flag.initiative_id == Initiative.id, Flag.resolved_at.is_(None))
+        )
+    elif queue == "stale":
+        stmt = stmt.where(and_(waiting, Initiative.submitted_at < utcnow() - STALE_AFTER))
+    else:
+        stmt = stmt.where(waiting)
+    stmt = _search(stmt, query).order_by(Initiative.submitted_at.asc(), Initiative.id)
+    return _paginate(stmt, page)
+
+
+def queue_counts(wijk: Wijk) -> dict[str, int]:
+    return {queue: moderation_queue(wijk, queue).total for queue in QUEUES}
+
+
+def open_flags(initiative: Initiative) -> list[Flag]:
+    stmt = (
+        select(Flag)
+        .where(Flag.initiative_id == initiative.id, Flag.resolved_at.is_(None))
+        .order_by(Flag.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def moderation_log(wijk: Wijk, page: int = 1, per_page: int = 50) -> Page[AuditEntry]:
+    """Public decisions in a wijk; entries marked public hold no personal data."""
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.wijk_id == wijk.id, AuditEntry.is_public.is_(True))
+        .order_by(AuditEntry.id.desc())
+    )
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    items = db.session.scalars(stmt.limit(per_page).offset((max(1, page) - 1) * per_page)).all()
+    return Page(list(items), total or 0, max(1, page), per_page)
+
+
+def titles_by_id(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Initiative.id, Initiative.title).where(Initiative.id.in_(ids)))
+    return {row[0]: row[1] for row in rows}
+
+
+def visible_to(user: User | None) -> object:
+    """SQL condition: public, or the user's own."""
+    if user is None:
+        return Initiative.state.in_(PUBLIC_STATES)
+    return or_(Initiative.state.in_(PUBLIC_STATES), Initiative.author_id == user.id)
