@@ -56,5 +56,16 @@ def create_admin_command(email: str, display_name: str, password: str) -> None:
     click.echo(f"{user.email} is now an administrator.")
 
 
+@cli.command("send-digests")
+@with_appcontext
+def send_digests_command() -> None:
+    """Send the daily digest mail to everyone who chose it (run once a day, e.g. from cron)."""
+    from samenhang.initiatives.notifications import send_digests
+
+    sent = send_digests()
+    db.session.commit()
+    click.echo(f"{sent} digest mail(s) sent.")
+
+
 def main() -> None:
     cli(prog_name="samenhang")

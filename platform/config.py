@@ -66,6 +66,8 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         "SMTP_USERNAME": env.get("SAMENHANG_SMTP_USERNAME"),
         "SMTP_PASSWORD": env.get("SAMENHANG_SMTP_PASSWORD"),
         "SMTP_STARTTLS": env.get("SAMENHANG_SMTP_STARTTLS", "1") == "1",
+        #: Where the site is reached; used for links in mails sent outside a request.
+        "BASE_URL": env.get("SAMENHANG_BASE_URL", "http://127.0.0.1:5000"),
         "CONTACT_EMAIL": env.get("SAMENHANG_CONTACT_EMAIL", "contact@samenhang.localhost"),
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY"),

@@ -10,6 +10,7 @@ from samenhang.accounts.models import Role, User
 from samenhang.accounts.passwords import hash_password
 from samenhang.db import utcnow
 from samenhang.extensions import db
+from samenhang.initiatives.demo import seed_initiatives
 from samenhang.places.models import Municipality, Wijk, WijkPostcode
 
 #: (municipality, CBS gemeentecode, slug, [(wijk, CBS wijkcode, slug, [PC4, ...])]).
@@ -107,6 +108,7 @@ def seed_demo() -> list[DemoUser]:
             wijken[wijk_slug] = wijk
     by_postcode4 = {pc.postcode4: w for w in wijken.values() for pc in w.postcodes}
     password_hash = hash_password(DEMO_PASSWORD)
+    users: dict[str, User] = {}
     for demo in DEMO_USERS:
         user = User(
             email=demo.email,
@@ -119,5 +121,12 @@ def seed_demo() -> list[DemoUser]:
         )
         user.managed_wijken = [wijken[slug] for slug in demo.managed]
         db.session.add(user)
+        users[demo.email] = user
     db.session.flush()
+    seed_initiatives(
+        wijken["korrewegwijk"],
+        users["fatma@demo.samenhang.nl"],
+        users["piotr@demo.samenhang.nl"],
+        users["wijkmanager@demo.samenhang.nl"],
+    )
     return DEMO_USERS

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from contextlib import nullcontext
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 
 log = logging.getLogger(__name__)
@@ -25,7 +26,13 @@ def send_template(to: str, template: str, locale: str, **context: object) -> Mai
 
     The template's first line is the subject.
     """
-    with force_locale(locale):
+    # Mails from a command or a job need a request context for their absolute links.
+    request_context = (
+        nullcontext()
+        if has_request_context()
+        else current_app.test_request_context(base_url=current_app.config["BASE_URL"])
+    )
+    with request_context, force_locale(locale):
         text = render_template(f"mail/{template}.txt", **context)
     subject, _, body = text.strip().partition("\n")
     mail = Mail(to=to, subject=subject.strip(), body=body.strip() + "\n")

@@ -79,9 +79,12 @@ def test_platform_never_reads_the_request() -> None:
             continue
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module == "flask":
-                if any(alias.name in {"request", "session", "g"} for alias in node.names):
-                    offenders.append(str(path))
+            if (
+                isinstance(node, ast.ImportFrom)
+                and node.module == "flask"
+                and any(alias.name in {"request", "session", "g"} for alias in node.names)
+            ):
+                offenders.append(str(path))
     assert offenders == []
 
 

@@ -6,6 +6,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
+from samenhang.accounts.models import NotificationMode
 from samenhang.accounts.passwords import MIN_PASSWORD_LENGTH
 from samenhang.blueprints.forms import validate_postcode
 from samenhang.config import LOCALES
@@ -72,6 +73,14 @@ class ProfileForm(FlaskForm):
     )
     house_number = StringField(_l("House number"), validators=[Optional(), Length(max=10)])
     wijk_id = SelectField(_l("Your wijk"), coerce=int, validators=[Optional()], choices=[])
+    notification_mode = SelectField(
+        _l("E-mails about initiatives you follow"),
+        choices=[
+            SelectChoice(NotificationMode.immediate.value, _l("At once, for each change")),
+            SelectChoice(NotificationMode.digest.value, _l("Once a day, in one e-mail")),
+            SelectChoice(NotificationMode.off.value, _l("No e-mails")),
+        ],
+    )
 
 
 class ChangePasswordForm(FlaskForm):

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from samenhang.accounts import services
+from samenhang.accounts.models import NotificationMode
 from samenhang.blueprints.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
@@ -118,7 +119,11 @@ def reset_password(token: str) -> View:
 
 
 def _profile_form() -> ProfileForm:
-    form = ProfileForm(obj=current_user, locale=current_user.locale or "")
+    form = ProfileForm(
+        obj=current_user,
+        locale=current_user.locale or "",
+        notification_mode=current_user.notification_mode.value,
+    )
     postcode = form.postcode.data or current_user.postcode
     candidates = wijken_for_postcode(postcode) if postcode else []
     form.wijk_id.choices = [wijk_choice(w) for w in candidates]
@@ -137,6 +142,7 @@ def profile() -> View:
                 postcode=form.postcode.data,
                 house_number=form.house_number.data,
                 wijk_id=form.wijk_id.data if form.wijk_id.choices else None,
+                notification_mode=NotificationMode(form.notification_mode.data),
             )
         except DomainError as exc:
             form.postcode.errors.append(str(exc))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField
+from wtforms import BooleanField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
@@ -26,4 +26,8 @@ class RoleForm(FlaskForm):
         coerce=int,
         choices=[],
         description=_l("Only for a wijkmanager. Hold Ctrl to choose more than one."),
+    )
+    is_translator = BooleanField(
+        _l("Volunteer translator"),
+        description=_l("May translate what residents write, in every wijk."),
     )

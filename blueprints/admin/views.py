@@ -38,7 +38,11 @@ def users() -> str:
 
 def edit_user(user_id: int) -> str | Response | tuple[str, int]:
     user = get_user_or_404(user_id)
-    form = RoleForm(role=user.role.value, wijken=[w.id for w in user.managed_wijken])
+    form = RoleForm(
+        role=user.role.value,
+        wijken=[w.id for w in user.managed_wijken],
+        is_translator=user.is_translator,
+    )
     wijken = {w.id: w for w in all_wijken()}
     form.wijken.choices = [wijk_choice(w) for w in wijken.values()]
     if form.validate_on_submit():

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from samenhang import mail
-from samenhang.accounts.models import Role, User, new_session_nonce
+from samenhang.accounts.models import NotificationMode, Role, User, new_session_nonce
 from samenhang.accounts.passwords import (
     MIN_PASSWORD_LENGTH,
     hash_password,
@@ -165,12 +165,15 @@ def update_profile(
     postcode: str | None,
     house_number: str | None,
     wijk_id: int | None = None,
+    notification_mode: NotificationMode | None = None,
 ) -> User:
     """Save the profile; the postcode decides the wijk (the user picks where it spans several)."""
     before = _profile_snapshot(user)
     user.display_name = display_name.strip()
     user.locale = locale if locale in LOCALES else None
     user.house_number = (house_number or "").strip() or None
+    if notification_mode is not None:
+        user.notification_mode = notification_mode
     user.postcode = normalise_postcode(postcode) if postcode else None
     if postcode and user.postcode is None:
         raise DomainError(_l("This is not a Dutch postcode. Write it like 9741 AB."))
@@ -195,6 +198,7 @@ def _profile_snapshot(user: User) -> dict[str, Any]:
         "postcode": user.postcode,
         "house_number": user.house_number,
         "wijk_id": user.wijk.id if user.wijk else None,
+        "notification_mode": user.notification_mode.value,
     }
 
 

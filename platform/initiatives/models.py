@@ -104,7 +104,9 @@ class Initiative(db.Model):
         back_populates="initiative", cascade="all, delete-orphan"
     )
     budget_lines: Mapped[list[InitiativeBudgetLine]] = relationship(
-        back_populates="initiative", cascade="all, delete-orphan", order_by="InitiativeBudgetLine.position"
+        back_populates="initiative",
+        cascade="all, delete-orphan",
+        order_by="InitiativeBudgetLine.position",
     )
     photos: Mapped[list[Photo]] = relationship(
         back_populates="initiative", cascade="all, delete-orphan", order_by="Photo.position"
@@ -233,7 +235,9 @@ class Comment(db.Model):
 
     initiative: Mapped[Initiative] = relationship(back_populates="comments")
     author: Mapped[User] = relationship()
-    parent: Mapped[Comment | None] = relationship(remote_side="Comment.id", back_populates="replies")
+    parent: Mapped[Comment | None] = relationship(
+        remote_side="Comment.id", back_populates="replies"
+    )
     replies: Mapped[list[Comment]] = relationship(back_populates="parent", order_by="Comment.id")
 
 

@@ -19,12 +19,12 @@ from samenhang.extensions import db
 from samenhang.initiatives import notifications
 from samenhang.initiatives.models import (
     PUBLIC_STATES,
-    InitiativeBudgetLine,
     Comment,
     Flag,
     Follow,
     HelpKind,
     Initiative,
+    InitiativeBudgetLine,
     InitiativeHelp,
     InitiativeTheme,
     Photo,

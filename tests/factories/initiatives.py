@@ -7,8 +7,8 @@ from factories.base import ModelFactory
 from factories.places import WijkFactory
 from samenhang.db import utcnow
 from samenhang.initiatives.models import (
-    InitiativeBudgetLine,
     Initiative,
+    InitiativeBudgetLine,
     InitiativeTheme,
     State,
     Theme,
@@ -40,7 +40,8 @@ class InitiativeFactory(ModelFactory):
     def budget(self, create: bool, extracted: list[tuple[str, int]] | None, **kw: object) -> None:
         lines = extracted if extracted is not None else [("Schommel", 120000)]
         self.budget_lines = [
-            InitiativeBudgetLine(position=i, description=d, amount=a) for i, (d, a) in enumerate(lines)
+            InitiativeBudgetLine(position=i, description=d, amount=a)
+            for i, (d, a) in enumerate(lines)
         ]
 
 
@@ -48,5 +49,3 @@ class PublishedInitiativeFactory(InitiativeFactory):
     state = State.published
     published_at = factory.LazyFunction(utcnow)
     submitted_at = factory.LazyFunction(utcnow)
-
-

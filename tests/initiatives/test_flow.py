@@ -6,13 +6,13 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from factories.accounts import UserFactory, WijkmanagerFactory
+from factories.places import WijkFactory
 from flask import Flask
+from initiatives.conftest import make_jpeg
 from PIL import Image
 from sqlalchemy import select
 
-from factories.accounts import UserFactory, WijkmanagerFactory
-from factories.places import WijkFactory
-from initiatives.conftest import make_jpeg
 from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative, State
 from samenhang.uploads import image_path
@@ -42,7 +42,9 @@ def _initiative() -> Initiative:
     return db.session.scalars(select(Initiative)).one()
 
 
-def test_submit_return_fix_publish_support_comment(app: Flask, client: Any, login: Any, outbox: list) -> None:
+def test_submit_return_fix_publish_support_comment(
+    app: Flask, client: Any, login: Any, outbox: list
+) -> None:
     wijk = WijkFactory(name="Korrewegwijk", slug="korrewegwijk", municipality__slug="groningen")
     resident, manager, neighbour = UserFactory(), WijkmanagerFactory(wijken=[wijk]), UserFactory()
     base = "/g/groningen/korrewegwijk"
@@ -55,7 +57,10 @@ def test_submit_return_fix_publish_support_comment(app: Flask, client: Any, logi
     page = f"/initiatives/{initiative.id}"
     photo = client.post(
         f"{page}/photos",
-        data={"photo": (io.BytesIO(make_jpeg(exif_gps=True)), "tuin.jpg"), "alt_text": "Het veldje"},
+        data={
+            "photo": (io.BytesIO(make_jpeg(exif_gps=True)), "tuin.jpg"),
+            "alt_text": "Het veldje",
+        },
         content_type="multipart/form-data",
     )
     assert photo.status_code == 302
@@ -74,7 +79,8 @@ def test_submit_return_fix_publish_support_comment(app: Flask, client: Any, logi
     queue = client.get(f"{base}/moderation")
     assert "Moestuin" in queue.text
     returned = client.post(
-        f"{page}/decide", data={"decision": "return", "reason": "Voeg de kosten van gereedschap toe."}
+        f"{page}/decide",
+        data={"decision": "return", "reason": "Voeg de kosten van gereedschap toe."},
     )
     assert returned.status_code == 302
     assert _initiative().state is State.returned
@@ -90,7 +96,9 @@ def test_submit_return_fix_publish_support_comment(app: Flask, client: Any, logi
     login(manager)
     decide = client.get(f"{page}/decide")
     assert "<ins>" in decide.text and "Gereedschap" in decide.text  # side-by-side changes
-    assert client.post(f"{page}/decide", data={"decision": "publish", "reason": ""}).status_code == 302
+    assert (
+        client.post(f"{page}/decide", data={"decision": "publish", "reason": ""}).status_code == 302
+    )
     assert _initiative().state is State.published
     client.post("/signout")
 

@@ -1,0 +1,84 @@
+"""User content in the reader's language: translations, honest fallbacks, outdated marks,
+requests, and machine suggestions that need a person's check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from factories.accounts import UserFactory, WijkmanagerFactory
+from factories.initiatives import PublishedInitiativeFactory
+from samenhang.content import services
+from samenhang.content.queries import localize, translation_queue
+from samenhang.errors import DomainError, PermissionDenied
+from samenhang.extensions import db
+
+
+class FakeTranslator:
+    def translate(self, text: str, source: str, target: str) -> str:
+        return f"[{target}] {text}"
+
+
+def test_turkish_translation_shows_and_polish_gets_the_original_notice(
+    client: Any, login: Any
+) -> None:
+    initiative = PublishedInitiativeFactory(title="Moestuin", summary="Samen tuinieren.")
+    services.save_translation(initiative.author, initiative, "tr", {"title": "Sebze bahçesi",
+                                                                    "summary": "Birlikte bahçe."})
+    db.session.commit()
+    client.set_cookie("locale", "tr")
+    turkish = client.get(f"/initiatives/{initiative.id}").text
+    assert ">Sebze bahçesi</h1>" in turkish
+    assert "?original=1" in turkish
+    original = client.get(f"/initiatives/{initiative.id}?original=1").text
+    assert ">Moestuin</h1>" in original
+    client.set_cookie("locale", "pl")
+    polish = client.get(f"/initiatives/{initiative.id}").text
+    assert '<h1 lang="nl" dir="ltr">Moestuin</h1>' in polish
+    assert 'class="notice language-notice"' in polish
+
+
+def test_translation_becomes_outdated_when_the_original_changes(db_session: Any) -> None:
+    initiative = PublishedInitiativeFactory(title="Moestuin")
+    services.save_translation(initiative.author, initiative, "en", {"title": "Vegetable garden"})
+    assert not localize(initiative, "en").is_outdated
+    initiative.title = "Moestuin met kas"
+    assert localize(initiative, "en").is_outdated
+
+
+def test_only_author_translator_or_wijkmanager_may_translate(db_session: Any) -> None:
+    initiative = PublishedInitiativeFactory()
+    with pytest.raises(PermissionDenied):
+        services.save_translation(UserFactory(), initiative, "en", {"title": "x"})
+    services.save_translation(UserFactory(is_translator=True), initiative, "en", {"title": "x"})
+    services.save_translation(
+        WijkmanagerFactory(wijken=[initiative.wijk]), initiative, "pl", {"title": "y"}
+    )
+    with pytest.raises(DomainError):
+        services.save_translation(initiative.author, initiative, "nl", {"title": "same"})
+
+
+def test_requests_are_counted_once_per_resident_and_fulfilled(db_session: Any) -> None:
+    initiative = PublishedInitiativeFactory()
+    a, b = UserFactory(), UserFactory()
+    assert services.request_translation(a, initiative, "uk")
+    assert not services.request_translation(a, initiative, "uk")
+    services.request_translation(b, initiative, "uk")
+    db.session.flush()
+    [wanted] = translation_queue(initiative.wijk.id)
+    assert (wanted.locale, wanted.requests) == ("uk", 2)
+    services.save_translation(initiative.author, initiative, "uk", {"title": "Город"})
+    db.session.flush()
+    assert translation_queue(initiative.wijk.id) == []
+
+
+def test_machine_translation_is_hidden_until_a_person_checks_it(db_session: Any) -> None:
+    initiative = PublishedInitiativeFactory(title="Moestuin")
+    translator = UserFactory(is_translator=True)
+    services.suggest_machine_translation(FakeTranslator(), translator, initiative, "ar")
+    assert localize(initiative, "ar")["title"].text == "Moestuin"
+    assert localize(initiative, "ar").is_fallback
+    services.approve_machine_translation(translator, initiative, "ar")
+    shown = localize(initiative, "ar")["title"]
+    assert shown.text == "[ar] Moestuin" and shown.is_machine
