@@ -4,6 +4,7 @@ from typing import Any
 
 from factories.accounts import AdminFactory, UserFactory, WijkmanagerFactory
 from factories.places import WijkFactory
+
 from samenhang.accounts.permissions import can_administer, can_manage
 
 

@@ -4,12 +4,12 @@ import json
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
-from sqlalchemy import select
-
 from conftest import link_from
 from factories.accounts import PASSWORD, AdminFactory, UserFactory, WijkmanagerFactory
 from factories.places import WijkFactory, WijkPostcodeFactory
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
 from samenhang.accounts.models import Role, User
 from samenhang.audit.models import AuditEntry
 from samenhang.extensions import db

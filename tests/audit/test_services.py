@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from factories.accounts import UserFactory
+
 from samenhang.audit.queries import entries_for
 from samenhang.audit.services import AuditLogIsAppendOnly, log_event
 from samenhang.extensions import db

@@ -4,11 +4,11 @@ import re
 from typing import Any
 
 import pytest
+from conftest import TEST_CONFIG
+from factories.accounts import UserFactory
 from flask import Flask
 from flask.testing import FlaskClient
 
-from conftest import TEST_CONFIG
-from factories.accounts import UserFactory
 from samenhang.app import create_app
 from samenhang.config import ConfigError
 from samenhang.extensions import db, limiter

@@ -1,8 +1,7 @@
 from __future__ import annotations
 
-from flask.testing import FlaskClient
-
 from factories.places import WijkFactory, WijkPostcodeFactory
+from flask.testing import FlaskClient
 
 
 def test_home_lists_municipalities_and_their_wijken(client: FlaskClient) -> None:
