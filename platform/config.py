@@ -69,6 +69,8 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         #: Where the site is reached; used for links in mails sent outside a request.
         "BASE_URL": env.get("SAMENHANG_BASE_URL", "http://127.0.0.1:5000"),
         "CONTACT_EMAIL": env.get("SAMENHANG_CONTACT_EMAIL", "contact@samenhang.localhost"),
+        #: `module:Class` of a machine-translation provider; none by default.
+        "MACHINE_TRANSLATOR": env.get("SAMENHANG_MACHINE_TRANSLATOR"),
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY"),
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET"),

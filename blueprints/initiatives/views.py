@@ -28,7 +28,8 @@ from samenhang.blueprints.initiatives.forms import (
 from samenhang.blueprints.places.views import get_municipality_or_404, get_wijk_or_404
 from samenhang.config import LOCALES
 from samenhang.content import services as content
-from samenhang.content.queries import localize, translations_of
+from samenhang.content.machine import machine_translator
+from samenhang.content.queries import localize, translation_queue, translations_of
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.i18n import current_locale
@@ -414,6 +415,15 @@ def translate(initiative_id: int, locale: str) -> View:
         abort(403)
     existing = translations_of(initiative).get(locale, {})
     form = TranslationForm(data={f: row.text for f, row in existing.items()})
+    translator = machine_translator()
+    if request.form.get("machine") and translator is not None:
+        return _run(
+            initiative,
+            lambda: content.suggest_machine_translation(
+                translator, current_user, initiative, locale
+            ),
+            _("A machine translation is ready. Check it and correct it before you save."),
+        )
     if form.validate_on_submit():
         texts = {f: getattr(form, f).data or "" for f in initiative.__translatable__}
         try:
@@ -460,6 +470,7 @@ def moderation(municipality_slug: str, wijk_slug: str) -> View:
     if queue not in queries.QUEUES:
         abort(404)
     query = request.args.get("q", "")[:100]
+    wanted = translation_queue(wijk.id)
     return render_template(
         "initiatives/moderation.html",
         wijk=wijk,
@@ -467,6 +478,11 @@ def moderation(municipality_slug: str, wijk_slug: str) -> View:
         query=query,
         page=queries.moderation_queue(wijk, queue, query, _page_number()),
         counts=queries.queue_counts(wijk),
+        wanted_translations=wanted,
+        wanted_titles=queries.titles_by_id(
+            {w.object_id for w in wanted if w.object_type == Initiative.__tablename__}
+        ),
+        locale_names=LOCALES,
     )
 
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from factories.accounts import UserFactory, WijkmanagerFactory
 from factories.initiatives import PublishedInitiativeFactory
+
 from samenhang.content import services
 from samenhang.content.queries import localize, translation_queue
 from samenhang.errors import DomainError, PermissionDenied
@@ -24,8 +24,12 @@ def test_turkish_translation_shows_and_polish_gets_the_original_notice(
     client: Any, login: Any
 ) -> None:
     initiative = PublishedInitiativeFactory(title="Moestuin", summary="Samen tuinieren.")
-    services.save_translation(initiative.author, initiative, "tr", {"title": "Sebze bahçesi",
-                                                                    "summary": "Birlikte bahçe."})
+    services.save_translation(
+        initiative.author,
+        initiative,
+        "tr",
+        {"title": "Sebze bahçesi", "summary": "Birlikte bahçe."},
+    )
     db.session.commit()
     client.set_cookie("locale", "tr")
     turkish = client.get(f"/initiatives/{initiative.id}").text
@@ -82,3 +86,41 @@ def test_machine_translation_is_hidden_until_a_person_checks_it(db_session: Any)
     services.approve_machine_translation(translator, initiative, "ar")
     shown = localize(initiative, "ar")["title"]
     assert shown.text == "[ar] Moestuin" and shown.is_machine
+
+
+class ConfiguredTranslator(FakeTranslator):
+    def __init__(self, config: Any) -> None:
+        self.config = config
+
+
+def test_machine_translation_through_the_web_needs_a_person(
+    client: Any, login: Any, app: Any
+) -> None:
+    initiative = PublishedInitiativeFactory(title="Moestuin", summary="Samen tuinieren.")
+    path = f"{__name__}:ConfiguredTranslator"
+    app.config["MACHINE_TRANSLATOR"] = path
+    try:
+        login(initiative.author)
+        client.post(f"/initiatives/{initiative.id}/translate/en", data={"machine": "1"})
+        page = client.get(f"/initiatives/{initiative.id}/translate/en")
+        assert "machine translation" in page.text
+        client.set_cookie("locale", "en")
+        assert "[en] Moestuin" not in client.get(f"/initiatives/{initiative.id}").text
+        client.post(
+            f"/initiatives/{initiative.id}/translate/en",
+            data={"title": "[en] Moestuin", "summary": "Gardening together."},
+        )
+        assert "[en] Moestuin" in client.get(f"/initiatives/{initiative.id}").text
+    finally:
+        app.config["MACHINE_TRANSLATOR"] = None
+        app.extensions.pop("machine_translator", None)
+
+
+def test_wijkmanager_sees_the_translation_queue(client: Any, login: Any) -> None:
+    initiative = PublishedInitiativeFactory(title="Moestuin")
+    services.request_translation(UserFactory(), initiative, "uk")
+    db.session.commit()
+    login(WijkmanagerFactory(wijken=[initiative.wijk]))
+    wijk = initiative.wijk
+    page = client.get(f"/g/{wijk.municipality.slug}/{wijk.slug}/moderation").text
+    assert "Moestuin" in page and "Українська" in page
