@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from typing import Any
+
+from factories.initiatives import InitiativeFactory, PublishedInitiativeFactory
+from factories.places import WijkFactory
+
+from samenhang.initiatives.models import State
+
+
+def test_openapi_describes_the_initiatives_endpoint(client: Any) -> None:
+    spec = client.get("/api/v1/openapi.json").json
+    assert spec["openapi"].startswith("3.")
+    assert "/initiatives" in spec["paths"] and "/initiatives/{id}" in spec["paths"]
+    assert spec["servers"][0]["url"].endswith("/api/v1")
+
+
+def test_api_lists_only_public_initiatives_with_filters(client: Any) -> None:
+    wijk = WijkFactory()
+    shown = PublishedInitiativeFactory(wijk=wijk, title="Bankjes bij de bushalte")
+    InitiativeFactory(wijk=wijk, state=State.submitted, title="Geheim plan")
+    other = PublishedInitiativeFactory(title="Elders")
+    m = wijk.municipality.slug
+    data = client.get(f"/api/v1/initiatives?municipality={m}").json
+    assert [i["id"] for i in data["items"]] == [shown.id]
+    assert data["items"][0]["wijk"]["cbs_code"] == wijk.cbs_code
+    assert client.get("/api/v1/initiatives?q=bushalte").json["total"] == 1
+    assert client.get("/api/v1/initiatives?theme=veiligheid").json["total"] == 0
+    assert client.get("/api/v1/initiatives?theme=nonsense").status_code == 400
+    assert client.get(f"/api/v1/initiatives/{other.id}").json["title"] == "Elders"
+    assert client.get("/api/v1/initiatives?municipality=nope").status_code == 404
+    assert client.get("/api/v1/initiatives?per_page=1000").json["per_page"] == 100
+
+
+def test_api_hides_drafts_and_pages(client: Any) -> None:
+    draft = InitiativeFactory()
+    assert client.get(f"/api/v1/initiatives/{draft.id}").status_code == 404
+    for _ in range(3):
+        PublishedInitiativeFactory()
+    page = client.get("/api/v1/initiatives?per_page=2&page=2").json
+    assert page["total"] == 3 and len(page["items"]) == 1
+
+
+def test_municipality_list_and_feed(client: Any) -> None:
+    item = PublishedInitiativeFactory(title="Speeltuin Noord")
+    m = item.wijk.municipality.slug
+    assert "Speeltuin Noord" in client.get(f"/g/{m}/initiatives").text
+    feed = client.get(f"/g/{m}/initiatives/feed.atom")
+    assert "<entry>" in feed.text and "Speeltuin Noord" in feed.text
