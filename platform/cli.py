@@ -9,6 +9,7 @@ from flask_migrate.cli import db as migrate_commands
 
 from samenhang.app import create_app
 from samenhang.extensions import db
+from samenhang.voting.cli import tally_command
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -17,6 +18,7 @@ def cli() -> None:
 
 
 cli.add_command(migrate_commands, "db")
+cli.add_command(tally_command)
 
 
 @cli.command("seed-demo")
@@ -65,6 +67,27 @@ def send_digests_command() -> None:
     sent = send_digests()
     db.session.commit()
     click.echo(f"{sent} digest mail(s) sent.")
+
+
+@cli.command("stemdag-import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--wijk", "wijk_slug", required=True, help="The wijk's slug, e.g. dapperbuurt.")
+@click.option("--municipality", "municipality_slug", help="Needed when the slug is ambiguous.")
+@click.option("--as", "email", help="The wijkmanager or admin who imports (default: an admin).")
+@with_appcontext
+def stemdag_import_command(
+    path: str, wijk_slug: str, municipality_slug: str | None, email: str | None
+) -> None:
+    """Import a wijkstemdag round from a pabulib .pb file and count it."""
+    from samenhang.errors import DomainError
+    from samenhang.voting.counting import import_pb_file
+
+    try:
+        round_ = import_pb_file(path, wijk_slug, municipality_slug, email)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Imported round {round_.id}: {round_.title} ({len(round_.projects)} projects).")
 
 
 def main() -> None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
 
+from samenhang.voting.rules.explain import Explanation
+
 #: A voter weight or an amount of support: whole numbers stay ints, weights may be fractions.
 Number = int | Fraction
 
@@ -126,3 +128,40 @@ class Election:
     #: one that was read. Empty means the default order.
     project_columns: tuple[str, ...] = ()
     vote_columns: tuple[str, ...] = ()
+
+
+def ballot_problems(election: Election, ballot: Ballot) -> list[Explanation]:
+    """Why a ballot breaks the election's rules (empty when it is valid)."""
+    problems = []
+    for project_id in ballot.projects:
+        if project_id not in election.projects:
+            problems.append(Explanation("ballot.unknown_project", {"project": project_id}))
+    if len(set(ballot.projects)) != len(ballot.projects):
+        problems.append(Explanation("ballot.repeated_project"))
+    if problems:
+        return problems
+    count = len(ballot.projects)
+    cost = sum(election.projects[p].cost for p in ballot.projects)
+    # (limit, the ballot's value, message, name of the value); money is named `cost` and
+    # its limit `budget`, so that both are shown as money.
+    checks = [
+        ("min_length", count, "ballot.too_few", "count"),
+        ("max_length", count, "ballot.too_many", "count"),
+        ("min_sum_cost", cost, "ballot.too_cheap", "cost"),
+        ("max_sum_cost", cost, "ballot.too_expensive", "cost"),
+    ]
+    if election.vote_type.has_points and ballot.points:
+        checks += [
+            ("min_sum_points", sum(ballot.points), "ballot.too_few_points", "points"),
+            ("max_sum_points", sum(ballot.points), "ballot.too_many_points", "points"),
+            ("min_points", min(ballot.points), "ballot.points_too_low", "points"),
+            ("max_points", max(ballot.points), "ballot.points_too_high", "points"),
+        ]
+    for field_name, value, code, name in checks:
+        limit = getattr(election.limits, field_name)
+        if limit is None:
+            continue
+        if value < limit if field_name.startswith("min") else value > limit:
+            limit_name = "budget" if name == "cost" else "limit"
+            problems.append(Explanation(code, {name: value, limit_name: limit}))
+    return problems

@@ -1,0 +1,185 @@
+"""Time the counting engine on every file in ../shared/pabulib, each with its own rule.
+
+For the Method of Equal Shares files it also times pabutools (the reference
+implementation) on the same file in the same run and prints how many times faster the
+engine is; and it measures the peak memory of reading and counting Krakow 2024 (65,101
+ranked ballots) in a fresh process.
+
+    .venv/bin/python benchmarks/tally.py [--skip-reference] [--reference-timeout 300]
+
+Times are seconds of CPU time of the process doing the work (wall-clock time is shown
+too, but on a shared machine it also counts other programs' turns). The engine's are the
+best of --repeat runs; pabutools runs once, as it takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from queue import Empty
+from typing import Any
+
+from samenhang.voting.rules import GreedyMode, default_rule, read_pb_file, tally
+
+ROOT = Path(__file__).resolve().parents[1]
+PABULIB = ROOT.parent / "shared" / "pabulib"
+KRAKOW = "Poland_Krakow_2024.pb"
+MES_RULES = {"mes", "mes-add1", "mes-add1-comparison"}
+#: Files whose META does not say how they were counted: the options that reproduce them
+#: (Budapest: inferred category caps, see the issue).
+OPTIONS: dict[str, dict[str, Any]] = {
+    "Hungary_Budapest_2024.pb": {
+        "rule": "greedy",
+        "greedy_mode": GreedyMode.STOP,
+        "category_budgets": {
+            "Open": 120_000_000,
+            "Green": 120_000_000,
+            "Social": 120_000_000,
+            "Local Big Idea": 240_000_000,
+            "Local Small Idea": 400_000_000,
+        },
+    }
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pabulib", type=Path, default=PABULIB, help="folder of .pb files")
+    parser.add_argument("--skip-reference", action="store_true", help="do not run pabutools")
+    parser.add_argument(
+        "--reference-timeout",
+        type=float,
+        default=300,
+        help="seconds pabutools may take per file (default: 300)",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="engine runs per file")
+    args = parser.parse_args()
+    files = sorted(args.pabulib.glob("*.pb"))
+    if not files:
+        sys.exit(f"No .pb files in {args.pabulib}")
+
+    print(f"{'file':62} {'rule':20} {'ballots':>7} {'read':>6} {'count':>6} {'wall':>6}  official")
+    total, total_wall = 0.0, 0.0
+    mes_files = []
+    for path in files:
+        timing = _time_engine(path, args.repeat)
+        total, total_wall = total + timing.seconds, total_wall + timing.wall
+        print(
+            f"{path.name:62} {timing.rule:20} {timing.ballots:>7} {timing.read:6.3f}"
+            f" {timing.seconds - timing.read:6.3f} {timing.wall:6.3f}  {timing.verdict}"
+        )
+        if timing.rule in MES_RULES:
+            mes_files.append((path, timing.rule, timing.seconds))
+    print(
+        f"\nAll {len(files)} files read and counted in {total:.2f} s CPU"
+        f" ({total_wall:.2f} s wall), best of {args.repeat} runs each."
+    )
+    memory_mb, krakow_s = _krakow_in_fresh_process(args.pabulib / KRAKOW)
+    print(f"{KRAKOW}: read and counted in {krakow_s:.2f} s CPU, peak memory {memory_mb:.0f} MB.")
+
+    if args.skip_reference:
+        return
+    print(f"\n{'file':62} {'rule':20} {'engine s':>9} {'pabutools s':>12} {'faster':>8}")
+    for path, rule, seconds in mes_files:
+        reference = _time_pabutools(path, rule, args.reference_timeout)
+        if reference is None:
+            shown, ratio = (
+                f"> {args.reference_timeout:.0f}",
+                f"> {args.reference_timeout / seconds:.0f}x",
+            )
+        else:
+            shown, ratio = f"{reference:.2f}", f"{reference / seconds:.0f}x"
+        print(f"{path.name:62} {rule:20} {seconds:9.3f} {shown:>12} {ratio:>8}")
+
+
+@dataclass
+class Timing:
+    #: Best CPU seconds to read and count, and to read only; best wall-clock seconds.
+    seconds: float
+    read: float
+    wall: float
+    rule: str
+    ballots: int
+    #: Whether the count equals the file's official `selected` column ("-": it has none).
+    verdict: str
+
+
+def _time_engine(path: Path, repeat: int) -> Timing:
+    best, best_read, best_wall = float("inf"), float("inf"), float("inf")
+    for _ in range(repeat):
+        wall, start = time.perf_counter(), time.process_time()
+        election = read_pb_file(path)
+        read = time.process_time() - start
+        result = tally(election, **OPTIONS.get(path.name, {}))
+        best = min(best, time.process_time() - start)
+        best_read, best_wall = min(best_read, read), min(best_wall, time.perf_counter() - wall)
+    official = sorted(p for p, x in election.projects.items() if x.extra.get("selected") == "1")
+    verdict = "same" if result.selected == official else "DIFFERENT"
+    if "selected" not in election.project_columns:
+        verdict = "-"
+    rule = default_rule(election) if path.name not in OPTIONS else "greedy, stop, caps"
+    return Timing(best, best_read, best_wall, rule, len(election.ballots), verdict)
+
+
+def _krakow_in_fresh_process(path: Path) -> tuple[float, float]:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_krakow_child, args=(path, queue))
+    child.start()
+    memory_kb, seconds = queue.get()
+    child.join()
+    return memory_kb / 1024, seconds
+
+
+def _krakow_child(path: Path, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    start = time.process_time()
+    tally(read_pb_file(path))
+    seconds = time.process_time() - start
+    # ru_maxrss is in kilobytes on Linux: the whole process, interpreter and NumPy included.
+    queue.put((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, seconds))
+
+
+def _time_pabutools(path: Path, rule: str, timeout: float) -> float | None:
+    """pabutools' time to read the file and count it with `rule`, or None after timeout."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    child = context.Process(target=_pabutools_child, args=(path, rule, queue))
+    child.start()
+    try:
+        seconds: float = queue.get(timeout=timeout)
+    except Empty:
+        child.terminate()
+        child.join()
+        return None
+    child.join()
+    return seconds
+
+
+def _pabutools_child(path: Path, rule: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    from pabutools.election import Cost_Sat, parse_pabulib
+    from pabutools.rules import exhaustion_by_budget_increase, method_of_equal_shares
+
+    start = time.process_time()
+    instance, profile = parse_pabulib(str(path))
+    if rule == "mes":
+        method_of_equal_shares(instance, profile, sat_class=Cost_Sat)
+    else:
+        # The add1 completion; for add1-comparison the cheap greedy comparison is left out.
+        exhaustion_by_budget_increase(
+            instance,
+            profile,
+            method_of_equal_shares,
+            {"sat_class": Cost_Sat},
+            budget_step=profile.num_ballots(),
+            exhaustive_stop=False,
+        )
+    queue.put(time.process_time() - start)
+
+
+if __name__ == "__main__":
+    main()

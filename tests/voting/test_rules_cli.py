@@ -1,0 +1,92 @@
+"""`samenhang tally`: the command, run without a Flask app."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from samenhang.voting.cli import tally_command
+
+pytestmark = pytest.mark.pure
+
+ASSEN = Path(__file__).parent / "data" / "Netherlands_Assen_2024.pb"
+BUDAPEST = Path(__file__).resolve().parents[3] / "shared" / "pabulib" / "Hungary_Budapest_2024.pb"
+
+
+def _run(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(tally_command, [str(arg) for arg in args])
+    return result.exit_code, result.output
+
+
+def test_json_output() -> None:
+    code, output = _run(ASSEN, "--json")
+    assert code == 0, output
+    data = json.loads(output)
+    assert data["rule"] == "mes-add1"
+    assert data["budget"] == 100000
+    assert data["selected"] == ["11", "12", "13", "14", "2", "3", "5", "6", "9"]
+    assert data["cost"] == sum(data["explanations"][p]["amount"] for p in data["selected"])
+    assert data["explanations"]["3"]["code"] == "mes.funded"
+    assert data["explanations"]["3"]["text"].startswith("Funded: 43 supporters shared its cost")
+    assert data["explanations"]["4"]["funded"] is False
+
+
+def test_table_output() -> None:
+    code, output = _run(ASSEN, "--rule", "greedy", "--greedy-mode", "stop")
+    assert code == 0, output
+    first = output.splitlines()[0]
+    assert first.startswith("Netherlands_Assen_2024.pb: rule greedy, budget 100,000 EUR")
+    assert "counting stopped at" in output
+
+
+def test_category_budgets_reproduce_budapest() -> None:
+    caps = [
+        "Open=120000000",
+        "Green=120000000",
+        "Social=120000000",
+        "Local Big Idea=240000000",
+        "Local Small Idea=400000000",
+    ]
+    options = [part for cap in caps for part in ("--category-budget", cap)]
+    code, output = _run(BUDAPEST, "--greedy-mode", "stop", *options, "--json")
+    assert code == 0, output
+    text = BUDAPEST.read_text(encoding="utf-8")
+    rows = [line.split(";") for line in text.split("PROJECTS\n")[1].split("VOTES")[0].splitlines()]
+    official = sorted(row[0] for row in rows[1:] if row[-1] == "1")
+    assert json.loads(output)["selected"] == official
+
+
+def test_a_broken_file_exits_2_naming_file_line_and_problem(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.pb"
+    broken.write_text(ASSEN.read_text(encoding="utf-8").replace(";1,2,6,9,13\n", ";1,2,66\n"))
+    code, output = _run(broken)
+    assert code == 2
+    assert "Error: broken.pb, line 36: The vote names project 66, which is not in PROJECTS." in (
+        output
+    )
+    assert "Traceback" not in output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--category-budget", "Groen"], "Write a category budget as NAME=AMOUNT"),
+        (["--category-budget", "Groen=12.50"], "Write a category budget as NAME=AMOUNT"),
+        (["--rule", "greedy", "--category-budget", "Groen=1"], "No project has the category"),
+        (["--rule", "mes", "--category-budget", "Groen=1"], "only work with the greedy rule"),
+        (["--rule", "borda"], "Invalid value for '--rule'"),
+    ],
+)
+def test_bad_options_exit_2(args: list[str], message: str) -> None:
+    code, output = _run(ASSEN, *args)
+    assert code == 2
+    assert message in output
+
+
+def test_a_missing_file_exits_2(tmp_path: Path) -> None:
+    code, output = _run(tmp_path / "nothing.pb")
+    assert code == 2
+    assert "does not exist" in output
