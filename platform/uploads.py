@@ -1,12 +1,15 @@
-"""Uploaded images: checked, re-encoded (which drops EXIF and anything hidden), stored.
+"""Uploaded images: checked, re-encoded (which drops EXIF, GPS positions and anything
+hidden in the file) and stored as JPEG in one or more widths.
 
-Files live under `<instance>/uploads/<kind>/`; the database keeps only the stored name.
+Files live under `<instance>/uploads/<kind>/<name>-<width>.jpg`; the database keeps only the
+random name. Views serve them after their own access check.
 """
 
 from __future__ import annotations
 
 import io
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -17,54 +20,80 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from samenhang.errors import DomainError
 
-MAX_IMAGE_BYTES = 8 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
-#: Widths written for srcset; the largest is also the fallback `src`.
-WIDTHS = (480, 1024)
+ALLOWED_CONTENT_TYPES = {"image/jpeg", "image/png", "image/webp"}
+#: Widths written for a photo shown in the page (srcset); the largest is the fallback `src`.
+PAGE_WIDTHS = (480, 1024)
+_NAME_LENGTH = 32
+
+
+class InvalidImage(DomainError):
+    pass
 
 
 @dataclass(frozen=True)
 class StoredImage:
-    name: str  # stored file stem; files are <name>-<width>.jpg
+    name: str
     width: int
     height: int
 
 
-def upload_root() -> Path:
-    return Path(current_app.instance_path) / "uploads"
+def _not_a_photo() -> InvalidImage:
+    return InvalidImage(_l("This file is not a photo. Use a JPEG, PNG or WebP file."))
 
 
-def store_image(stream: IO[bytes], kind: str) -> StoredImage:
-    """Validate an uploaded image and store it re-encoded as JPEG in several widths."""
-    data = stream.read(MAX_IMAGE_BYTES + 1)
-    if len(data) > MAX_IMAGE_BYTES:
-        raise DomainError(_l("This photo is too large. The maximum is {size} MB."), size=8)
+def _clean_image(data: bytes) -> Image.Image:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             if probe.format not in ALLOWED_FORMATS:
-                raise DomainError(_l("This file is not a photo. Use a JPEG, PNG or WebP file."))
+                raise _not_a_photo()
             if probe.width * probe.height > MAX_PIXELS:
-                raise DomainError(_l("This photo has too many pixels."))
+                raise InvalidImage(_l("This photo has too many pixels."))
             probe.verify()
-        image = Image.open(io.BytesIO(data))
-        image.load()
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            # Turn the picture as the camera meant before the EXIF goes.
+            return ImageOps.exif_transpose(image).convert("RGB")
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise DomainError(_l("This file is not a photo. Use a JPEG, PNG or WebP file.")) from exc
-    # Apply the camera's rotation before the EXIF (with it any GPS position) is dropped.
-    image = ImageOps.exif_transpose(image).convert("RGB")
-    name = secrets.token_hex(16)
-    folder = upload_root() / kind
+        raise _not_a_photo() from exc
+
+
+def store_image(
+    stream: IO[bytes],
+    kind: str,
+    widths: Sequence[int] = PAGE_WIDTHS,
+    content_type: str | None = None,
+) -> StoredImage:
+    """Validate an uploaded image and store it re-encoded, once per width (its longest
+    side at most that many pixels; tall images may be up to four times as high)."""
+    if content_type is not None and content_type.split(";")[0].strip() not in (
+        ALLOWED_CONTENT_TYPES
+    ):
+        raise _not_a_photo()
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise InvalidImage(
+            _l("This photo is too large. The maximum is {size} MB."), size=MAX_BYTES // 2**20
+        )
+    if not data:
+        raise InvalidImage(_l("This file is empty."))
+    image = _clean_image(data)
+    name = secrets.token_hex(_NAME_LENGTH // 2)
+    folder = Path(current_app.instance_path) / "uploads" / kind
     folder.mkdir(parents=True, exist_ok=True)
-    for width in WIDTHS:
+    for width in widths:
         copy = image.copy()
         copy.thumbnail((width, width * 4))
-        copy.save(folder / f"{name}-{width}.jpg", "JPEG", quality=80, optimize=True)
+        # A fresh image saved without `exif=`: Pillow writes no EXIF, ICC or comments.
+        copy.save(folder / f"{name}-{width}.jpg", "JPEG", quality=82, optimize=True)
     return StoredImage(name=name, width=image.width, height=image.height)
 
 
 def image_path(kind: str, name: str, width: int) -> Path | None:
-    if width not in WIDTHS or not name.isalnum():
+    """The stored file, or None; never a path outside the upload folder."""
+    if len(name) != _NAME_LENGTH or not all(c in "0123456789abcdef" for c in name):
         return None
-    path = upload_root() / kind / f"{name}-{width}.jpg"
+    path = Path(current_app.instance_path) / "uploads" / kind / f"{name}-{width}.jpg"
     return path if path.is_file() else None

@@ -36,7 +36,7 @@ from samenhang.i18n import current_locale
 from samenhang.initiatives import queries, services
 from samenhang.initiatives.models import Comment, HelpKind, Initiative, Photo, State, Theme
 from samenhang.initiatives.reasons import REASON_TEMPLATES
-from samenhang.uploads import image_path
+from samenhang.uploads import PAGE_WIDTHS, image_path
 
 View = str | Response | tuple[str, int]
 
@@ -264,7 +264,7 @@ def remove_photo(initiative_id: int, photo_id: int) -> View:
 
 
 def photo_file(name: str, width: int) -> Response:
-    path = image_path("initiatives", name, width)
+    path = image_path("initiatives", name, width) if width in PAGE_WIDTHS else None
     if path is None:
         abort(404)
     return send_file(path, mimetype="image/jpeg", max_age=60 * 60 * 24 * 30)

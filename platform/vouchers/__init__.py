@@ -1,0 +1,1 @@
+"""Bewonersbudgetten and vouchers: pots, criteria, applications, decisions, payouts."""

@@ -1,0 +1,331 @@
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from factories.accounts import PASSWORD, AdminFactory, UserFactory, WijkmanagerFactory
+from factories.places import WijkFactory
+from factories.vouchers import ApplicationFactory, PotFactory, ResidentFactory, grant, manager_of
+from flask import Flask
+from flask.testing import FlaskClient
+
+from samenhang.db import utcnow
+from samenhang.extensions import db
+from samenhang.ledger.models import JournalEntry
+from samenhang.vouchers import services
+from samenhang.vouchers.models import (
+    Application,
+    ApplicationStatus,
+    Pot,
+    PotStatus,
+    Supplier,
+    VoucherStatus,
+)
+
+
+def sign_in(client: FlaskClient, user: Any) -> FlaskClient:
+    client.set_cookie("locale", "en")
+    response = client.post("/signin", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302, response.text
+    return client
+
+
+def _entries() -> int:
+    return db.session.scalar(sa.select(sa.func.count(JournalEntry.id))) or 0
+
+
+@pytest.fixture
+def setting(db_session: Any) -> dict[str, Any]:
+    """An open pot with one application, and a draft pot, in one wijk."""
+    application = ApplicationFactory()
+    pot = application.pot
+    draft = PotFactory(wijk=pot.wijk, stage="draft", manager=manager_of(pot))
+    return {"pot": pot, "draft": draft, "application": application, "wijk": pot.wijk}
+
+
+MANAGER_PAGES = [
+    "{wijk}/budgets/new",
+    "{wijk}/suppliers",
+    "/budgets/pots/{pot}/criteria/fix",
+    "/budgets/pots/{pot}/panel",
+    "/budgets/pots/{pot}/vouchers",
+]
+
+
+def _urls(setting: dict[str, Any]) -> list[str]:
+    wijk = setting["wijk"]
+    values = {
+        "wijk": f"/g/{wijk.municipality.slug}/{wijk.slug}",
+        "pot": setting["pot"].id,
+        "draft": setting["draft"].id,
+    }
+    return [page.format(**values) for page in MANAGER_PAGES]
+
+
+@pytest.mark.parametrize(
+    ("role", "expected"),
+    [
+        ("anonymous", 302),
+        ("resident", 403),
+        ("other_manager", 403),
+        ("manager", 200),
+        ("admin", 200),
+    ],
+)
+def test_managing_pages_are_for_the_wijks_managers(
+    client: FlaskClient, setting: dict[str, Any], role: str, expected: int
+) -> None:
+    user = {
+        "anonymous": None,
+        "resident": lambda: ResidentFactory(wijk=setting["wijk"]),
+        "other_manager": lambda: WijkmanagerFactory(wijken=[WijkFactory()]),
+        "manager": lambda: manager_of(setting["pot"]),
+        "admin": AdminFactory,
+    }[role]
+    if user is not None:
+        sign_in(client, user())
+    for url in _urls(setting):
+        response = client.get(url)
+        assert response.status_code == expected, url
+        if expected == 302:
+            assert "/signin" in response.headers["Location"]
+    # Changing things is refused the same way, and changes nothing.
+    entries = _entries()
+    application = setting["application"]
+    response = client.post(
+        f"/budgets/applications/{application.id}/decision",
+        data={"outcome": "full", "reasons": "Mag ik dit?"},
+    )
+    assert response.status_code == (302 if expected == 200 else expected)
+    db.session.expire_all()
+    decided = db.session.get(Application, application.id).status is ApplicationStatus.granted
+    assert decided == (expected == 200)
+    assert _entries() == entries + (1 if expected == 200 else 0)
+    dashboard = client.get("/budgets/manage").status_code
+    assert dashboard == {"anonymous": 302, "resident": 403}.get(role, 200)
+
+
+def test_public_pages(client: FlaskClient, setting: dict[str, Any]) -> None:
+    pot, draft, application, wijk = (setting[k] for k in ("pot", "draft", "application", "wijk"))
+    client.set_cookie("locale", "en")
+    wijk_page = client.get(f"/g/{wijk.municipality.slug}/{wijk.slug}")
+    assert f"/g/{wijk.municipality.slug}/{wijk.slug}/budgets" in wijk_page.text
+    listing = client.get(f"/g/{wijk.municipality.slug}/{wijk.slug}/budgets")
+    assert listing.status_code == 200
+    assert pot.name in listing.text and draft.name not in listing.text
+    page = client.get(f"/budgets/pots/{pot.id}")
+    assert page.status_code == 200
+    assert "Apply for money for your plan" in page.text and application.title in page.text
+    assert "€10,000.00" in page.text  # budget
+    assert client.get(f"/budgets/pots/{draft.id}").status_code == 404
+    assert client.get("/budgets/pots/999999").status_code == 404
+    shown = client.get(f"/budgets/applications/{application.id}")
+    assert shown.status_code == 200 and application.title in shown.text
+    assert application.applicant.display_name not in shown.text
+    assert client.get(f"/budgets/pots/{pot.id}/ledger").status_code == 200
+    assert client.get("/budgets/my").status_code == 302
+    # Applying needs an account.
+    assert "/signin" in client.get(f"/budgets/pots/{pot.id}/apply").headers["Location"]
+
+
+def test_a_withdrawn_application_is_gone_from_public_view(
+    client: FlaskClient, setting: dict[str, Any]
+) -> None:
+    application = setting["application"]
+    resident = sign_in(client, application.applicant)
+    assert resident.post(f"/budgets/applications/{application.id}/withdraw").status_code == 302
+    assert resident.get(f"/budgets/applications/{application.id}").status_code == 200
+    mine = resident.get("/budgets/my")
+    assert application.title in mine.text and "Withdrawn" in mine.text
+    resident.post("/signout")
+    assert client.get(f"/budgets/applications/{application.id}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("-5", "cannot be negative"),
+        ("12,505", "thousands separator"),
+        ("0,001", "fractions of a cent"),
+        ("twaalf", "not an amount"),
+        ("", "fill in an amount"),
+    ],
+)
+def test_money_typed_wrong_is_refused_and_nothing_changes(
+    client: FlaskClient, setting: dict[str, Any], amount: str, message: str
+) -> None:
+    pot = setting["pot"]
+    sign_in(client, manager_of(pot))
+    entries = _entries()
+    response = client.post(f"/budgets/pots/{pot.id}/fund", data={"amount": amount})
+    assert response.status_code == 422
+    assert message in response.text.lower() or message in response.text
+    assert _entries() == entries
+
+
+def test_an_application_through_the_form(client: FlaskClient, setting: dict[str, Any]) -> None:
+    pot = setting["pot"]
+    outsider = sign_in(client, ResidentFactory(wijk=WijkFactory()))
+    form = {
+        "title": "Bankjes",
+        "summary": "Twee bankjes bij de speeltuin.",
+        "budget_lines-0-description": "Bankjes",
+        "budget_lines-0-amount": "2000,01",
+    }
+    refused = outsider.post(f"/budgets/pots/{pot.id}/apply", data=form)
+    assert refused.status_code == 422 and "for residents of" in refused.text
+    outsider.post("/signout")
+    resident = sign_in(client, ResidentFactory(wijk=pot.wijk))
+    too_much = resident.post(f"/budgets/pots/{pot.id}/apply", data=form)
+    assert too_much.status_code == 422 and "at most" in too_much.text
+    no_description = resident.post(
+        f"/budgets/pots/{pot.id}/apply",
+        data=form | {"budget_lines-0-description": "", "budget_lines-0-amount": "10"},
+    )
+    assert no_description.status_code == 422 and "needs a description" in no_description.text
+    response = resident.post(
+        f"/budgets/pots/{pot.id}/apply", data=form | {"budget_lines-0-amount": "1.999,99"}
+    )
+    assert response.status_code == 302
+    application = db.session.scalars(
+        sa.select(Application).where(Application.title == "Bankjes")
+    ).one()
+    assert application.amount_requested_cents == 1999_99
+    assert "Bankjes" in resident.get("/budgets/my").text
+
+
+def test_the_panel_gives_advice_in_the_browser(
+    app: Flask, client: FlaskClient, setting: dict[str, Any]
+) -> None:
+    pot, application = setting["pot"], setting["application"]
+    neighbour = ResidentFactory(wijk=pot.wijk, display_name="Buurvrouw")
+    db.session.commit()
+    manager = sign_in(client, manager_of(pot))
+    unknown = manager.post(f"/budgets/pots/{pot.id}/panel", data={"email": "nobody@example.org"})
+    assert unknown.status_code == 422 and "no account" in unknown.text
+    assert (
+        manager.post(f"/budgets/pots/{pot.id}/panel", data={"email": neighbour.email}).status_code
+        == 302
+    )
+    assert "Buurvrouw" in manager.get(f"/budgets/pots/{pot.id}/panel").text
+    url = f"/budgets/applications/{application.id}"
+    assert manager.post(f"{url}/advice-request").status_code == 302
+    member = sign_in(app.test_client(), neighbour)
+    assert application.title in member.get("/budgets/my").text
+    assert "Your advice as panel member" in member.get(url).text
+    response = member.post(
+        f"{url}/advice", data={"outcome": "partial", "amount": "500", "reasons": "Minder verf."}
+    )
+    assert response.status_code == 302, response.text
+    public = app.test_client().get(url)
+    assert "Minder verf." in public.text and "Buurvrouw" not in public.text
+    assert "Buurvrouw" in manager.get(url).text
+
+
+def test_vouchers_codes_are_shown_once_and_taken_at_the_till(
+    app: Flask, client: FlaskClient, setting: dict[str, Any]
+) -> None:
+    pot, wijk = setting["pot"], setting["wijk"]
+    manager = sign_in(client, manager_of(pot))
+    wijk_url = f"/g/{wijk.municipality.slug}/{wijk.slug}"
+    response = manager.post(
+        f"{wijk_url}/suppliers", data={"name": "Bakkerij", "address": "Plein 1"}
+    )
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    till_path = response.text.split("/budgets/till/")[1].split("<")[0]
+    assert "/budgets/till/" not in manager.get(f"{wijk_url}/suppliers").text
+    supplier = db.session.scalars(sa.select(Supplier)).one()
+    expires_on = (utcnow() + timedelta(days=30)).date().isoformat()
+    response = manager.post(
+        f"/budgets/pots/{pot.id}/vouchers",
+        data={
+            "label": "Buurtfeest",
+            "value": "25",
+            "quantity": "3",
+            "expires_on": expires_on,
+            "suppliers": [str(supplier.id)],
+        },
+    )
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    codes = [part.split("</code>")[0] for part in response.text.split("<code>")[1:]]
+    assert len(codes) == 3
+    assert codes[0] not in manager.get(f"/budgets/pots/{pot.id}/vouchers").text
+
+    till = app.test_client()
+    till.set_cookie("locale", "en")
+    assert till.get("/budgets/till/wrong-token").status_code == 404
+    assert till.get(f"/budgets/till/{till_path}").status_code == 200
+    paid = till.post(f"/budgets/till/{till_path}", data={"code": codes[0], "amount": "20,00"})
+    assert paid.status_code == 200 and "€20.00" in paid.text
+    twice = till.post(f"/budgets/till/{till_path}", data={"code": codes[0], "amount": "1"})
+    assert twice.status_code == 422 and "already been used" in twice.text
+    too_much = till.post(f"/budgets/till/{till_path}", data={"code": codes[1], "amount": "25,01"})
+    assert too_much.status_code == 422 and "worth" in too_much.text
+    db.session.expire_all()
+    statuses = sorted(v.status.value for v in db.session.get(Pot, pot.id).batches[0].vouchers)
+    assert statuses == [VoucherStatus.issued.value] * 2 + [VoucherStatus.redeemed.value]
+
+
+def test_decisions_export(client: FlaskClient, setting: dict[str, Any]) -> None:
+    application = grant(setting["application"], 400_00, reasons="Half, want de verf is duur.")
+    other = ApplicationFactory(pot=setting["pot"])
+    services.decide_application(
+        other,
+        actor=manager_of(other.pot),
+        outcome=services.Outcome.refused,
+        reasons="Past niet bij de criteria.",
+    )
+    db.session.commit()
+    data = json.loads(client.get("/budgets/decisions.json").text)["decisions"]
+    assert [(d["application_id"], d["outcome"], d["granted_cents"]) for d in data] == [
+        (application.id, "partial", 400_00),
+        (other.id, "refused", 0),
+    ]
+    response = client.get(f"/budgets/pots/{setting['pot'].id}/decisions.csv")
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    assert rows[0]["reasons"] == "Half, want de verf is duur."
+    assert rows[1]["outcome"] == "refused"
+    for person in (application.applicant, other.applicant):
+        assert person.email not in response.text and person.display_name not in response.text
+    assert client.get("/budgets/decisions.xml").status_code == 404
+
+
+def test_manager_pot_lifecycle_in_the_browser(client: FlaskClient, setting: dict[str, Any]) -> None:
+    pot = setting["pot"]
+    manager = sign_in(client, manager_of(pot))
+    page = manager.get(f"/budgets/pots/{pot.id}")
+    assert "For the wijkmanager" in page.text
+    assert manager.post(f"/budgets/pots/{pot.id}/open").status_code == 422  # already open
+    assert manager.post(f"/budgets/pots/{pot.id}/close").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Pot, pot.id).status is PotStatus.closed
+    dashboard = manager.get("/budgets/manage")
+    assert "The ledger is consistent" in dashboard.text and pot.name in dashboard.text
+    assert setting["application"].title in dashboard.text  # waiting for a decision
+    # Criteria of the open pot are final: the edit page sends the manager back.
+    assert manager.get(f"/budgets/pots/{pot.id}/criteria").status_code == 302
+
+
+def test_a_signed_in_user_without_role_sees_no_dashboard(client: FlaskClient) -> None:
+    sign_in(client, UserFactory())
+    assert client.get("/budgets/manage").status_code == 403
+
+
+def test_only_the_applicants_act_on_their_application(
+    client: FlaskClient, setting: dict[str, Any]
+) -> None:
+    application = grant(setting["application"])
+    url = f"/budgets/applications/{application.id}"
+    sign_in(client, ResidentFactory(wijk=application.pot.wijk))
+    for action in ("withdraw", "receipts", "report", "advice"):
+        assert client.post(f"{url}/{action}", data={}).status_code == 403, action
+    for action in ("payouts", "returns", "settle", "decision", "scores", "advice-request"):
+        assert client.post(f"{url}/{action}", data={}).status_code == 403, action
