@@ -10,12 +10,16 @@ from samenhang.blueprints.api import bp as api_bp
 from samenhang.blueprints.initiatives import bp as initiatives_bp
 from samenhang.blueprints.main import bp as main_bp
 from samenhang.blueprints.places import bp as places_bp
+from samenhang.blueprints.voting import bp as voting_bp
+from samenhang.blueprints.vouchers import bp as vouchers_bp
 
 BLUEPRINTS: list[Blueprint] = [
     main_bp,
     accounts_bp,
     places_bp,
     initiatives_bp,
+    voting_bp,
+    vouchers_bp,
     api_bp,
     admin_bp,
 ]

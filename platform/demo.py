@@ -12,6 +12,8 @@ from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives.demo import seed_initiatives
 from samenhang.places.models import Municipality, Wijk, WijkPostcode
+from samenhang.voting.demo import seed_stemdagen
+from samenhang.vouchers.demo import seed_vouchers_demo
 
 #: (municipality, CBS gemeentecode, slug, [(wijk, CBS wijkcode, slug, [PC4, ...])]).
 #: The wijken are the ones the seeds discuss; codes follow the CBS pattern WKggggww.
@@ -129,4 +131,12 @@ def seed_demo() -> list[DemoUser]:
         users["piotr@demo.samenhang.nl"],
         users["wijkmanager@demo.samenhang.nl"],
     )
+    seed_stemdagen(
+        wijken["korrewegwijk"],
+        users["wijkmanager@demo.samenhang.nl"],
+        users["piotr@demo.samenhang.nl"],
+        wijken["dapperbuurt"],
+        users["admin@demo.samenhang.nl"],
+    )
+    seed_vouchers_demo()
     return DEMO_USERS

@@ -1,7 +1,13 @@
-"""Imports every area's models, so the metadata is complete for Alembic and the tests."""
+"""Imports every area's models, so the metadata is complete for Alembic and the tests.
 
-from samenhang.accounts.models import Role, User, WijkManager
-from samenhang.audit.models import AuditEntry
-from samenhang.places.models import Municipality, Wijk, WijkPostcode
+One line per area; keep them sorted.
+"""
 
-__all__ = ["AuditEntry", "Municipality", "Role", "User", "Wijk", "WijkManager", "WijkPostcode"]
+import samenhang.accounts.models
+import samenhang.audit.models
+import samenhang.content.models
+import samenhang.initiatives.models
+import samenhang.ledger.models
+import samenhang.places.models
+import samenhang.voting.models
+import samenhang.vouchers.models  # noqa: F401

@@ -13,6 +13,7 @@ from playwright.sync_api import BrowserContext, Request, Response
 from playwright.sync_api import Page as BrowserPage
 
 from samenhang.demo import DEMO_PASSWORD
+from samenhang.voting.demo import DEMO_CODES
 
 pytestmark = pytest.mark.browser
 
@@ -45,6 +46,26 @@ def send_signin_with_wrong_password(page: BrowserPage) -> Response | None:
     page.fill("#password", "not-the-password")
     with page.expect_navigation() as navigation:
         page.click("main form button[type=submit]")
+    return navigation.value
+
+
+#: Each run votes with a fresh code of the demo round (a code votes once).
+_DEMO_STEMCODES = iter(DEMO_CODES)
+
+
+def choose_stemdag_projects(page: BrowserPage) -> Response | None:
+    page.check("input[name=project] >> nth=0")
+    with page.expect_navigation() as navigation:
+        page.click("button[value=review]")
+    return navigation.value
+
+
+def vote_with_a_demo_stemcode(page: BrowserPage) -> Response | None:
+    choose_stemdag_projects(page)
+    page.fill("#code", next(_DEMO_STEMCODES))
+    page.check("#age_confirmed")
+    with page.expect_navigation() as navigation:
+        page.click("form[action$='/vote/cast'] button[type=submit]")
     return navigation.value
 
 
@@ -83,6 +104,10 @@ PAGES = [
     Page("moderation", "/g/groningen/korrewegwijk/moderation", login=WIJKMANAGER),
     Page("moderation-decide", "/initiatives/2/decide", login=WIJKMANAGER),
     Page("moderation-log", "/g/groningen/korrewegwijk/moderation-log"),
+    Page("stemdag-ballot", "/stemdag/1/vote"),  # the demo round in Korrewegwijk, open
+    Page("stemdag-review", "/stemdag/1/vote", then=choose_stemdag_projects),
+    Page("stemdag-receipt", "/stemdag/1/vote", then=vote_with_a_demo_stemcode),
+    Page("stemdag-results", "/stemdag/2/results"),  # Amsterdam 166, imported
 ]
 LOCALES = ["nl", "ar"]
 WIDTHS = [360, 1280]
@@ -285,3 +310,29 @@ def test_keyboard_only_sign_in_and_language_change(new_context: NewContext, loca
         page.keyboard.press("Enter")
     assert page.get_attribute("html", "lang") == other
     assert page.get_attribute("html", "dir") == ("rtl" if other == "ar" else "ltr")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_keyboard_only_submit_an_initiative(new_context: NewContext, locale: str) -> None:
+    page = new_context(width=360, locale=locale, login="olena@demo.samenhang.nl").new_page()
+    page.goto("/g/eindhoven/woensel-west/initiatives/new")
+    tab_to(page, "#title")
+    page.keyboard.type(f"Buurtbibliotheek ({locale})")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Een kastje met boeken bij de speeltuin.")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Iedereen mag een boek lenen of brengen.")
+    tab_to(page, "#themes-6")  # meedoen
+    page.keyboard.press("Space")
+    tab_to(page, "#budget_lines-0-description")
+    page.keyboard.type("Kastje")
+    page.keyboard.press("Tab")
+    page.keyboard.type("85,50")
+    tab_to(page, "main form button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.rsplit("/", 1)[-1].isdigit(), f"the draft page opens: {page.url}"
+    tab_to(page, "form[action$='/submit'] button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator(".badge-submitted").count() == 1, "sent to the wijkmanager"

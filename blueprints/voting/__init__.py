@@ -1,0 +1,66 @@
+"""Wijkstemdag: rounds, the ballot, the polling station and the results."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request
+from werkzeug.wrappers import Response
+
+from samenhang.blueprints.voting import views
+from samenhang.extensions import limiter
+
+bp = Blueprint("voting", __name__)
+
+
+def _vote_limit() -> str:
+    """Failed attempts per address (a mistyped or guessed code); good ballots are free."""
+    return current_app.config.get("RATELIMIT_STEMCODE", "20 per minute;100 per hour")
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code >= 400
+
+
+def _not_post() -> bool:
+    return request.method != "POST"
+
+
+cast = limiter.limit(_vote_limit, deduct_when=_failed, exempt_when=_not_post)(views.cast)
+register = limiter.limit(_vote_limit, deduct_when=_failed, exempt_when=_not_post)(views.register)
+
+_wijk = "/g/<municipality_slug>/<wijk_slug>"
+_one = "/stemdag/<int:round_id>"
+POST = ["POST"]
+GET_POST = ["GET", "POST"]
+
+bp.add_url_rule(f"{_wijk}/stemdag", view_func=views.wijk_rounds)
+bp.add_url_rule(f"{_wijk}/stemdag/new", view_func=views.create, methods=GET_POST)
+bp.add_url_rule(f"{_wijk}/stemdag/import", view_func=views.import_pb, methods=GET_POST)
+bp.add_url_rule(_one, view_func=views.show)
+bp.add_url_rule(f"{_one}/vote", view_func=views.ballot, methods=GET_POST)
+bp.add_url_rule(f"{_one}/vote/review", view_func=views.review)
+bp.add_url_rule(f"{_one}/vote/cast", view_func=cast, methods=POST)
+bp.add_url_rule(f"{_one}/vote/receipt", view_func=views.receipt)
+bp.add_url_rule(f"{_one}/vote/change", view_func=views.change)
+bp.add_url_rule(f"{_one}/check", view_func=views.check)
+bp.add_url_rule(f"{_one}/results", view_func=views.results)
+bp.add_url_rule(f"{_one}/ballots.pb", view_func=views.ballots_pb)
+bp.add_url_rule(f"{_one}/ballots.csv", view_func=views.ballots_csv)
+bp.add_url_rule(f"{_one}/manage", view_func=views.manage)
+bp.add_url_rule(f"{_one}/edit", view_func=views.edit, methods=GET_POST)
+bp.add_url_rule(f"{_one}/phase", view_func=views.change_phase, methods=POST)
+bp.add_url_rule(f"{_one}/count", view_func=views.count, methods=POST)
+bp.add_url_rule(f"{_one}/projects/new", view_func=views.propose, methods=GET_POST)
+bp.add_url_rule(
+    f"{_one}/projects/<int:project_id>/edit", view_func=views.edit_project, methods=GET_POST
+)
+bp.add_url_rule(
+    f"{_one}/projects/<int:project_id>/review", view_func=views.review_project, methods=POST
+)
+bp.add_url_rule(f"{_one}/codes", view_func=views.codes_page, methods=GET_POST)
+bp.add_url_rule(f"{_one}/codes/revoke", view_func=views.revoke_code, methods=POST)
+bp.add_url_rule(f"{_one}/codes/reissue", view_func=views.reissue_code, methods=POST)
+bp.add_url_rule(f"{_one}/volunteers", view_func=views.volunteers, methods=GET_POST)
+bp.add_url_rule(f"{_one}/volunteers/remove", view_func=views.remove_volunteer, methods=POST)
+bp.add_url_rule(f"{_one}/register", view_func=register, methods=GET_POST)
+bp.add_url_rule(f"{_one}/paper", view_func=views.paper, methods=GET_POST)
+bp.add_url_rule(f"{_one}/paper/<int:batch_id>/decide", view_func=views.decide_batch, methods=POST)

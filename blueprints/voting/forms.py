@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from samenhang.config import LOCALES
+from samenhang.errors import DomainError
+from samenhang.ledger.money import parse_euros
+from samenhang.voting.models import BallotType, Eligibility, Phase, Rule
+
+_required = InputRequired(message=_l("Please fill this in."))
+
+BALLOT_TYPE_LABELS = {
+    BallotType.approval: _l("Approval: tick the projects you support"),
+    BallotType.knapsack: _l("Budget: choose projects that fit in the budget together"),
+    BallotType.ranking: _l("Ranking: put projects in order of preference"),
+    BallotType.points: _l("Points: spread points over the projects"),
+}
+RULE_LABELS = {
+    Rule.greedy: _l("Most votes first (greedy)"),
+    Rule.mes: _l("Method of Equal Shares"),
+    Rule.mes_add1: _l("Method of Equal Shares, using the whole budget (add1)"),
+}
+ELIGIBILITY_LABELS = {
+    Eligibility.codes: _l("Stemcodes on letters"),
+    Eligibility.residents: _l("Signed-in residents with an address in the wijk"),
+    Eligibility.both: _l("Both"),
+}
+PHASE_LABELS = {
+    Phase.draft: _l("Draft"),
+    Phase.ideas: _l("Ideas"),
+    Phase.review: _l("Review"),
+    Phase.voting: _l("Voting"),
+    Phase.counting: _l("Counting"),
+    Phase.results: _l("Results"),
+}
+
+
+class EuroField(StringField):
+    """An amount in euros as a person types it; the integer cents land in `cents`."""
+
+    cents: int | None = None
+
+    def pre_validate(self, form: Form) -> None:
+        self.cents = None
+        if not (self.data or "").strip():
+            return
+        try:
+            self.cents = parse_euros(self.data)
+        except DomainError as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+class CategoryForm(Form):
+    name = StringField(_l("Category"), validators=[Optional(), Length(max=80)])
+    cap = EuroField(
+        _l("Cap in euros (optional)"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("The most the projects of this category may get together."),
+    )
+
+
+class RoundForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[_required, Length(max=120)])
+    description = TextAreaField(
+        _l("Description"),
+        validators=[Optional(), Length(max=5000)],
+        description=_l("What the vote is about and who may vote. You can use Markdown."),
+    )
+    budget = EuroField(_l("Budget in euros"), validators=[_required, Length(max=20)])
+    ballot_type = SelectField(
+        _l("Ballot"), choices=[SelectChoice(k.value, v) for k, v in BALLOT_TYPE_LABELS.items()]
+    )
+    min_projects = IntegerField(
+        _l("Fewest projects a voter must choose"),
+        validators=[Optional(), NumberRange(min=0, max=100)],
+        description=_l("Approval and ranking ballots."),
+    )
+    max_projects = IntegerField(
+        _l("Most projects a voter may choose"),
+        validators=[Optional(), NumberRange(min=1, max=100)],
+        description=_l("Approval and ranking ballots."),
+    )
+    max_points = IntegerField(
+        _l("Points a voter may give in total"),
+        validators=[Optional(), NumberRange(min=1, max=1000)],
+        description=_l("Points ballots."),
+    )
+    rule = SelectField(
+        _l("How the votes are counted"),
+        choices=[SelectChoice(k.value, v) for k, v in RULE_LABELS.items()],
+    )
+    eligibility = SelectField(
+        _l("Who may vote"),
+        choices=[SelectChoice(k.value, v) for k, v in ELIGIBILITY_LABELS.items()],
+    )
+    min_age = IntegerField(
+        _l("Minimum age (optional)"),
+        validators=[Optional(), NumberRange(min=0, max=120)],
+        description=_l("Voters declare that they are this old or older, e.g. 12."),
+    )
+    allows_changes = BooleanField(_l("Voters may change their vote until voting closes"))
+    allows_blank = BooleanField(_l("Voters may cast a blank vote"))
+    online_weight = DecimalField(
+        _l("Weight of an online vote"), places=4, default=1, validators=[Optional()]
+    )
+    paper_weight = DecimalField(
+        _l("Weight of a paper vote"), places=4, default=1, validators=[Optional()]
+    )
+    is_channel_balanced = BooleanField(
+        _l("Online and paper votes each count for half (as in Amsterdam)")
+    )
+    is_leftover_funded = BooleanField(
+        _l("Fund more projects with money the category caps leave over")
+    )
+    eligible_count = IntegerField(
+        _l("Number of people who may vote (optional)"),
+        validators=[Optional(), NumberRange(min=1)],
+        description=_l("For the turnout. Leave empty to use the number of letters."),
+    )
+    ideas_on = DateField(_l("Ideas from"), validators=[Optional()])
+    review_on = DateField(_l("Review from"), validators=[Optional()])
+    voting_on = DateField(_l("Voting from"), validators=[Optional()])
+    counting_on = DateField(_l("Counting from"), validators=[Optional()])
+    results_on = DateField(_l("Results on"), validators=[Optional()])
+    voting_closes_at = DateTimeLocalField(
+        _l("Voting closes at (optional)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+        description=_l("No vote is accepted after this moment (Dutch time)."),
+    )
+    categories = FieldList(FormField(CategoryForm), min_entries=4, max_entries=12)
+
+
+class ProjectForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[_required, Length(max=120)])
+    summary = TextAreaField(
+        _l("Summary"),
+        validators=[_required, Length(max=500)],
+        description=_l("What it is, for whom, in two or three sentences."),
+    )
+    cost = EuroField(_l("Cost in euros"), validators=[_required, Length(max=20)])
+    original_locale = SelectField(
+        _l("Language you write in"), choices=[SelectChoice(c, n) for c, n in LOCALES.items()]
+    )
+    category_id = SelectField(_l("Category"), coerce=str, validators=[Optional()])
+    initiative_id = SelectField(
+        _l("Linked initiative (optional)"), coerce=str, validators=[Optional()]
+    )
+
+
+class ReviewForm(FlaskForm):
+    decision = HiddenField()
+    reason = TextAreaField(
+        _l("Reasons"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Feasibility and cost. Residents see this."),
+    )
+
+
+class PhaseForm(FlaskForm):
+    target = HiddenField()
+
+
+class CodesForm(FlaskForm):
+    count = IntegerField(
+        _l("Number of letters"),
+        validators=[Optional(), NumberRange(min=1, max=5000)],
+        description=_l("Or fill in the addresses below: one letter per address."),
+    )
+    addresses = TextAreaField(
+        _l("Addresses (optional)"),
+        validators=[Optional(), Length(max=500_000)],
+        description=_l(
+            "One address per line; separate the lines of an address with |. The addresses"
+            " are printed on the letters and not stored."
+        ),
+    )
+
+
+class RevokeForm(FlaskForm):
+    serial = IntegerField(_l("Letter number"), validators=[Optional(), NumberRange(min=1)])
+    code = StringField(_l("Or the code"), validators=[Optional(), Length(max=30)])
+
+
+class ReissueForm(FlaskForm):
+    serial = IntegerField(
+        _l("Number of the lost letter"), validators=[_required, NumberRange(min=1)]
+    )
+
+
+class VolunteerForm(FlaskForm):
+    email = StringField(
+        _l("E-mail address of the volunteer"), validators=[_required, Length(max=254)]
+    )
+
+
+class RemoveVolunteerForm(FlaskForm):
+    user_id = HiddenField()
+
+
+class EmptyForm(FlaskForm):
+    """Only the CSRF token: for buttons and for forms read by hand (the ballot)."""
+
+
+class CastForm(FlaskForm):
+    code = StringField(
+        _l("Your stemcode"),
+        validators=[Optional(), Length(max=30)],
+        description=_l("On your letter, like K7QM-2XWD-HP4T."),
+    )
+    age_confirmed = BooleanField(_l("I am old enough to vote"))
+    receipt = StringField(
+        _l("Your receipt code"),
+        validators=[Optional(), Length(max=30)],
+        description=_l("Only to change a vote you cast before."),
+    )
+
+
+class ReceiptCheckForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    receipt = StringField(_l("Receipt code"), validators=[Optional(), Length(max=30)])
+
+
+class RegisterForm(FlaskForm):
+    code = StringField(_l("Stemcode"), validators=[Optional(), Length(max=30)])
+    email = StringField(_l("Or the resident's e-mail address"), validators=[Optional()])
+    action = HiddenField()
+
+
+class BatchForm(FlaskForm):
+    label = StringField(
+        _l("Stack"),
+        validators=[_required, Length(max=200)],
+        description=_l("A name for this stack, like “Box 1, stack 3”."),
+    )
+    declared_count = IntegerField(
+        _l("Number of ballots in the stack"),
+        validators=[_required, NumberRange(min=1, max=500)],
+        description=_l("Count the stack by hand first."),
+    )
+    lines = TextAreaField(
+        _l("Ballots, one per line"),
+        validators=[_required, Length(max=100_000)],
+        description=_l(
+            "Type the numbers of the projects ticked on each ballot, like 3 7 12, then Enter."
+            " Points: 3:2 7:1. A blank ballot: -"
+        ),
+    )
+
+
+class BatchDecisionForm(FlaskForm):
+    decision = HiddenField()
+    reason = TextAreaField(
+        _l("Reasons (when you reject)"), validators=[Optional(), Length(max=2000)]
+    )
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Pabulib file (.pb)"),
+        validators=[FileRequired(message=_l("Choose a .pb file."))],
+    )

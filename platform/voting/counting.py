@@ -1,0 +1,495 @@
+"""Counting a round with the rules engine, and the open data of its ballots.
+
+A round becomes an engine `Election`: its accepted projects, the ballots that count (not
+superseded, not blank, paper only from confirmed batches), the weights, the ballot limits,
+the category caps and the rule. The engine counts in whole currency units when every
+amount is a whole number of euros (as pabulib files do, and as MES with add1 expects),
+else in cents. The same election is what the `.pb` download holds, so counting the
+download with `samenhang tally` gives the published result.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from samenhang.accounts.models import User
+from samenhang.accounts.permissions import can_manage
+from samenhang.audit.services import log_event
+from samenhang.config import LOCALES
+from samenhang.db import utcnow
+from samenhang.errors import DomainError, PermissionDenied
+from samenhang.extensions import db
+from samenhang.places.models import Wijk
+from samenhang.voting import codes
+from samenhang.voting.models import (
+    Ballot,
+    BallotType,
+    BatchStatus,
+    Category,
+    Channel,
+    Eligibility,
+    PaperBatch,
+    Phase,
+    Project,
+    ProjectStatus,
+    Round,
+    Rule,
+)
+from samenhang.voting.rules import election as engine
+from samenhang.voting.rules.explain import Explanation, number_param, render
+from samenhang.voting.rules.greedy import project_support
+from samenhang.voting.rules.pabulib import PabulibError, read_pb, with_counts, write_pb
+from samenhang.voting.rules.tally import META_RULES, RuleError, tally
+
+VOTE_TYPES = {
+    BallotType.approval: engine.VoteType.APPROVAL,
+    BallotType.knapsack: engine.VoteType.APPROVAL,
+    BallotType.ranking: engine.VoteType.ORDINAL,
+    BallotType.points: engine.VoteType.CUMULATIVE,
+}
+#: The pabulib META `rule` for each of our rules.
+PB_RULES = {Rule.greedy: "greedy", Rule.mes: "equalshares", Rule.mes_add1: "equalshares/add1"}
+#: How pabulib files name the channel of a vote (Amsterdam's `voting_method`).
+PB_CHANNELS = {Channel.online: "internet", Channel.paper: "paper"}
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
+
+
+class _Rendered:
+    """An engine explanation shown in the reader's language when it is turned into text."""
+
+    def __init__(self, explanation: Explanation) -> None:
+        self.explanation = explanation
+
+    def __str__(self) -> str:
+        from flask_babel import gettext
+
+        return render(self.explanation, gettext)
+
+
+def counted_ballots(round_: Round) -> list[Ballot]:
+    """The ballots that count: current online ones and those of confirmed paper batches,
+    in their (random) key order."""
+    confirmed = select(PaperBatch.id).where(
+        PaperBatch.round_id == round_.id, PaperBatch.status == BatchStatus.confirmed
+    )
+    stmt = (
+        select(Ballot)
+        .where(
+            Ballot.round_id == round_.id,
+            Ballot.is_superseded.is_(False),
+            (Ballot.channel == Channel.online) | Ballot.batch_id.in_(confirmed),
+        )
+        .order_by(Ballot.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def numbered_projects(round_: Round) -> list[Project]:
+    """The projects on the ballot, in ballot order; a project's number is its place + 1."""
+    return sorted(round_.accepted_projects, key=lambda p: (p.position, p.id))
+
+
+def money_unit(round_: Round) -> int:
+    """Cents per engine money unit: 100 when every amount is whole euros, else 1."""
+    if round_.is_imported:
+        return 100
+    amounts = [round_.budget_cents, *(p.cost_cents for p in round_.accepted_projects)]
+    amounts += [c.cap_cents for c in round_.categories if c.cap_cents is not None]
+    return 100 if all(amount % 100 == 0 for amount in amounts) else 1
+
+
+def _weights(round_: Round, ballots: list[Ballot]) -> dict[Channel, engine.Number]:
+    online = sum(1 for b in ballots if b.channel is Channel.online)
+    paper = len(ballots) - online
+    if round_.is_channel_balanced and online and paper:
+        # Amsterdam: each channel counts for half of the outcome.
+        total = online + paper
+        return {
+            Channel.online: _number(Fraction(total, 2 * online)),
+            Channel.paper: _number(Fraction(total, 2 * paper)),
+        }
+    return {
+        Channel.online: _number(Fraction(str(Decimal(round_.online_weight).normalize()))),
+        Channel.paper: _number(Fraction(str(Decimal(round_.paper_weight).normalize()))),
+    }
+
+
+def _number(value: Fraction) -> engine.Number:
+    return int(value) if value.denominator == 1 else value
+
+
+def build_election(round_: Round) -> engine.Election:
+    """The round as the engine sees it (imported rounds: the file itself)."""
+    if round_.imported_pb is not None:
+        return read_pb(round_.imported_pb, filename=f"round-{round_.id}.pb")
+    unit = money_unit(round_)
+    projects = numbered_projects(round_)
+    by_id = {p.id: p for p in projects}
+    engine_projects = {
+        p.engine_id: engine.Project(
+            id=p.engine_id,
+            cost=p.cost_cents // unit,
+            name=p.title,
+            categories=(p.category.name,) if p.category else (),
+        )
+        for p in projects
+    }
+    counted = [b for b in counted_ballots(round_) if not b.is_blank]
+    weights = _weights(round_, counted)
+    ballots = []
+    for number, ballot in enumerate(counted, start=1):
+        ballots.append(
+            engine.Ballot(
+                voter_id=str(number),
+                projects=tuple(by_id[p].engine_id for p in ballot.selection if p in by_id),
+                points=tuple(ballot.points or ()),
+                weight=weights[ballot.channel],
+                extra={"voting_method": PB_CHANNELS[ballot.channel]},
+            )
+        )
+    caps = {c.name: c.cap_cents // unit for c in round_.categories if c.cap_cents is not None}
+    return engine.Election(
+        budget=round_.budget_cents // unit,
+        projects=engine_projects,
+        ballots=ballots,
+        vote_type=VOTE_TYPES[round_.ballot_type],
+        limits=_limits(round_, unit),
+        rule=PB_RULES[round_.rule],
+        caps=engine.CategoryCaps(budgets=caps) if caps else None,
+        leftover=engine.Leftover.FUND_FITTING
+        if round_.is_leftover_funded
+        else engine.Leftover.NONE,
+        meta=_meta(round_, unit),
+    )
+
+
+def _limits(round_: Round, unit: int) -> engine.BallotLimits:
+    match round_.ballot_type:
+        case BallotType.approval:
+            return engine.BallotLimits(
+                min_length=round_.min_projects or None, max_length=round_.max_projects
+            )
+        case BallotType.knapsack:
+            return engine.BallotLimits(max_sum_cost=round_.budget_cents // unit)
+        case BallotType.ranking:
+            return engine.BallotLimits(
+                min_length=round_.min_projects or None, max_length=round_.max_projects
+            )
+    return engine.BallotLimits(max_sum_points=round_.max_points)
+
+
+def _meta(round_: Round, unit: int) -> dict[str, str]:
+    meta = {
+        "description": round_.title,
+        "country": "Netherlands",
+        "unit": round_.wijk.municipality.name,
+        "district": round_.wijk.name,
+        "instance": str(round_.id),
+        "currency": round_.currency,
+        "language": "nl",
+    }
+    if round_.voting_on:
+        meta["date_begin"] = round_.voting_on.isoformat()
+    if round_.counting_on:
+        meta["date_end"] = round_.counting_on.isoformat()
+    if unit == 1:
+        meta["comment"] = "Amounts are in cents."
+    return meta
+
+
+# --- counting ---------------------------------------------------------------------------
+
+
+def _turnout(round_: Round, election: engine.Election) -> dict[str, Any]:
+    if round_.is_imported:
+        methods = [b.extra.get("voting_method", "") for b in election.ballots]
+        return {
+            "total": len(election.ballots),
+            "online": sum(1 for m in methods if m == "internet"),
+            "paper": sum(1 for m in methods if m == "paper"),
+            "blank": 0,
+            "eligible": None,
+        }
+    ballots = counted_ballots(round_)
+    eligible = round_.eligible_count
+    if eligible is None and round_.eligibility is Eligibility.codes:
+        from samenhang.voting.queries import code_counts
+
+        counts = code_counts(round_)
+        eligible = (counts["issued"] + counts["spent"]) or None
+    return {
+        "total": len(ballots),
+        "online": sum(1 for b in ballots if b.channel is Channel.online),
+        "paper": sum(1 for b in ballots if b.channel is Channel.paper),
+        "blank": sum(1 for b in ballots if b.is_blank),
+        "eligible": eligible,
+    }
+
+
+def run_tally(election: engine.Election, round_: Round) -> Any:
+    rule = None if round_.is_imported else round_.rule.value
+    try:
+        return tally(election, rule=rule)
+    except RuleError as exc:
+        raise DomainError(
+            _l("The count is not possible: {problem}"), problem=_Rendered(exc.explanation)
+        ) from exc
+
+
+def count_round(actor: User, round_: Round) -> dict[str, Any]:
+    """Count the round (again, while it is in the counting phase) and keep the result."""
+    if not can_manage(actor, round_.wijk):
+        raise PermissionDenied(
+            _l("Only a wijkmanager of {wijk} can do this."), wijk=round_.wijk.name
+        )
+    if round_.phase is not Phase.counting:
+        raise DomainError(_l("Close the vote (phase: counting) before you count."))
+    round_.result = _result(round_)
+    round_.counted_at = utcnow()
+    log_event(
+        actor,
+        "stemdag.counted",
+        round_,
+        wijk=round_.wijk,
+        after={
+            "selected": round_.result["tally"]["selected"],
+            "ballots": round_.result["turnout"]["total"],
+        },
+        public=True,
+    )
+    return round_.result
+
+
+def _result(round_: Round) -> dict[str, Any]:
+    election = build_election(round_)
+    result = run_tally(election, round_)
+    support = project_support(election)
+    votes = dict.fromkeys(election.projects, 0)
+    for ballot in election.ballots:
+        for project_id in dict.fromkeys(ballot.projects):
+            votes[project_id] += 1
+    return {
+        "unit_cents": money_unit(round_),
+        "currency": round_.currency,
+        "tally": result.as_dict(),
+        "support": {p: number_param(s) for p, s in support.items()},
+        "votes": votes,
+        "turnout": _turnout(round_, election),
+        "counted_at": utcnow().isoformat(),
+    }
+
+
+def funded_amounts(round_: Round) -> dict[int, int]:
+    """Cents per funded project (by project id), from the stored count."""
+    if not round_.result:
+        return {}
+    unit = int(round_.result["unit_cents"])
+    explanations = round_.result["tally"]["explanations"]
+    amounts = {}
+    for project in round_.accepted_projects:
+        found = explanations.get(project.engine_id)
+        if found and found["funded"]:
+            amounts[project.id] = int(found["amount"]) * unit
+    return amounts
+
+
+def explain(
+    round_: Round,
+    explanation: dict[str, Any],
+    gettext: Callable[[str], str],
+    format_money: Callable[[int, str], str],
+) -> str:
+    """An explanation stored with the count, as a sentence in the reader's language."""
+    unit = int(round_.result["unit_cents"]) if round_.result else 100
+    currency = round_.currency
+    return render(
+        Explanation(explanation["code"], explanation["params"]),
+        gettext,
+        lambda amount: format_money(round(float(amount) * unit), currency),
+    )
+
+
+# --- open data --------------------------------------------------------------------------
+
+
+def export_pb(round_: Round) -> str:
+    """All counted ballots, anonymised, as a pabulib file with votes and the selection."""
+    election = build_election(round_)
+    selected = round_.result["tally"]["selected"] if round_.result else None
+    return write_pb(with_counts(election, selected))
+
+
+def export_csv(round_: Round) -> str:
+    """One line per counted ballot (blank ones too): an anonymous number, the channel,
+    the weight, the projects (ids as in the .pb file) and the points."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["ballot", "channel", "weight", "blank", "projects", "points"])
+    if round_.imported_pb is not None:
+        for ballot in build_election(round_).ballots:
+            writer.writerow(
+                [
+                    ballot.voter_id,
+                    ballot.extra.get("voting_method", ""),
+                    str(ballot.weight),
+                    "0",
+                    " ".join(ballot.projects),
+                    " ".join(map(str, ballot.points)),
+                ]
+            )
+        return out.getvalue()
+    by_id = {p.id: p.engine_id for p in round_.projects}
+    ballots = counted_ballots(round_)
+    weights = _weights(round_, [b for b in ballots if not b.is_blank])
+    for number, ballot in enumerate(ballots, start=1):
+        writer.writerow(
+            [
+                number,
+                PB_CHANNELS[ballot.channel],
+                str(weights[ballot.channel]),
+                "1" if ballot.is_blank else "0",
+                " ".join(by_id[p] for p in ballot.selection),
+                " ".join(map(str, ballot.points or ())),
+            ]
+        )
+    return out.getvalue()
+
+
+# --- import -----------------------------------------------------------------------------
+
+
+def _ballot_type(election: engine.Election) -> tuple[BallotType, dict[str, int | None]]:
+    limits = election.limits
+    if election.vote_type is engine.VoteType.ORDINAL:
+        return BallotType.ranking, {
+            "min_projects": limits.min_length or 0,
+            "max_projects": limits.max_length or len(election.projects),
+        }
+    if election.vote_type.has_points:
+        most = limits.max_sum_points or max((sum(b.points) for b in election.ballots), default=1)
+        return BallotType.points, {"max_points": most}
+    if election.vote_type is engine.VoteType.CHOOSE_ONE:
+        return BallotType.approval, {"min_projects": 1, "max_projects": 1}
+    if limits.max_sum_cost is not None and limits.max_length is None:
+        return BallotType.knapsack, {}
+    return BallotType.approval, {
+        "min_projects": limits.min_length or 0,
+        "max_projects": limits.max_length or len(election.projects),
+    }
+
+
+def import_pb(actor: User, wijk: Wijk, data: bytes, filename: str) -> Round:
+    """A round from a pabulib file, counted at once and shown with its results."""
+    if not can_manage(actor, wijk):
+        raise PermissionDenied(_l("Only a wijkmanager of {wijk} can do this."), wijk=wijk.name)
+    if len(data) > MAX_IMPORT_BYTES:
+        raise DomainError(_l("The file is too large. The maximum is {size} MB."), size=20)
+    try:
+        election = read_pb(data, filename=filename)
+    except PabulibError as exc:
+        raise DomainError(
+            _l("The file cannot be read (line {line}): {problem}"),
+            line=exc.line or "-",
+            problem=_Rendered(exc.explanation),
+        ) from exc
+    if election.budget <= 0 or not election.projects:
+        raise DomainError(_l("The file has no budget or no projects."))
+    text = data.decode("utf-8").removeprefix("\ufeff")
+    meta = election.meta
+    ballot_type, counts = _ballot_type(election)
+    rule = {"greedy": Rule.greedy, "mes": Rule.mes}.get(
+        META_RULES.get(election.rule, "greedy"), Rule.mes_add1
+    )
+    title = meta.get("description") or filename.rsplit(".", 1)[0]
+    language = meta.get("language", "nl")
+    round_ = Round(
+        wijk=wijk,
+        title=title[:120],
+        description="",
+        budget_cents=election.budget * 100,
+        currency=(meta.get("currency") or "EUR")[:3].upper(),
+        ballot_type=ballot_type,
+        rule=rule,
+        eligibility=Eligibility.codes,
+        phase=Phase.results,
+        salt=codes.new_salt(),
+        imported_pb=text,
+        created_by=actor,
+        **counts,
+    )
+    caps = election.caps.budgets if election.caps and election.caps.column == "category" else {}
+    names = list(
+        dict.fromkeys([*caps, *(c for p in election.projects.values() for c in p.categories)])
+    )
+    categories = {
+        name: Category(
+            name=name[:80], cap_cents=caps[name] * 100 if name in caps else None, position=i
+        )
+        for i, name in enumerate(names)
+    }
+    round_.categories = list(categories.values())
+    db.session.add(round_)
+    for position, project in enumerate(election.projects.values()):
+        round_.projects.append(
+            Project(
+                pb_id=project.id,
+                title=(project.name or project.id)[:120],
+                summary=(project.extra.get("description") or "")[:500],
+                original_locale=language if language in LOCALES else "nl",
+                cost_cents=project.cost * 100,
+                status=ProjectStatus.accepted,
+                category=categories[project.categories[0]] if project.categories else None,
+                position=position,
+            )
+        )
+    db.session.flush()
+    round_.result = _result(round_)
+    round_.counted_at = utcnow()
+    log_event(
+        actor,
+        "stemdag.imported",
+        round_,
+        wijk=wijk,
+        after={
+            "file": filename[:100],
+            "projects": len(election.projects),
+            "ballots": len(election.ballots),
+        },
+        public=True,
+    )
+    return round_
+
+
+def import_pb_file(
+    path: str, wijk_slug: str, municipality_slug: str | None = None, email: str | None = None
+) -> Round:
+    """`samenhang stemdag-import`: find the wijk and the importing user, then import."""
+    from pathlib import Path
+
+    from samenhang.accounts.models import Role
+
+    stmt = select(Wijk).where(Wijk.slug == wijk_slug)
+    if municipality_slug:
+        from samenhang.places.models import Municipality
+
+        stmt = stmt.join(Wijk.municipality).where(Municipality.slug == municipality_slug)
+    wijken = list(db.session.scalars(stmt))
+    if len(wijken) != 1:
+        raise DomainError(_l("Name one wijk: {count} wijken match."), count=len(wijken))
+    users = select(User).where(User.is_deleted.is_(False))
+    users = (
+        users.where(User.email == email.lower()) if email else users.where(User.role == Role.admin)
+    )
+    actor = db.session.scalars(users.order_by(User.id)).first()
+    if actor is None:
+        raise DomainError(_l("No user to import as: create an administrator first."))
+    file = Path(path)
+    return import_pb(actor, wijken[0], file.read_bytes(), file.name)

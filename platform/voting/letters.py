@@ -1,0 +1,214 @@
+"""Stemcode letters: one A4 page per code, with the code, a QR code to the ballot and
+short instructions in Dutch and the five other languages of the site.
+
+Text is set with fpdf2 and shaped with HarfBuzz (uharfbuzz), in Noto Sans with Noto Sans
+Arabic for Arabic (the PyPI packages fontpkg-noto-sans and fontpkg-noto-sans-arabic).
+Without those fonts the letters fall back to the PDF core font, which cannot write
+Turkish, Polish, Ukrainian or Arabic: they then carry Dutch and English only, and say so.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import segno
+from flask_babel import force_locale, format_datetime
+from flask_babel import gettext as _
+from fpdf import FPDF
+
+from samenhang.config import LOCALES, RTL_LOCALES
+
+log = logging.getLogger(__name__)
+
+#: The languages of a letter, Dutch first.
+LETTER_LOCALES = ("nl", "en", "tr", "ar", "pl", "uk")
+LATIN = "NotoSans"
+ARABIC = "NotoSansArabic"
+
+
+@dataclass(frozen=True)
+class Letter:
+    serial: int
+    code: str
+    #: Printed in the envelope window; optional, never stored.
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class LetterContext:
+    round_title: str
+    wijk_name: str
+    municipality_name: str
+    #: The ballot's address, without the code (the QR code adds it).
+    vote_url: str
+    closes_at: datetime | None = None
+    min_age: int | None = None
+
+
+@cache
+def font_paths() -> tuple[Path, Path] | None:
+    """Noto Sans and Noto Sans Arabic, when their packages are installed."""
+    try:
+        import fontpkg
+
+        latin = Path(fontpkg.path("Noto Sans"))
+        arabic = Path(fontpkg.path("Noto Sans Arabic"))
+    except Exception:  # the packages are missing or broken: fall back
+        log.warning(
+            "fontpkg-noto-sans / fontpkg-noto-sans-arabic are not installed: stemcode letters"
+            " are printed in Dutch and English only"
+        )
+        return None
+    if not latin.is_file() or not arabic.is_file():
+        return None
+    return latin, arabic
+
+
+def _instructions(context: LetterContext) -> str:
+    parts = [
+        _(
+            "Vote on projects for {wijk}. Scan the QR code, or go to {url} and type your code."
+            " Your vote is secret. You can vote once."
+        ).format(wijk=context.wijk_name, url=context.vote_url)
+    ]
+    if context.closes_at is not None:
+        parts.append(
+            _("Voting closes on {date}.").format(
+                date=format_datetime(context.closes_at, "d MMMM yyyy, HH:mm")
+            )
+        )
+    if context.min_age:
+        parts.append(_("You can vote from the age of {age}.").format(age=context.min_age))
+    parts.append(_("Lost this letter? Ask the wijkmanager for a new one."))
+    return " ".join(parts)
+
+
+class _LetterPDF(FPDF):
+    def __init__(self, fonts: tuple[Path, Path] | None) -> None:
+        super().__init__(format="A4")
+        self.set_auto_page_break(False)
+        self.set_margins(20, 18, 20)
+        self.has_fonts = fonts is not None
+        if fonts is not None:
+            latin, arabic = fonts
+            # The variable fonts' default instances (regular); instancing a weight would
+            # take seconds per letter run.
+            self.add_font(LATIN, "", str(latin))
+            self.add_font(ARABIC, "", str(arabic))
+        self.set_creator("Samenhang")
+
+    def use(self, size: float, locale: str = "nl") -> None:
+        if not self.has_fonts:
+            self.set_font("helvetica", "", size)
+        elif locale in RTL_LOCALES:
+            # Arabic needs HarfBuzz (joining forms) and the bidi algorithm.
+            self.set_text_shaping(True)
+            self.set_fallback_fonts([LATIN])
+            self.set_font(ARABIC, "", size)
+        else:
+            # Latin and Cyrillic set well without shaping, which costs ~5 ms a line.
+            self.set_text_shaping(False)
+            self.set_fallback_fonts([ARABIC])
+            self.set_font(LATIN, "", size)
+
+
+def _qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
+    """The QR code drawn as vector squares (sharp at any print size)."""
+    qr = segno.make(data, error="m")
+    matrix = [list(row) for row in qr.matrix]
+    module = size / len(matrix)
+    pdf.set_fill_color(0, 0, 0)
+    for row_index, row in enumerate(matrix):
+        start = None
+        for col, dark in enumerate([*row, 0]):
+            if dark and start is None:
+                start = col
+            elif not dark and start is not None:
+                pdf.rect(
+                    x + start * module,
+                    y + row_index * module,
+                    (col - start) * module,
+                    module,
+                    style="F",
+                )
+                start = None
+
+
+def letters_pdf(context: LetterContext, letters: Sequence[Letter]) -> bytes:
+    """One page per letter. Called inside an app context (for the translations)."""
+    fonts = font_paths()
+    pdf = _LetterPDF(fonts)
+    locales = LETTER_LOCALES if fonts is not None else ("nl", "en")
+    texts = {}
+    for locale in locales:
+        with force_locale(locale):
+            texts[locale] = (
+                _instructions(context),
+                _("Your stemcode"),
+                _("Letter {number}"),
+            )
+    nl_heading, nl_letter = texts["nl"][1], texts["nl"][2]
+    width = pdf.w - pdf.l_margin - pdf.r_margin
+    wrapped: dict[str, list[str]] = {}
+    for letter in letters:
+        pdf.add_page()
+        pdf.use(9)
+        pdf.set_text_color(80, 80, 80)
+        pdf.cell(
+            width,
+            5,
+            f"{context.municipality_name} · {context.wijk_name}",
+            new_x="LMARGIN",
+            new_y="NEXT",
+        )
+        pdf.set_text_color(0, 0, 0)
+        pdf.use(17)
+        pdf.multi_cell(width, 8, context.round_title, new_x="LMARGIN", new_y="NEXT")
+        if letter.address:
+            pdf.set_xy(pdf.l_margin, 45)
+            pdf.use(11)
+            pdf.multi_cell(
+                90, 5.5, letter.address.replace(" | ", "\n"), new_x="LMARGIN", new_y="NEXT"
+            )
+        top = 78
+        pdf.set_draw_color(0, 0, 0)
+        pdf.set_line_width(0.6)
+        pdf.rect(pdf.l_margin, top, width, 48)
+        pdf.set_xy(pdf.l_margin + 6, top + 6)
+        pdf.use(12)
+        pdf.cell(100, 6, nl_heading, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_xy(pdf.l_margin + 6, top + 15)
+        pdf.use(24)
+        pdf.set_char_spacing(1.5)
+        pdf.cell(110, 12, letter.code)
+        pdf.set_char_spacing(0)
+        pdf.set_xy(pdf.l_margin + 6, top + 31)
+        pdf.use(10)
+        pdf.cell(100, 5, context.vote_url)
+        pdf.set_xy(pdf.l_margin + 6, top + 38)
+        pdf.use(9)
+        pdf.cell(100, 5, nl_letter.format(number=letter.serial))
+        _qr(pdf, f"{context.vote_url}?code={letter.code}", pdf.w - pdf.r_margin - 46, top + 4, 40)
+        pdf.set_xy(pdf.l_margin, top + 56)
+        for locale in locales:
+            rtl = locale in RTL_LOCALES
+            align = "R" if rtl else "L"
+            pdf.use(10, locale)
+            pdf.set_text_color(90, 90, 90)
+            pdf.cell(width, 5, LOCALES[locale], align=align, new_x="LMARGIN", new_y="NEXT")
+            pdf.set_text_color(0, 0, 0)
+            if locale not in wrapped:
+                # The same text on every letter: break it into lines once (line breaking
+                # with shaping is what takes the time).
+                wrapped[locale] = pdf.multi_cell(
+                    width, 5, texts[locale][0], align=align, dry_run=True, output="LINES"
+                )
+            for line in wrapped[locale]:
+                pdf.cell(width, 5, line, align=align, new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(2.5)
+    return bytes(pdf.output())

@@ -1,0 +1,407 @@
+"""Wijkstemdag: rounds, their projects, stemcodes, the secret ballots and who has voted.
+
+Secrecy by structure: a ballot row holds no user and no code, its key is random (a
+uuid4, never a counter) and it carries only the day it was cast. Who voted lives in
+`VoterRecord`, whose unique keys make "one person, one ballot" a database rule. The two
+tables share nothing but the round.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from samenhang.accounts.models import User
+from samenhang.db import bool_false, cents, created_at, currency, intpk, str_short
+from samenhang.extensions import db
+from samenhang.initiatives.models import Initiative
+from samenhang.places.models import Wijk
+
+
+class Phase(StrEnum):
+    draft = "draft"
+    ideas = "ideas"
+    review = "review"
+    voting = "voting"
+    counting = "counting"
+    results = "results"
+
+
+#: The order phases follow; a round moves one step forward (or back, before voting).
+PHASE_ORDER = tuple(Phase)
+
+
+class BallotType(StrEnum):
+    #: Tick between `min_projects` and `max_projects` projects.
+    approval = "approval"
+    #: Tick projects whose costs together fit in the budget.
+    knapsack = "knapsack"
+    #: Put up to `max_projects` projects in order of preference.
+    ranking = "ranking"
+    #: Spread up to `max_points` points over the projects.
+    points = "points"
+
+
+class Rule(StrEnum):
+    greedy = "greedy"
+    mes = "mes"
+    mes_add1 = "mes-add1"
+
+
+class Eligibility(StrEnum):
+    codes = "codes"
+    residents = "residents"
+    both = "both"
+
+
+class Channel(StrEnum):
+    online = "online"
+    paper = "paper"
+
+
+class CodeStatus(StrEnum):
+    issued = "issued"
+    spent = "spent"
+    revoked = "revoked"
+
+
+class ProjectStatus(StrEnum):
+    proposed = "proposed"
+    accepted = "accepted"
+    rejected = "rejected"
+
+
+class BatchStatus(StrEnum):
+    entered = "entered"
+    confirmed = "confirmed"
+    rejected = "rejected"
+
+
+def _enum(enum: type[StrEnum]) -> Enum:
+    return Enum(enum, native_enum=False, length=20, validate_strings=True)
+
+
+def new_ballot_id() -> str:
+    return uuid.uuid4().hex
+
+
+class Round(db.Model):
+    __tablename__ = "stemdag_rounds"
+    __table_args__ = (
+        CheckConstraint("budget_cents > 0", name="budget_positive"),
+        CheckConstraint("length(title) > 0", name="title_not_empty"),
+        CheckConstraint("min_age IS NULL OR min_age BETWEEN 0 AND 120", name="min_age_range"),
+        Index("ix_stemdag_rounds_wijk_phase", "wijk_id", "phase"),
+    )
+
+    id: Mapped[intpk]
+    wijk_id: Mapped[int] = mapped_column(ForeignKey("wijken.id"))
+    title: Mapped[str] = mapped_column(String(120))
+    #: Markdown, sanitised on render.
+    description: Mapped[str] = mapped_column(Text, default="")
+    budget_cents: Mapped[cents]
+    currency: Mapped[currency]
+    ballot_type: Mapped[BallotType] = mapped_column(_enum(BallotType))
+    #: Approval and ranking: how many projects a ballot must / may name.
+    min_projects: Mapped[int | None]
+    max_projects: Mapped[int | None]
+    #: Points ballots: the most points a voter may give in total.
+    max_points: Mapped[int | None]
+    rule: Mapped[Rule] = mapped_column(_enum(Rule))
+    eligibility: Mapped[Eligibility] = mapped_column(_enum(Eligibility))
+    #: The voter declares to be at least this old (Assen: 12); None for no limit.
+    min_age: Mapped[int | None]
+    #: The voter may change the ballot until voting closes; the last one counts.
+    allows_changes: Mapped[bool_false]
+    allows_blank: Mapped[bool_false]
+    #: Weights of online and paper ballots; `is_channel_balanced` instead weighs them so
+    #: that each channel counts for half (Amsterdam's Buurtbudget).
+    online_weight: Mapped[Decimal] = mapped_column(Numeric(8, 4), default=Decimal(1))
+    paper_weight: Mapped[Decimal] = mapped_column(Numeric(8, 4), default=Decimal(1))
+    is_channel_balanced: Mapped[bool_false]
+    #: How many people may vote, where known (for the turnout percentage).
+    eligible_count: Mapped[int | None]
+    phase: Mapped[Phase] = mapped_column(_enum(Phase), default=Phase.draft)
+    #: The published schedule: the day each phase starts.
+    ideas_on: Mapped[date | None]
+    review_on: Mapped[date | None]
+    voting_on: Mapped[date | None]
+    counting_on: Mapped[date | None]
+    results_on: Mapped[date | None]
+    #: Voting refuses ballots from this moment, even before the phase is moved on.
+    voting_closes_at: Mapped[datetime | None]
+    #: Random per round: stemcodes and receipts are stored as sha256(salt + code).
+    salt: Mapped[str] = mapped_column(String(32))
+    #: Next letter number for generated codes.
+    next_serial: Mapped[int] = mapped_column(default=1)
+    #: Greedy with category caps: fund more projects that fit in the money the caps left
+    #: over, by support (Amsterdam's "leftover budget").
+    is_leftover_funded: Mapped[bool_false]
+    #: A round imported from a pabulib file keeps the file; its ballots are counted from it.
+    imported_pb: Mapped[str | None] = mapped_column(Text)
+    #: The count: the engine's result, the turnout and the money unit, as JSON.
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    counted_at: Mapped[datetime | None]
+    #: The source account the funded projects are paid from in the ledger.
+    ledger_account_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_accounts.id"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    updated_at: Mapped[created_at]
+
+    wijk: Mapped[Wijk] = relationship()
+    created_by: Mapped[User | None] = relationship()
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="Category.position"
+    )
+    projects: Mapped[list[Project]] = relationship(
+        back_populates="round", cascade="all, delete-orphan", order_by="Project.position"
+    )
+    volunteers: Mapped[list[RoundVolunteer]] = relationship(
+        back_populates="round", cascade="all, delete-orphan"
+    )
+
+    @property
+    def accepted_projects(self) -> list[Project]:
+        return [p for p in self.projects if p.status is ProjectStatus.accepted]
+
+    @property
+    def is_imported(self) -> bool:
+        return self.imported_pb is not None
+
+    @property
+    def uses_codes(self) -> bool:
+        return self.eligibility in (Eligibility.codes, Eligibility.both)
+
+    @property
+    def uses_residents(self) -> bool:
+        return self.eligibility in (Eligibility.residents, Eligibility.both)
+
+    @property
+    def is_editable(self) -> bool:
+        """Budget, rules and projects are fixed once voting opens."""
+        return PHASE_ORDER.index(self.phase) < PHASE_ORDER.index(Phase.voting)
+
+    def __repr__(self) -> str:
+        return f"<Round {self.id} {self.phase}>"
+
+
+class Category(db.Model):
+    __tablename__ = "stemdag_categories"
+    __table_args__ = (
+        UniqueConstraint("round_id", "name"),
+        CheckConstraint("cap_cents IS NULL OR cap_cents >= 0", name="cap_not_negative"),
+    )
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("stemdag_rounds.id"))
+    name: Mapped[str] = mapped_column(String(80))
+    #: The most the projects of this category may get together; None for no cap.
+    cap_cents: Mapped[int | None] = mapped_column(BigInteger)
+    position: Mapped[int] = mapped_column(default=0)
+
+    round: Mapped[Round] = relationship(back_populates="categories")
+
+    def __repr__(self) -> str:
+        return f"<Category {self.id} {self.name}>"
+
+
+class Project(db.Model):
+    """A project on the ballot; residents propose, the wijkmanager reviews with reasons."""
+
+    __tablename__ = "stemdag_projects"
+    __table_args__ = (
+        CheckConstraint("cost_cents >= 0", name="cost_not_negative"),
+        CheckConstraint("length(title) > 0", name="title_not_empty"),
+        UniqueConstraint("round_id", "pb_id"),
+    )
+    __translatable__ = ("title", "summary")
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("stemdag_rounds.id"), index=True)
+    #: The project's id in a pabulib file (imported rounds); others use their own id.
+    pb_id: Mapped[str | None] = mapped_column(String(40))
+    initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatives.id"), index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("stemdag_categories.id"))
+    proposer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    title: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    original_locale: Mapped[str] = mapped_column(String(5))
+    cost_cents: Mapped[cents]
+    status: Mapped[ProjectStatus] = mapped_column(
+        _enum(ProjectStatus), default=ProjectStatus.proposed
+    )
+    #: The wijkmanager's public reasons (feasibility and cost) for accepting or rejecting.
+    review_reason: Mapped[str | None] = mapped_column(Text)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[created_at]
+
+    round: Mapped[Round] = relationship(back_populates="projects")
+    initiative: Mapped[Initiative | None] = relationship()
+    category: Mapped[Category | None] = relationship()
+    proposer: Mapped[User | None] = relationship()
+
+    @property
+    def wijk(self) -> Wijk:
+        return self.round.wijk
+
+    @property
+    def owner_id(self) -> int | None:
+        return self.proposer_id
+
+    @property
+    def engine_id(self) -> str:
+        """The id the counting engine and the .pb files know it by."""
+        return self.pb_id or str(self.id)
+
+    def __repr__(self) -> str:
+        return f"<Project {self.id} {self.status}>"
+
+
+class StemCode(db.Model):
+    """A single-use code printed on a letter; only its salted hash is stored."""
+
+    __tablename__ = "stemdag_codes"
+    __table_args__ = (
+        UniqueConstraint("round_id", "code_hash"),
+        UniqueConstraint("round_id", "serial"),
+    )
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("stemdag_rounds.id"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    #: The letter's number, printed on it, so a lost letter can be revoked without its code.
+    serial: Mapped[int]
+    status: Mapped[CodeStatus] = mapped_column(_enum(CodeStatus), default=CodeStatus.issued)
+    #: The letter this one replaces (re-issued after a revoke).
+    replaces_serial: Mapped[int | None]
+    issued_at: Mapped[created_at]
+    revoked_at: Mapped[datetime | None]
+
+    def __repr__(self) -> str:
+        return f"<StemCode {self.id} #{self.serial} {self.status}>"
+
+
+class VoterRecord(db.Model):
+    """Who has voted in a round (not how). One row per person: the unique keys make a
+    second ballot by the same user or code fail in the database, also under concurrency.
+    No timestamp, so it cannot be lined up with the ballots."""
+
+    __tablename__ = "stemdag_voters"
+    __table_args__ = (
+        UniqueConstraint("round_id", "user_id"),
+        UniqueConstraint("round_id", "stemcode_id"),
+        CheckConstraint("user_id IS NOT NULL OR stemcode_id IS NOT NULL", name="user_or_code"),
+    )
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("stemdag_rounds.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    stemcode_id: Mapped[int | None] = mapped_column(ForeignKey("stemdag_codes.id"))
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+
+    def __repr__(self) -> str:
+        return f"<VoterRecord {self.id} {self.channel}>"
+
+
+class Ballot(db.Model):
+    """A secret ballot: no user, no code, a random key and only the day it was cast.
+
+    Never deleted during a round: a changed ballot is marked superseded, a rejected paper
+    batch keeps its ballots (they never count).
+    """
+
+    __tablename__ = "stemdag_ballots"
+    __table_args__ = (
+        UniqueConstraint("round_id", "receipt_hash"),
+        Index("ix_stemdag_ballots_round", "round_id", "is_superseded"),
+        # SQLite would otherwise keep a hidden, counting rowid: the insertion order.
+        {"sqlite_with_rowid": False},
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_ballot_id)
+    round_id: Mapped[int] = mapped_column(ForeignKey("stemdag_rounds.id"))
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    #: Project ids in the voter's order (rankings: best first).
+    selection: Mapped[list[int]] = mapped_column(JSON)
+    #: Points per project, parallel to `selection`, for points ballots.
+    points: Mapped[list[int] | None] = mapped_column(JSON)
+    is_blank: Mapped[bool_false]
+    is_superseded: Mapped[bool_false]
+    #: sha256(salt + receipt code) of online ballots; the voter keeps the code.
+    receipt_hash: Mapped[str | None] = mapped_column(String(64))
+    #: sha256(salt + receipt code + the voter's credential): only someone holding both the
+    #: receipt and the credential can replace the ballot. Without the receipt (random, 59
+    #: bits) nobody can compute it, so it does not link the ballot to anyone.
+    owner_hash: Mapped[str | None] = mapped_column(String(64))
+    #: Paper ballots count only once their batch is confirmed.
+    batch_id: Mapped[int | None] = mapped_column(ForeignKey("stemdag_paper_batches.id"), index=True)
+    #: The day only: a time would line the ballots up with the register.
+    cast_on: Mapped[date]
+
+    def __repr__(self) -> str:
+        return f"<Ballot {self.id[:8]} {self.channel}>"
+
+
+class RoundVolunteer(db.Model):
+    """A volunteer at the physical stemdag: keeps the register and enters paper ballots."""
+
+    __tablename__ = "stemdag_volunteers"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("stemdag_rounds.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    created_at: Mapped[created_at]
+
+    round: Mapped[Round] = relationship(back_populates="volunteers")
+    user: Mapped[User] = relationship()
+
+
+class PaperBatch(db.Model):
+    """A stack of paper ballots entered by one volunteer and confirmed by another."""
+
+    __tablename__ = "stemdag_paper_batches"
+    __table_args__ = (
+        CheckConstraint("declared_count > 0", name="declared_positive"),
+        CheckConstraint(
+            "confirmed_by_id IS NULL OR confirmed_by_id <> entered_by_id", name="four_eyes"
+        ),
+        CheckConstraint(
+            "status <> 'confirmed' OR entered_count = declared_count", name="counts_reconciled"
+        ),
+    )
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("stemdag_rounds.id"), index=True)
+    label: Mapped[str_short]
+    #: How many paper ballots the stack holds, counted by hand before entry.
+    declared_count: Mapped[int]
+    entered_count: Mapped[int] = mapped_column(default=0)
+    status: Mapped[BatchStatus] = mapped_column(_enum(BatchStatus), default=BatchStatus.entered)
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The lines as typed, so the second volunteer can check them against the stack.
+    entry_text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[created_at]
+    decided_at: Mapped[datetime | None]
+
+    entered_by: Mapped[User] = relationship(foreign_keys=[entered_by_id])
+    confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
+
+    def __repr__(self) -> str:
+        return f"<PaperBatch {self.id} {self.status}>"
