@@ -6,6 +6,8 @@ PYBABEL := $(BIN)/pybabel
 LOCALES := nl en tr ar pl uk
 AXE_VERSION := 4.14.1
 AXE_JS := tests/browser/axe.min.js
+# pytest-xdist workers; each gets its own database (and browser for the browser tests).
+PYTEST_WORKERS ?= 2
 
 .PHONY: run test translations compile-translations lint format install install-test clean
 
@@ -49,10 +51,10 @@ format: install-test
 	$(BIN)/ruff format .
 
 test: install-test compile-translations lint $(AXE_JS)
-	env -u TEST_DATABASE_URL $(BIN)/python -m pytest
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -n $(PYTEST_WORKERS)
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== again on PostgreSQL: $$TEST_DATABASE_URL"; \
-		$(BIN)/python -m pytest -m "not pure and not browser"; \
+		$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -m "not pure and not browser"; \
 	fi
 
 translations: install-test
