@@ -66,6 +66,7 @@ def _register_template_helpers(app: Flask) -> None:
 
     from samenhang.accounts.permissions import can_administer, can_manage
     from samenhang.config import LOCALES
+    from samenhang.content.services import can_translate
     from samenhang.text import render_markdown
 
     app.jinja_env.add_extension("jinja2.ext.do")
@@ -75,6 +76,7 @@ def _register_template_helpers(app: Flask) -> None:
         text_direction=i18n.text_direction,
         can_manage=lambda wijk: can_manage(current_user, wijk),
         can_administer=lambda: can_administer(current_user),
+        can_translate=lambda obj: can_translate(current_user, obj),
     )
     app.jinja_env.filters["money"] = i18n.format_money
     app.jinja_env.filters["markdown"] = render_markdown

@@ -206,9 +206,3 @@ class FilterForm(FlaskForm):
         ],
         validators=[Optional()],
     )
-
-
-class TranslationForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=120)])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=300)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])

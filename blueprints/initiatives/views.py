@@ -23,13 +23,10 @@ from samenhang.blueprints.initiatives.forms import (
     PhotoForm,
     RealisedForm,
     ReasonForm,
-    TranslationForm,
 )
 from samenhang.blueprints.places.views import get_municipality_or_404, get_wijk_or_404
 from samenhang.config import LOCALES
-from samenhang.content import services as content
-from samenhang.content.machine import machine_translator
-from samenhang.content.queries import localize, translation_queue, translations_of
+from samenhang.content.queries import localize, translation_queue
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.i18n import current_locale
@@ -208,8 +205,6 @@ def show(initiative_id: int) -> View:
         help_labels=HELP_LABELS,
         is_author=user is not None and user.id == initiative.author_id,
         is_manager=can_manage(current_user, initiative.wijk),
-        can_translate=content.can_translate(current_user, initiative),
-        locale_names=LOCALES,
     )
 
 
@@ -395,54 +390,6 @@ def realise(initiative_id: int) -> View:
         lambda: services.mark_realised(current_user, initiative, form.report.data),
         _("Well done! The initiative is marked as realised."),
     )
-
-
-@login_required
-def request_translation(initiative_id: int) -> View:
-    initiative = get_initiative_or_404(initiative_id)
-    locale = current_locale()
-    return _run(
-        initiative,
-        lambda: content.request_translation(current_user, initiative, locale),
-        _("Thank you. We asked for a translation."),
-    )
-
-
-@login_required
-def translate(initiative_id: int, locale: str) -> View:
-    initiative = get_initiative_or_404(initiative_id)
-    if not content.can_translate(current_user, initiative) or locale not in LOCALES:
-        abort(403)
-    existing = translations_of(initiative).get(locale, {})
-    form = TranslationForm(data={f: row.text for f, row in existing.items()})
-    translator = machine_translator()
-    if request.form.get("machine") and translator is not None:
-        return _run(
-            initiative,
-            lambda: content.suggest_machine_translation(
-                translator, current_user, initiative, locale
-            ),
-            _("A machine translation is ready. Check it and correct it before you save."),
-        )
-    if form.validate_on_submit():
-        texts = {f: getattr(form, f).data or "" for f in initiative.__translatable__}
-        try:
-            content.save_translation(current_user, initiative, locale, texts)
-        except DomainError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(_("The translation is saved."), "success")
-            return _back(initiative)
-    context = {
-        "form": form,
-        "initiative": initiative,
-        "locale": locale,
-        "locale_name": LOCALES[locale],
-        "existing": existing,
-    }
-    if form.is_submitted():
-        return render_form_error("initiatives/translate.html", **context)
-    return render_template("initiatives/translate.html", **context)
 
 
 @login_required

@@ -38,9 +38,11 @@ from samenhang.blueprints.vouchers.forms import (
     VoucherBatchForm,
     score_form_class,
 )
+from samenhang.content.queries import localize
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
+from samenhang.i18n import current_locale
 from samenhang.ledger.queries import check_ledger_consistency
 from samenhang.places.models import Wijk
 from samenhang.vouchers import queries, services, storage
@@ -219,6 +221,7 @@ def _pot_page(pot: Pot, status: int = 200, **forms: Any) -> View:
         "is_manager": manager,
         "comments_open": queries.comments_are_open(pot),
         "comment_form": forms.get("comment_form") or CommentForm(formdata=None),
+        "criteria_text": {c.id: localize(c, current_locale()) for c in pot.criteria},
     }
     if manager:
         context["publish_form"] = forms.get("publish_form") or PublishCriteriaForm(formdata=None)

@@ -160,6 +160,7 @@ class Pot(db.Model):
 class Criterion(db.Model):
     __tablename__ = "pot_criteria"
     __table_args__ = (CheckConstraint("weight BETWEEN 1 AND 3", name="weight_range"),)
+    __translatable__ = ("title", "description")
 
     id: Mapped[intpk]
     pot_id: Mapped[int] = mapped_column(ForeignKey("pots.id"), index=True)
@@ -168,8 +169,19 @@ class Criterion(db.Model):
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: How much the criterion counts in the score: 1 (normal) to 3 (counts three times).
     weight: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+    #: The language the criterion was written in (see samenhang.content).
+    original_locale: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
 
     pot: Mapped[Pot] = relationship(back_populates="criteria")
+
+    @property
+    def wijk(self) -> Wijk:
+        return self.pot.wijk
+
+    @property
+    def owner_id(self) -> int | None:
+        # Criteria are written by the wijkmanager with residents; no single owner.
+        return None
 
     def __repr__(self) -> str:
         return f"<Criterion {self.id} pot={self.pot_id} {self.title!r}>"

@@ -99,7 +99,7 @@ PAGES = [
     Page("initiative", "/initiatives/1"),  # the demo garden, published, translated into tr
     Page("initiative-author", "/initiatives/1", login=FATMA),
     Page("initiative-new", "/g/groningen/korrewegwijk/initiatives/new", login=FATMA),
-    Page("initiative-translate", "/initiatives/1/translate/pl", login=FATMA),
+    Page("initiative-translate", "/translate/initiatives/1/pl", login=FATMA),
     Page("my-initiatives", "/my/initiatives", login=FATMA),
     Page("moderation", "/g/groningen/korrewegwijk/moderation", login=WIJKMANAGER),
     Page("moderation-decide", "/initiatives/2/decide", login=WIJKMANAGER),

@@ -101,13 +101,13 @@ def test_machine_translation_through_the_web_needs_a_person(
     app.config["MACHINE_TRANSLATOR"] = path
     try:
         login(initiative.author)
-        client.post(f"/initiatives/{initiative.id}/translate/en", data={"machine": "1"})
-        page = client.get(f"/initiatives/{initiative.id}/translate/en")
+        client.post(f"/translate/initiatives/{initiative.id}/en", data={"machine": "1"})
+        page = client.get(f"/translate/initiatives/{initiative.id}/en")
         assert "machine translation" in page.text
         client.set_cookie("locale", "en")
         assert "[en] Moestuin" not in client.get(f"/initiatives/{initiative.id}").text
         client.post(
-            f"/initiatives/{initiative.id}/translate/en",
+            f"/translate/initiatives/{initiative.id}/en",
             data={"title": "[en] Moestuin", "summary": "Gardening together."},
         )
         assert "[en] Moestuin" in client.get(f"/initiatives/{initiative.id}").text
@@ -124,3 +124,51 @@ def test_wijkmanager_sees_the_translation_queue(client: Any, login: Any) -> None
     wijk = initiative.wijk
     page = client.get(f"/g/{wijk.municipality.slug}/{wijk.slug}/moderation").text
     assert "Moestuin" in page and "Українська" in page
+
+
+def test_pot_criteria_use_the_same_translation_mechanism(client: Any, login: Any) -> None:
+    from factories.vouchers import PotFactory, manager_of
+
+    pot = PotFactory()
+    criterion = pot.criteria[0]
+    login(manager_of(pot))
+    response = client.post(
+        f"/translate/pot_criteria/{criterion.id}/tr",
+        data={"title": "Mahalle için iyi", "description": "Birçok komşuya yardım eder."},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/pots/{pot.id}")
+    client.set_cookie("locale", "tr")
+    turkish = client.get(f"/budgets/pots/{pot.id}").text
+    assert "Mahalle için iyi" in turkish
+    client.set_cookie("locale", "pl")
+    polish = client.get(f"/budgets/pots/{pot.id}").text
+    assert criterion.title in polish and 'class="notice language-notice"' in polish
+
+
+def test_stemdag_projects_can_be_translated_and_asked_for(client: Any, login: Any) -> None:
+    from factories.voting import ProjectFactory
+
+    project = ProjectFactory(title="Bankjes", summary="Twee bankjes.")
+    manager = WijkmanagerFactory(wijken=[project.round.wijk])
+    resident = UserFactory()
+    login(resident)
+    client.set_cookie("locale", "uk")
+    assert client.post(f"/translate/stemdag_projects/{project.id}/request").status_code == 302
+    assert client.get(f"/translate/stemdag_projects/{project.id}/uk").status_code == 403
+    client.post("/signout")
+    login(manager)
+    client.post(
+        f"/translate/stemdag_projects/{project.id}/uk",
+        data={"title": "Лавки", "summary": "Дві лавки."},
+    )
+    [wanted] = translation_queue(project.round.wijk.id) or [None]
+    assert wanted is None  # the request is fulfilled by the translation
+
+
+def test_unknown_kinds_and_hidden_objects_are_not_found(client: Any, login: Any) -> None:
+    from factories.initiatives import InitiativeFactory
+
+    login(UserFactory(is_translator=True))
+    assert client.get("/translate/users/1/en").status_code == 404
+    draft = InitiativeFactory()
+    assert client.get(f"/translate/initiatives/{draft.id}/en").status_code == 404
