@@ -71,6 +71,7 @@ def vote_with_a_demo_stemcode(page: BrowserPage) -> Response | None:
 
 FATMA = "fatma@demo.samenhang.nl"  # bewoner of the Korrewegwijk
 WIJKMANAGER = "wijkmanager@demo.samenhang.nl"  # Korrewegwijk and De Hoogte
+PIOTR = "piotr@demo.samenhang.nl"  # bewoner, volunteer at the demo stemdag
 ADMIN = "admin@demo.samenhang.nl"
 
 # Every page type of the site, checked in nl and ar at 360 and 1280 px wide.
@@ -108,6 +109,19 @@ PAGES = [
     Page("stemdag-review", "/stemdag/1/vote", then=choose_stemdag_projects),
     Page("stemdag-receipt", "/stemdag/1/vote", then=vote_with_a_demo_stemcode),
     Page("stemdag-results", "/stemdag/2/results"),  # Amsterdam 166, imported
+    Page("stemdag-wijk", "/g/groningen/korrewegwijk/stemdag"),
+    Page("stemdag-round", "/stemdag/1"),
+    Page("stemdag-manage", "/stemdag/1/manage", login=WIJKMANAGER),
+    Page("stemdag-codes", "/stemdag/1/codes", login=WIJKMANAGER),
+    Page("stemdag-register", "/stemdag/1/register", login=PIOTR),
+    Page("stemdag-paper", "/stemdag/1/paper", login=PIOTR),
+    Page("pots", "/g/groningen/korrewegwijk/budgets"),
+    Page("pot", "/budgets/pots/1"),
+    Page("pot-ledger", "/budgets/pots/1/ledger"),
+    Page("pot-apply", "/budgets/pots/1/apply", login=FATMA),
+    Page("my-applications", "/budgets/my", login=FATMA),
+    Page("budgets-dashboard", "/budgets/manage", login=WIJKMANAGER),
+    Page("application", "/budgets/applications/1", login=WIJKMANAGER),
 ]
 LOCALES = ["nl", "ar"]
 WIDTHS = [360, 1280]
