@@ -83,6 +83,8 @@ TEST_CONFIG = {
     "RATELIMIT_SIGNIN": "1000 per minute",
     "RATELIMIT_PASSWORD_RESET": "1000 per minute",
     "MAIL_BACKEND": "memory",
+    # Tests assert the English msgids; tests of the Dutch default set it themselves.
+    "BABEL_DEFAULT_LOCALE": "en",
     "SECRET_KEY": "test-secret-key",
 }
 

@@ -36,7 +36,10 @@ def test_pages_have_no_inline_script_or_style(client: FlaskClient) -> None:
         assert "<style" not in html and " style=" not in html, path
 
 
-def test_default_language_is_dutch_and_accept_language_is_followed(client: FlaskClient) -> None:
+def test_default_language_is_dutch_and_accept_language_is_followed(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "BABEL_DEFAULT_LOCALE", "nl")
     assert '<html lang="nl" dir="ltr">' in client.get("/").text
     page = client.get("/", headers={"Accept-Language": "uk,en;q=0.5"})
     assert '<html lang="uk" dir="ltr">' in page.text

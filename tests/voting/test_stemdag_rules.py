@@ -104,7 +104,7 @@ def test_bad_codes_and_forms_say_why_and_count_nothing(
     db.session.commit()
     good = str(setup["projects"][0].id)
     cases = [
-        ("ABCD-EFGH", "not a stemcode"),  # mistyped: too short
+        ("ABCD-EFGH", "not a voting code"),  # mistyped: too short
         ("ABCD-EFGH-JKMN", "do not know this code"),  # unknown
         (codes[2], "revoked"),
     ]

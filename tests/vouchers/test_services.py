@@ -79,7 +79,7 @@ def test_a_pot_is_funded_from_its_source(db_session: Any) -> None:
 def test_only_a_manager_of_the_wijk_or_an_admin_makes_a_pot(db_session: Any) -> None:
     wijk = WijkFactory()
     for outsider in (UserFactory(wijk=wijk), WijkmanagerFactory(wijken=[WijkFactory()])):
-        with pytest.raises(PermissionDenied, match="Only a wijkmanager of"):
+        with pytest.raises(PermissionDenied, match="Only a neighbourhood manager of"):
             services.create_pot(wijk, actor=outsider, **_pot_args())
     assert db.session.scalar(sa.select(sa.func.count(Pot.id))) == 0
     assert services.create_pot(wijk, actor=AdminFactory(), **_pot_args()).wijk is wijk
@@ -398,7 +398,7 @@ def test_bad_decisions_change_nothing(
 def test_deciding_outside_ones_wijk_is_refused(db_session: Any) -> None:
     application = ApplicationFactory()
     other_manager = WijkmanagerFactory(wijken=[WijkFactory()])
-    with pytest.raises(PermissionDenied, match="Only a wijkmanager of"):
+    with pytest.raises(PermissionDenied, match="Only a neighbourhood manager of"):
         services.decide_application(
             application, actor=other_manager, outcome=Outcome.full, reasons="Ik mag dit niet"
         )

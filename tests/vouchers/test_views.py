@@ -302,7 +302,7 @@ def test_manager_pot_lifecycle_in_the_browser(client: FlaskClient, setting: dict
     pot = setting["pot"]
     manager = sign_in(client, manager_of(pot))
     page = manager.get(f"/budgets/pots/{pot.id}")
-    assert "For the wijkmanager" in page.text
+    assert "For the neighbourhood manager" in page.text
     assert manager.post(f"/budgets/pots/{pot.id}/open").status_code == 422  # already open
     assert manager.post(f"/budgets/pots/{pot.id}/close").status_code == 302
     db.session.expire_all()
