@@ -10,7 +10,6 @@ from pathlib import Path
 from sqlalchemy import select
 
 from samenhang.accounts.models import User
-from samenhang.config import ROOT
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
@@ -39,7 +38,8 @@ from samenhang.voting.services import (
 
 log = logging.getLogger(__name__)
 
-AMSTERDAM_PB = ROOT.parent / "shared" / "pabulib" / "Netherlands_Amsterdam_166.pb"
+#: A copy of pabulib's Netherlands_Amsterdam_166.pb, so the demo needs nothing outside the repo.
+AMSTERDAM_PB = Path(__file__).parent / "data" / "Netherlands_Amsterdam_166.pb"
 #: Known stemcodes of the demo round, so a demo (and the browser checks) can vote with a
 #: code. Never do this in a real round: real codes are random and shown only once.
 DEMO_CODES = [
