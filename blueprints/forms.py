@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
-from wtforms import ValidationError
+from wtforms import StringField, ValidationError
 from wtforms.fields import Field
 from wtforms.fields.choices import SelectChoice
 
+from samenhang.i18n import current_locale
+from samenhang.ledger.money import InvalidAmount, format_euros_for_input, parse_euros
 from samenhang.places.models import Wijk
 from samenhang.places.queries import normalise_postcode
 
@@ -26,3 +30,37 @@ def validate_postcode(form: object, field: Field) -> None:
 
 def wijk_choice(wijk: Wijk) -> SelectChoice:
     return SelectChoice(wijk.id, f"{wijk.name} ({wijk.municipality.name})")
+
+
+class MoneyField(StringField):
+    """An amount in euros typed as text ("12,50" or "12.50"); `data` is integer cents."""
+
+    def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+        self.required = required
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        self.data = None
+        if not valuelist:
+            return
+        text = str(valuelist[0]).strip()
+        if not text:
+            if self.required:
+                raise ValueError(str(_l("Please fill in an amount.")))
+            return
+        try:
+            self.data = parse_euros(text)
+        except InvalidAmount as exc:
+            raise ValueError(str(exc)) from exc
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if isinstance(self.data, int):
+            return format_euros_for_input(self.data, current_locale())
+        return ""
+
+    def pre_validate(self, form: Any) -> None:
+        if self.required and self.data is None and not self.process_errors:
+            raise ValidationError(str(_l("Please fill in an amount.")))

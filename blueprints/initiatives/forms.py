@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -19,6 +17,7 @@ from wtforms.fields.choices import SelectChoice, SelectMultipleField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from samenhang.blueprints.forms import MoneyField
 from samenhang.config import LOCALES
 from samenhang.initiatives.models import HelpKind, Theme
 
@@ -46,43 +45,12 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def euros_to_cents(value: str) -> int:
-    """'12,50' or '12.50' or '1.250,00' -> cents; fractional cents and negatives refused."""
-    text = value.strip().replace("€", "").replace(" ", "")
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    try:
-        amount = Decimal(text)
-    except InvalidOperation as exc:
-        raise ValueError("not a number") from exc
-    if not amount.is_finite() or amount < 0 or amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("not whole cents")
-    return int(amount * 100)
-
-
-class EuroField(StringField):
-    """An amount in euros, kept as integer cents in `cents`."""
-
-    cents: int | None = None
-
-    def pre_validate(self, form: Form) -> None:
-        self.cents = None
-        if not self.data:
-            return
-        try:
-            self.cents = euros_to_cents(self.data)
-        except ValueError as exc:
-            raise ValidationError(
-                _l("Write an amount in euros, like 125 or 125,50. No minus sign.")
-            ) from exc
-
-
 class BudgetLineForm(Form):
     description = StringField(_l("What for"), validators=[Optional(), Length(max=200)])
-    amount = EuroField(_l("Amount in euros"), validators=[Optional(), Length(max=15)])
+    amount = MoneyField(_l("Amount in euros"), required=False)
 
-    def validate_amount(self, field: EuroField) -> None:
-        if self.description.data and not field.data:
+    def validate_amount(self, field: MoneyField) -> None:
+        if self.description.data and field.data is None:
             raise ValidationError(_l("Write the amount for this line."))
 
 

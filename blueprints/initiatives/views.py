@@ -129,7 +129,7 @@ def _form_data(form: InitiativeForm) -> services.InitiativeData:
         themes=[Theme(t) for t in form.themes.data],
         help_asked=[HelpKind(k) for k in form.help_asked.data or []],
         budget_lines=[
-            (line.form.description.data or "", line.form.amount.cents or 0)
+            (line.form.description.data or "", line.form.amount.data or 0)
             for line in form.budget_lines
             if line.form.description.data
         ],
@@ -167,7 +167,7 @@ def edit(initiative_id: int) -> View:
         form.help_asked.data = [k.value for k in initiative.help_values]
         for entry, line in zip(form.budget_lines, initiative.budget_lines, strict=False):
             entry.form.description.data = line.description
-            entry.form.amount.data = f"{line.amount // 100},{line.amount % 100:02d}"
+            entry.form.amount.data = line.amount
         while len(form.budget_lines) < len(initiative.budget_lines) + 2:
             form.budget_lines.append_entry()
     if form.validate_on_submit():

@@ -18,11 +18,10 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from samenhang.blueprints.forms import MoneyField
 from samenhang.config import LOCALES
-from samenhang.errors import DomainError
-from samenhang.ledger.money import parse_euros
 from samenhang.voting.models import BallotType, Eligibility, Phase, Rule
 
 _required = InputRequired(message=_l("Please fill this in."))
@@ -53,26 +52,11 @@ PHASE_LABELS = {
 }
 
 
-class EuroField(StringField):
-    """An amount in euros as a person types it; the integer cents land in `cents`."""
-
-    cents: int | None = None
-
-    def pre_validate(self, form: Form) -> None:
-        self.cents = None
-        if not (self.data or "").strip():
-            return
-        try:
-            self.cents = parse_euros(self.data)
-        except DomainError as exc:
-            raise ValidationError(str(exc)) from exc
-
-
 class CategoryForm(Form):
     name = StringField(_l("Category"), validators=[Optional(), Length(max=80)])
-    cap = EuroField(
+    cap = MoneyField(
         _l("Cap in euros (optional)"),
-        validators=[Optional(), Length(max=20)],
+        required=False,
         description=_l("The most the projects of this category may get together."),
     )
 
@@ -84,7 +68,7 @@ class RoundForm(FlaskForm):
         validators=[Optional(), Length(max=5000)],
         description=_l("What the vote is about and who may vote. You can use Markdown."),
     )
-    budget = EuroField(_l("Budget in euros"), validators=[_required, Length(max=20)])
+    budget = MoneyField(_l("Budget in euros"))
     ballot_type = SelectField(
         _l("Ballot"), choices=[SelectChoice(k.value, v) for k, v in BALLOT_TYPE_LABELS.items()]
     )
@@ -156,7 +140,7 @@ class ProjectForm(FlaskForm):
         validators=[_required, Length(max=500)],
         description=_l("What it is, for whom, in two or three sentences."),
     )
-    cost = EuroField(_l("Cost in euros"), validators=[_required, Length(max=20)])
+    cost = MoneyField(_l("Cost in euros"))
     original_locale = SelectField(
         _l("Language you write in"), choices=[SelectChoice(c, n) for c, n in LOCALES.items()]
     )

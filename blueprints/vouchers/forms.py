@@ -21,47 +21,12 @@ from wtforms.fields import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from samenhang.blueprints.forms import MoneyField
 from samenhang.blueprints.vouchers.labels import CONTRIBUTION_LABELS, OUTCOME_LABELS, SOURCE_LABELS
-from samenhang.i18n import current_locale
-from samenhang.ledger.money import InvalidAmount, format_euros_for_input, parse_euros
 from samenhang.vouchers.models import Criterion, Outcome, Supplier
 from samenhang.vouchers.services import MAX_CRITERIA
 
 _required = InputRequired(message=_l("Please fill this in."))
-
-
-class MoneyField(StringField):
-    """An amount in euros typed as text ("12,50" or "12.50"); `data` is integer cents."""
-
-    def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
-        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        super().__init__(*args, **kwargs)
-        self.required = required
-
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = None
-        if not valuelist:
-            return
-        text = str(valuelist[0]).strip()
-        if not text:
-            if self.required:
-                raise ValueError(str(_l("Please fill in an amount.")))
-            return
-        try:
-            self.data = parse_euros(text)
-        except InvalidAmount as exc:
-            raise ValueError(str(exc)) from exc
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return str(self.raw_data[0])
-        if isinstance(self.data, int):
-            return format_euros_for_input(self.data, current_locale())
-        return ""
-
-    def pre_validate(self, form: Any) -> None:
-        if self.required and self.data is None and not self.process_errors:
-            raise ValidationError(str(_l("Please fill in an amount.")))
 
 
 def _hint_amount() -> Any:
