@@ -90,5 +90,16 @@ def stemdag_import_command(
     click.echo(f"Imported round {round_.id}: {round_.title} ({len(round_.projects)} projects).")
 
 
+@cli.command("expire-vouchers")
+@with_appcontext
+def expire_vouchers_command() -> None:
+    """Return the value of expired, unspent voucher codes to their pots (run daily)."""
+    from samenhang.vouchers.services import expire_vouchers
+
+    expired = expire_vouchers(actor=None)
+    db.session.commit()
+    click.echo(f"{expired} voucher code(s) expired; their value is back in the pots.")
+
+
 def main() -> None:
     cli(prog_name="samenhang")

@@ -1145,7 +1145,7 @@ def expire_vouchers(
     *, actor: User | None, now: datetime | None = None, pot: Pot | None = None
 ) -> int:
     """Return the value of expired, unspent codes to their pots. Returns how many expired.
-    Run by a wijkmanager for one pot, or by the `samenhang vouchers expire` job for all."""
+    Run by a wijkmanager for one pot, or by the `samenhang expire-vouchers` job for all."""
     now = now or utcnow()
     if pot is not None:
         _require_manager(actor, pot.wijk)

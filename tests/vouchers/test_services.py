@@ -591,3 +591,33 @@ def test_a_till_link_is_a_secret_stored_hashed(db_session: Any) -> None:
         services.create_supplier(pot.wijk, actor=manager_of(pot), name="Bakker")
     with pytest.raises(PermissionDenied):
         services.create_supplier(pot.wijk, actor=ResidentFactory(wijk=pot.wijk), name="Slager")
+
+
+def test_expire_vouchers_command_returns_value_to_the_pot(
+    app: Any, db_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from samenhang.cli import expire_vouchers_command
+    from samenhang.vouchers.queries import pot_summary
+
+    pot = PotFactory()
+    manager = manager_of(pot)
+    supplier = services.create_supplier(pot.wijk, actor=manager, name="Winkel")[0]
+    remaining = pot_summary(pot).remaining_cents
+    services.issue_vouchers(
+        pot,
+        actor=manager,
+        label="Feest",
+        value_cents=2_500,
+        quantity=4,
+        expires_on=(utcnow() + timedelta(days=5)).date(),
+        suppliers=[supplier],
+    )
+    db.session.commit()
+    assert pot_summary(pot).remaining_cents == remaining - 10_000
+    later = utcnow() + timedelta(days=6)
+    monkeypatch.setattr("samenhang.vouchers.services.utcnow", lambda: later)
+    result = app.test_cli_runner().invoke(expire_vouchers_command)
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("4 voucher code(s) expired")
+    db.session.expire_all()
+    assert pot_summary(pot).remaining_cents == remaining
