@@ -350,3 +350,25 @@ def test_keyboard_only_submit_an_initiative(new_context: NewContext, locale: str
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator(".badge-submitted").count() == 1, "sent to the wijkmanager"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_keyboard_only_cast_a_ballot(new_context: NewContext, locale: str) -> None:
+    page = new_context(width=360, locale=locale).new_page()
+    page.goto("/stemdag/1/vote")
+    tab_to(page, "input[name=project]")
+    page.keyboard.press("Space")
+    assert page.locator("input[name=project]:checked").count() == 1
+    tab_to(page, "button[value=review]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, "#code")
+    page.keyboard.type(next(_DEMO_STEMCODES))
+    tab_to(page, "#age_confirmed")
+    page.keyboard.press("Space")
+    tab_to(page, "form[action$='/vote/cast'] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/vote/receipt"), page.url
+    assert page.locator(".confirmation[role=status]").count() == 1, "the vote is counted"
+    assert len(page.inner_text(".receipt-code").strip()) >= 8, "a receipt code is shown"
