@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, request
 from werkzeug.wrappers import Response
 
 from samenhang.blueprints.voting import views
-from samenhang.extensions import limiter
+from samenhang.extensions import csrf, limiter
 
 bp = Blueprint("voting", __name__)
 
@@ -26,6 +28,19 @@ def _not_post() -> bool:
 
 cast = limiter.limit(_vote_limit, deduct_when=_failed, exempt_when=_not_post)(views.cast)
 register = limiter.limit(_vote_limit, deduct_when=_failed, exempt_when=_not_post)(views.register)
+# The stemcode is its only credential; it acts on no session, so no CSRF (views.cast_api).
+cast_api = csrf.exempt(limiter.limit(_vote_limit, deduct_when=_failed)(views.cast_api))
+
+
+@bp.errorhandler(429)
+def _too_many(error: Any) -> Any:
+    """The stemcode endpoint answers in JSON; every page keeps the site's error page."""
+    if request.endpoint == "voting.ballots":
+        return views.api_too_many(error)
+    from samenhang.blueprints.main.views import error_page
+
+    return error_page(error)
+
 
 _wijk = "/g/<municipality_slug>/<wijk_slug>"
 _one = "/stemdag/<int:round_id>"
@@ -39,6 +54,7 @@ bp.add_url_rule(_one, view_func=views.show)
 bp.add_url_rule(f"{_one}/vote", view_func=views.ballot, methods=GET_POST)
 bp.add_url_rule(f"{_one}/vote/review", view_func=views.review)
 bp.add_url_rule(f"{_one}/vote/cast", view_func=cast, methods=POST)
+bp.add_url_rule(f"{_one}/ballots", "ballots", view_func=cast_api, methods=POST)
 bp.add_url_rule(f"{_one}/vote/receipt", view_func=views.receipt)
 bp.add_url_rule(f"{_one}/vote/change", view_func=views.change)
 bp.add_url_rule(f"{_one}/check", view_func=views.check)

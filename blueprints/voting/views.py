@@ -12,7 +12,17 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -408,6 +418,150 @@ def check(round_id: int) -> View:
     return render_template("voting/check.html", round=round_, form=form, status=status)
 
 
+# --- the stemcode endpoint --------------------------------------------------------------
+#
+# POST /stemdag/<round>/ballots casts a ballot with a stemcode in one request: for a ballot
+# page's script, a kiosk at the stemdag, or a load test. It goes through the same service
+# as the ballot page (`services.cast_ballot`, or `change_ballot` with a receipt code), so
+# every rule holds the same; it just skips the pages, the session and the account.
+#
+# It is exempt from CSRF on purpose. A cross-site request forgery makes a browser send
+# credentials it adds by itself (the session and remember-me cookies) to act as its user.
+# This endpoint never acts as anyone's session or account (a refusal only looks up the
+# language to answer in): its one credential is the stemcode in the request body, which a
+# forging site does not know. A forged request can only vote with a code its author
+# already holds, which they can do without a victim. Every form that acts on a session
+# (the ballot page included) keeps its CSRF token.
+
+_TRUE = frozenset({"1", "y", "yes", "true", "on"})
+
+
+class _Malformed(Exception):
+    """The request is not a ballot at all (not JSON or form fields of the right kind)."""
+
+
+def _flag(value: Any) -> bool:
+    return value is True or (isinstance(value, str) and value.strip().lower() in _TRUE)
+
+
+def _api_ints(value: Any) -> list[int]:
+    """Project ids or points: a JSON list of numbers, or text like "12,14" (a form field
+    may also repeat)."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list) and all(type(v) is int for v in value):
+        return value
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise _Malformed
+    try:
+        return [int(part) for v in value for part in v.split(",") if part.strip()]
+    except ValueError as exc:
+        raise _Malformed from exc
+
+
+def _api_request() -> tuple[str, services.Choice, bool, str]:
+    """(code, choice, age confirmed, receipt code) from a JSON body or form fields."""
+    if request.is_json:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise _Malformed
+    else:
+        form = request.form
+        data = {
+            "code": form.get("code"),
+            "choice": form.getlist("choice"),
+            "points": form.getlist("points"),
+            "blank": form.get("blank"),
+            "age_confirmed": form.get("age_confirmed"),
+            "receipt": form.get("receipt"),
+        }
+    code, receipt = data.get("code") or "", data.get("receipt") or ""
+    if not isinstance(code, str) or not isinstance(receipt, str):
+        raise _Malformed
+    choice = services.Choice(
+        selection=_api_ints(data.get("choice")),
+        points=_api_ints(data.get("points")) or None,
+        is_blank=_flag(data.get("blank")),
+    )
+    return code, choice, _flag(data.get("age_confirmed")), receipt.strip()
+
+
+def _api_answer(body: dict[str, Any], status: int) -> Response:
+    response = jsonify(body)
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _api_refusal(exc: DomainError, rules: services.BallotRules) -> Response:
+    """A refusal with its reason, in the voter's language; the status tells its kind."""
+    message = str(exc)
+    if isinstance(exc, services.VotingClosed):
+        kind, status = "closed", 409
+    elif isinstance(exc, services.AlreadyVoted):
+        kind, status = "already_voted", 409
+        if rules.allows_changes:
+            message += " " + _("To change your vote, fill in the receipt code you got.")
+    elif isinstance(exc, services.CodeRefused):
+        kind, status = "code_refused", 422
+    elif isinstance(exc, services.BallotError):
+        kind, status = "invalid_ballot", 422
+    else:
+        kind, status = "refused", 422
+    return _api_answer({"error": kind, "message": message}, status)
+
+
+def cast_api(round_id: int) -> Response:
+    """Cast a ballot with a stemcode: JSON `{"code": "K7QM-2XWD-HP4T", "choice": [12, 14],
+    "age_confirmed": true}` (or the same as form fields; `points` for a points ballot,
+    `blank`, and `receipt` to change an earlier ballot where the round allows it).
+
+    201 `{"receipt": ...}`: the ballot is counted. A refusal answers `{"error": kind,
+    "message": ...}`: 400 bad_request, 404 not_found, 409 closed or already_voted, 422
+    code_refused, invalid_ballot or refused; 429 after too many refusals.
+    """
+    try:
+        code, choice, age_confirmed, receipt = _api_request()
+    except _Malformed:
+        message = _("The form was changed. Please fill in the ballot again.")
+        return _api_answer({"error": "bad_request", "message": message}, 400)
+    for attempt in (1, 2):
+        rules = queries.ballot_rules(round_id)
+        if rules is None:
+            return _api_answer({"error": "not_found", "message": _("Page not found")}, 404)
+        try:
+            if not code.strip():
+                raise services.CodeRefused(_("Type the stemcode from your letter."))
+            if receipt:
+                credential = services.Credential(code=services.find_code(rules, code))
+                new_receipt = services.change_ballot(
+                    rules, rules.projects, choice, credential, receipt, age_confirmed=age_confirmed
+                )
+            else:
+                new_receipt = services.cast_ballot(
+                    rules,
+                    rules.projects,
+                    choice,
+                    services.code_credential(rules, code),
+                    age_confirmed=age_confirmed,
+                )
+        except DomainError as exc:
+            db.session.rollback()
+            # A kept copy of the round may be out of date (its phase moved on): ask once.
+            if attempt == 1 and queries.rules_are_stale(rules):
+                continue
+            return _api_refusal(exc, rules)
+        return _api_answer({"receipt": new_receipt, "changed": bool(receipt)}, 201)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def api_too_many(error: Exception) -> Response:
+    message = _("Wait a few minutes and try again.")
+    return _api_answer({"error": "too_many", "message": message}, 429)
+
+
 # --- results and open data ----------------------------------------------------------------
 
 
@@ -496,7 +650,7 @@ def _round_data(form: forms.RoundForm) -> services.RoundData:
     return services.RoundData(
         title=form.title.data or "",
         description=form.description.data or "",
-        budget_cents=form.budget.cents or 0,
+        budget_cents=form.budget.data or 0,
         ballot_type=BallotType(form.ballot_type.data),
         rule=services.Rule(form.rule.data),
         eligibility=services.Eligibility(form.eligibility.data),
@@ -518,7 +672,7 @@ def _round_data(form: forms.RoundForm) -> services.RoundData:
         results_on=form.results_on.data,
         voting_closes_at=closes.replace(tzinfo=LOCAL_TIME).astimezone(UTC) if closes else None,
         categories=[
-            (entry.form.name.data.strip(), entry.form.cap.cents)
+            (entry.form.name.data.strip(), entry.form.cap.data)
             for entry in form.categories
             if (entry.form.name.data or "").strip()
         ],
@@ -551,7 +705,7 @@ def edit(round_id: int) -> View:
     _require_manager(round_)
     form = forms.RoundForm(obj=round_)
     if not form.is_submitted():
-        form.budget.data = f"{round_.budget_cents // 100},{round_.budget_cents % 100:02d}"
+        form.budget.data = round_.budget_cents
         form.ballot_type.data = round_.ballot_type.value
         form.rule.data = round_.rule.value
         form.eligibility.data = round_.eligibility.value
@@ -559,7 +713,7 @@ def edit(round_id: int) -> View:
         for entry, category in zip(form.categories, round_.categories, strict=False):
             entry.form.name.data = category.name
             cap = category.cap_cents
-            entry.form.cap.data = f"{cap // 100},{cap % 100:02d}" if cap is not None else ""
+            entry.form.cap.data = cap
     if form.validate_on_submit():
         try:
             services.update_round(current_user, round_, _round_data(form))
@@ -639,7 +793,7 @@ def _project_form(round_: Round, project: Project | None) -> forms.ProjectForm:
     ]
     form.initiative_id.choices = _initiative_choices(round_)
     if project is not None and not form.is_submitted():
-        form.cost.data = f"{project.cost_cents // 100},{project.cost_cents % 100:02d}"
+        form.cost.data = project.cost_cents
         form.category_id.data = str(project.category_id or "")
         form.initiative_id.data = str(project.initiative_id or "")
     elif project is None and not form.is_submitted():
@@ -651,7 +805,7 @@ def _project_data(form: forms.ProjectForm) -> services.ProjectData:
     return services.ProjectData(
         title=form.title.data or "",
         summary=form.summary.data or "",
-        cost_cents=form.cost.cents or 0,
+        cost_cents=form.cost.data or 0,
         original_locale=form.original_locale.data,
         category_id=int(form.category_id.data) if form.category_id.data else None,
         initiative_id=int(form.initiative_id.data) if form.initiative_id.data else None,

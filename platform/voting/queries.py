@@ -24,12 +24,15 @@ from samenhang.voting.models import (
     StemCode,
     VoterRecord,
 )
-from samenhang.voting.services import BallotProject, Credential
+from samenhang.voting.services import BallotProject, BallotRules, Credential
 
 #: While voting, projects cannot change: their ballot data is cached this long per process.
 BALLOT_CACHE_SECONDS = 60.0
 #: Keyed by round id and salt (random per round), so a reused id never hits a stale entry.
 _ballot_cache: dict[tuple[int, str], tuple[float, dict[int, BallotProject]]] = {}
+#: The rules of rounds that are voting, per process, by round id (see `ballot_rules`).
+_rules_cache: dict[int, BallotRules] = {}
+MAX_CACHED_ROUNDS = 256
 
 
 def rounds_of(wijk: Wijk) -> list[Round]:
@@ -66,6 +69,40 @@ def ballot_projects(round_: Round) -> dict[int, BallotProject]:
     if round_.phase is Phase.voting:
         _ballot_cache[key] = (now, projects)
     return projects
+
+
+def ballot_rules(round_id: int) -> BallotRules | None:
+    """A public round's `BallotRules`, or None for no such round (or a draft).
+
+    Kept per process while the round is voting, when nothing in it can change but the
+    phase: `services.cast_ballot` checks the phase (and the salt, which tells this round
+    from a later one with the same id) in the statement that registers the vote. A refusal
+    asks `rules_are_stale` before it answers.
+    """
+    rules = _rules_cache.get(round_id)
+    if rules is not None:
+        return rules
+    round_ = db.session.get(Round, round_id)
+    if round_ is None or round_.phase is Phase.draft:
+        return None
+    rules = BallotRules.of(round_, ballot_projects(round_))
+    if round_.phase is Phase.voting:
+        if len(_rules_cache) >= MAX_CACHED_ROUNDS:
+            _rules_cache.clear()
+        _rules_cache[round_id] = rules
+    return rules
+
+
+def rules_are_stale(rules: BallotRules) -> bool:
+    """Does the round still have the phase and salt of this copy? If not, the copy is
+    dropped (the caller reads the round again). One query, asked on refusals only."""
+    current = db.session.execute(
+        select(Round.phase, Round.salt).where(Round.id == rules.id)
+    ).one_or_none()
+    if current is not None and (current.phase, current.salt) == (rules.phase, rules.salt):
+        return False
+    _rules_cache.pop(rules.id, None)
+    return True
 
 
 def projects_with_initiatives(round_: Round) -> list[Project]:
