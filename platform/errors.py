@@ -19,7 +19,3 @@ class DomainError(Exception):
 
 class PermissionDenied(DomainError):
     pass
-
-
-class NotFound(DomainError):
-    pass

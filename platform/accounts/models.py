@@ -87,10 +87,6 @@ class User(db.Model):
         return f"{self.id}:{self.session_nonce}"
 
     @property
-    def is_admin(self) -> bool:
-        return self.role is Role.admin
-
-    @property
     def is_email_verified(self) -> bool:
         return self.email_verified_at is not None
 

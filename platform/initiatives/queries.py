@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Generic, TypeVar
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from samenhang.accounts.models import User
@@ -217,10 +217,3 @@ def titles_by_id(ids: set[int]) -> dict[int, str]:
         return {}
     rows = db.session.execute(select(Initiative.id, Initiative.title).where(Initiative.id.in_(ids)))
     return {row[0]: row[1] for row in rows}
-
-
-def visible_to(user: User | None) -> object:
-    """SQL condition: public, or the user's own."""
-    if user is None:
-        return Initiative.state.in_(PUBLIC_STATES)
-    return or_(Initiative.state.in_(PUBLIC_STATES), Initiative.author_id == user.id)

@@ -183,16 +183,6 @@ def volunteers(round_: Round) -> list[User]:
     return list(db.session.scalars(stmt))
 
 
-def rounds_volunteering(user: User) -> list[Round]:
-    stmt = (
-        select(Round)
-        .join(RoundVolunteer, RoundVolunteer.round_id == Round.id)
-        .where(RoundVolunteer.user_id == user.id)
-        .order_by(Round.id.desc())
-    )
-    return list(db.session.scalars(stmt))
-
-
 def paper_batches(round_: Round) -> list[PaperBatch]:
     stmt = (
         select(PaperBatch)

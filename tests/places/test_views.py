@@ -36,3 +36,17 @@ def test_postcode_in_two_wijken_lets_the_resident_choose(client: FlaskClient) ->
     page = client.get("/find?postcode=1093")
     assert page.status_code == 200
     assert a.name in page.text and b.name in page.text
+
+
+def test_wijk_page_points_to_an_open_vote(client: FlaskClient) -> None:
+    from factories.voting import RoundFactory
+
+    from samenhang.voting.models import Phase
+
+    voting = RoundFactory(phase=Phase.voting, title="Stemdag Noord")
+    wijk = voting.wijk
+    page = client.get(f"/g/{wijk.municipality.slug}/{wijk.slug}").text
+    assert "Stemdag Noord" in page and f"/stemdag/{voting.id}/vote" in page
+    closed = RoundFactory(phase=Phase.results, title="Oude stemdag")
+    other = client.get(f"/g/{closed.wijk.municipality.slug}/{closed.wijk.slug}").text
+    assert "Oude stemdag" not in other
