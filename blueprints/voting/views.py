@@ -49,6 +49,7 @@ from samenhang.voting.models import (
     ProjectStatus,
     Round,
 )
+from samenhang.voting.rules.explain import render
 
 View = str | Response | tuple[str, int]
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
@@ -413,9 +414,16 @@ def check(round_id: int) -> View:
     round_ = get_round_or_404(round_id)
     form = forms.ReceiptCheckForm(request.args)
     status = None
+    achieved: list[str] = []
     if form.receipt.data:
         status = queries.receipt_status(round_, form.receipt.data)
-    return render_template("voting/check.html", round=round_, form=form, status=status)
+        achieved = [
+            render(line, _, lambda cents: format_money(cents, round_.currency))
+            for line in counting.voter_explanations(round_, form.receipt.data)
+        ]
+    return render_template(
+        "voting/check.html", round=round_, form=form, status=status, achieved=achieved
+    )
 
 
 # --- the stemcode endpoint --------------------------------------------------------------

@@ -301,6 +301,32 @@ def funded_amounts(round_: Round) -> dict[int, int]:
     return amounts
 
 
+def voter_explanations(round_: Round, receipt: str) -> list[Explanation]:
+    """What the count did with the ballot of this receipt: for its holder's eyes only."""
+    if not round_.result or not codes.looks_valid(receipt):
+        return []
+    selection = db.session.scalar(
+        select(Ballot.selection).where(
+            Ballot.round_id == round_.id,
+            Ballot.receipt_hash == codes.hash_code(round_.salt, receipt),
+            Ballot.is_superseded.is_(False),
+        )
+    )
+    if selection is None:
+        return []
+    funded = funded_amounts(round_)
+    chosen = set(selection)
+    return [
+        Explanation(
+            "voter.share",
+            {"amount": sum(funded.get(p, 0) for p in chosen), "spent": sum(funded.values())},
+        ),
+        Explanation(
+            "voter.funded_count", {"funded": len(chosen & funded.keys()), "chosen": len(chosen)}
+        ),
+    ]
+
+
 def explain(
     round_: Round,
     explanation: dict[str, Any],

@@ -215,6 +215,10 @@ def test_round_from_creation_to_published_results(app: Any, client: FlaskClient)
     # Moestuin (5000) and Bankjes (1500) had most votes and fit: funded, and its
     # initiative with it; the ledger holds what was funded.
     assert set(recount.selected) == {str(ids[0]), str(ids[2])}
+    # The receipt holder sees what the count did with their ballot, and only they can.
+    achieved = voter.get(f"{page}/check", query_string={"receipt": receipt}).text
+    assert "went to projects you voted for" in achieved
+    assert "Projects you voted for that were funded: 2 of 2." in achieved
     db.session.expire_all()
     assert garden.state is State.funded
     entries = db.session.scalars(select(JournalEntry).where(JournalEntry.kind == "stemdag.funded"))
