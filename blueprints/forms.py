@@ -23,6 +23,12 @@ def render_form_error(template: str, **context: object) -> tuple[str, int]:
     return render_template(template, **context), FORM_ERROR_STATUS
 
 
+def render_form(form: Any, template: str, /, **context: object) -> str | tuple[str, int]:
+    """Show a form page; one that was sent and comes back (with errors) answers 422."""
+    page = render_template(template, **context)
+    return (page, FORM_ERROR_STATUS) if form.is_submitted() else page
+
+
 def validate_postcode(form: object, field: Field) -> None:
     if field.data and normalise_postcode(field.data) is None:
         raise ValidationError(_l("This is not a Dutch postcode. Write it like 9741 AB."))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -18,7 +18,7 @@ from samenhang.blueprints.accounts.forms import (
     SigninForm,
     SignupForm,
 )
-from samenhang.blueprints.forms import render_form_error, wijk_choice
+from samenhang.blueprints.forms import render_form, render_form_error, wijk_choice
 from samenhang.blueprints.urls import safe_next_url
 from samenhang.errors import DomainError
 from samenhang.i18n import current_locale
@@ -42,9 +42,7 @@ def signup() -> View:
             login_user(user)
             flash(_("Welcome! We sent you an e-mail. Click the link in it to confirm."), "success")
             return redirect(url_for("accounts.profile"))
-    if form.is_submitted():
-        return render_form_error("accounts/signup.html", form=form)
-    return render_template("accounts/signup.html", form=form)
+    return render_form(form, "accounts/signup.html", form=form)
 
 
 def signin() -> View:
@@ -56,9 +54,7 @@ def signin() -> View:
             flash(_("You are signed in."), "success")
             return redirect(safe_next_url(form.next.data) or url_for("main.home"))
         form.password.errors.append(_("The e-mail address or the password is not correct."))
-    if form.is_submitted():
-        return render_form_error("accounts/signin.html", form=form)
-    return render_template("accounts/signin.html", form=form)
+    return render_form(form, "accounts/signin.html", form=form)
 
 
 @login_required
@@ -92,9 +88,7 @@ def forgot_password() -> View:
         services.request_password_reset(form.email.data)
         flash(_("If an account exists for this address, we sent an e-mail with a link."), "success")
         return redirect(url_for("accounts.signin"))
-    if form.is_submitted():
-        return render_form_error("accounts/forgot.html", form=form)
-    return render_template("accounts/forgot.html", form=form)
+    return render_form(form, "accounts/forgot.html", form=form)
 
 
 def reset_password(token: str) -> View:
@@ -113,9 +107,7 @@ def reset_password(token: str) -> View:
             login_user(user)
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("accounts.profile"))
-    if form.is_submitted():
-        return render_form_error("accounts/reset.html", form=form)
-    return render_template("accounts/reset.html", form=form)
+    return render_form(form, "accounts/reset.html", form=form)
 
 
 def _profile_form() -> ProfileForm:
@@ -150,9 +142,7 @@ def profile() -> View:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
     context = {"form": form, "password_form": ChangePasswordForm()}
-    if form.is_submitted():
-        return render_form_error("accounts/profile.html", **context)
-    return render_template("accounts/profile.html", **context)
+    return render_form(form, "accounts/profile.html", **context)
 
 
 @login_required
@@ -194,6 +184,4 @@ def delete() -> View:
             logout_user()
             flash(_("Your account and your personal data are deleted."), "success")
             return redirect(url_for("main.home"))
-    if form.is_submitted():
-        return render_form_error("accounts/delete.html", form=form)
-    return render_template("accounts/delete.html", form=form)
+    return render_form(form, "accounts/delete.html", form=form)

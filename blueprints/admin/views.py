@@ -10,7 +10,7 @@ from samenhang.accounts.permissions import can_administer
 from samenhang.accounts.queries import active_users
 from samenhang.accounts.services import set_role
 from samenhang.blueprints.admin.forms import ROLE_LABELS, RoleForm
-from samenhang.blueprints.forms import render_form_error, wijk_choice
+from samenhang.blueprints.forms import render_form, wijk_choice
 from samenhang.errors import DomainError
 from samenhang.extensions import db, login_manager
 from samenhang.places.queries import all_wijken
@@ -55,6 +55,4 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
         else:
             flash(_("The role is saved."), "success")
             return redirect(url_for("admin.users"))
-    if form.is_submitted():
-        return render_form_error("admin/edit_user.html", form=form, user=user)
-    return render_template("admin/edit_user.html", form=form, user=user)
+    return render_form(form, "admin/edit_user.html", form=form, user=user)

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
-from samenhang.blueprints.forms import render_form_error
+from samenhang.blueprints.forms import render_form
 from samenhang.config import LOCALES
 from samenhang.content import services
 from samenhang.content.machine import machine_translator
@@ -121,9 +121,7 @@ def translate(kind: str, object_id: int, locale: str) -> View:
         "existing": existing,
         "has_machine": translator is not None,
     }
-    if form.is_submitted():
-        return render_form_error("content/translate.html", **context)
-    return render_template("content/translate.html", **context)
+    return render_form(form, "content/translate.html", **context)
 
 
 @login_required

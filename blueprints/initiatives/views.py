@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from samenhang.accounts.permissions import can_manage
-from samenhang.blueprints.forms import render_form_error
+from samenhang.blueprints.forms import render_form, render_form_error
 from samenhang.blueprints.initiatives.forms import (
     HELP_LABELS,
     THEME_LABELS,
@@ -152,9 +152,7 @@ def create(municipality_slug: str, wijk_slug: str) -> View:
             flash(_("Your draft is saved. Add photos, then send it to the wijkmanager."), "success")
             return redirect(url_for("initiatives.show", initiative_id=initiative.id))
     context = {"form": form, "wijk": wijk, "initiative": None}
-    if form.is_submitted():
-        return render_form_error("initiatives/edit.html", **context)
-    return render_template("initiatives/edit.html", **context)
+    return render_form(form, "initiatives/edit.html", **context)
 
 
 @login_required
@@ -179,9 +177,7 @@ def edit(initiative_id: int) -> View:
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("initiatives.show", initiative_id=initiative.id))
     context = {"form": form, "wijk": initiative.wijk, "initiative": initiative}
-    if form.is_submitted():
-        return render_form_error("initiatives/edit.html", **context)
-    return render_template("initiatives/edit.html", **context)
+    return render_form(form, "initiatives/edit.html", **context)
 
 
 def show(initiative_id: int) -> View:
@@ -492,9 +488,7 @@ def decide(initiative_id: int) -> View:
         "author_locale_name": LOCALES.get(author_locale, author_locale),
         "theme_labels": THEME_LABELS,
     }
-    if form.is_submitted():
-        return render_form_error("initiatives/decide.html", **context)
-    return render_template("initiatives/decide.html", **context)
+    return render_form(form, "initiatives/decide.html", **context)
 
 
 @login_required

@@ -30,7 +30,7 @@ from werkzeug.wrappers import Response
 
 from samenhang.accounts.models import User
 from samenhang.accounts.permissions import can_manage
-from samenhang.blueprints.forms import render_form_error
+from samenhang.blueprints.forms import render_form, render_form_error
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.voting import forms
 from samenhang.content.queries import localize
@@ -702,9 +702,7 @@ def create(municipality_slug: str, wijk_slug: str) -> View:
             flash(_("The round is created as a draft."), "success")
             return redirect(_round_url(round_, "voting.manage"))
     context = {"form": form, "wijk": wijk, "round": None}
-    if form.is_submitted():
-        return render_form_error("voting/edit.html", **context)
-    return render_template("voting/edit.html", **context)
+    return render_form(form, "voting/edit.html", **context)
 
 
 @login_required
@@ -731,9 +729,7 @@ def edit(round_id: int) -> View:
             flash(_("Your changes are saved."), "success")
             return redirect(_round_url(round_, "voting.manage"))
     context = {"form": form, "wijk": round_.wijk, "round": round_}
-    if form.is_submitted():
-        return render_form_error("voting/edit.html", **context)
-    return render_template("voting/edit.html", **context)
+    return render_form(form, "voting/edit.html", **context)
 
 
 @login_required
@@ -835,9 +831,7 @@ def propose(round_id: int) -> View:
             flash(_("Thank you. The wijkmanager will check your idea."), "success")
             return redirect(_round_url(round_))
     context = {"form": form, "round": round_, "project": None}
-    if form.is_submitted():
-        return render_form_error("voting/project.html", **context)
-    return render_template("voting/project.html", **context)
+    return render_form(form, "voting/project.html", **context)
 
 
 def _get_project_or_404(round_: Round, project_id: int) -> Project:
@@ -863,9 +857,7 @@ def edit_project(round_id: int, project_id: int) -> View:
             flash(_("Your changes are saved."), "success")
             return redirect(_round_url(round_))
     context = {"form": form, "round": round_, "project": project}
-    if form.is_submitted():
-        return render_form_error("voting/project.html", **context)
-    return render_template("voting/project.html", **context)
+    return render_form(form, "voting/project.html", **context)
 
 
 @login_required
@@ -931,9 +923,7 @@ def codes_page(round_id: int) -> View:
         "counts": queries.code_counts(round_),
         "has_fonts": letters.font_paths() is not None,
     }
-    if form.is_submitted():
-        return render_form_error("voting/codes.html", **context)
-    return render_template("voting/codes.html", **context)
+    return render_form(form, "voting/codes.html", **context)
 
 
 @login_required
@@ -1002,9 +992,7 @@ def volunteers(round_id: int) -> View:
         "remove_form": forms.RemoveVolunteerForm(),
         "volunteers": queries.volunteers(round_),
     }
-    if form.is_submitted():
-        return render_form_error("voting/volunteers.html", **context)
-    return render_template("voting/volunteers.html", **context)
+    return render_form(form, "voting/volunteers.html", **context)
 
 
 @login_required
@@ -1047,9 +1035,7 @@ def import_pb(municipality_slug: str, wijk_slug: str) -> View:
             flash(_("The file is imported and counted."), "success")
             return redirect(_round_url(round_, "voting.results"))
     context = {"form": form, "wijk": wijk}
-    if form.is_submitted():
-        return render_form_error("voting/import.html", **context)
-    return render_template("voting/import.html", **context)
+    return render_form(form, "voting/import.html", **context)
 
 
 # --- the polling station ------------------------------------------------------------------
@@ -1138,9 +1124,7 @@ def paper(round_id: int) -> View:
             BatchStatus.rejected.value: _("Rejected"),
         },
     }
-    if form.is_submitted():
-        return render_form_error("voting/paper.html", **context)
-    return render_template("voting/paper.html", **context)
+    return render_form(form, "voting/paper.html", **context)
 
 
 @login_required

@@ -16,7 +16,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from samenhang.accounts.models import Role
 from samenhang.accounts.permissions import can_manage
-from samenhang.blueprints.forms import FORM_ERROR_STATUS, render_form_error
+from samenhang.blueprints.forms import FORM_ERROR_STATUS, render_form
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.vouchers.forms import (
     AdviceForm,
@@ -158,9 +158,7 @@ def new_pot(municipality_slug: str, wijk_slug: str) -> View:
         else:
             flash(_("The pot is made. Now write the criteria with residents."), "success")
             return redirect(url_for("vouchers.edit_criteria", pot_id=pot.id))
-    if form.is_submitted():
-        return render_form_error("vouchers/pot_form.html", form=form, wijk=wijk)
-    return render_template("vouchers/pot_form.html", form=form, wijk=wijk)
+    return render_form(form, "vouchers/pot_form.html", form=form, wijk=wijk)
 
 
 def _suppliers_page(wijk: Wijk, form: SupplierForm, status: int = 200, **extra: Any) -> View:
@@ -297,9 +295,7 @@ def edit_criteria(pot_id: int) -> View:
         else:
             flash(_("The criteria are saved."), "success")
             return redirect(url_for("vouchers.pot", pot_id=pot.id))
-    if form.is_submitted():
-        return render_form_error("vouchers/criteria_form.html", form=form, pot=pot)
-    return render_template("vouchers/criteria_form.html", form=form, pot=pot)
+    return render_form(form, "vouchers/criteria_form.html", form=form, pot=pot)
 
 
 @login_required
@@ -349,9 +345,7 @@ def fix_criteria(pot_id: int) -> View:
         else:
             flash(_("The criteria are final. You can open the pot now."), "success")
             return redirect(url_for("vouchers.pot", pot_id=pot.id))
-    if form.is_submitted():
-        return render_form_error("vouchers/fix_criteria.html", form=form, pot=pot)
-    return render_template("vouchers/fix_criteria.html", form=form, pot=pot)
+    return render_form(form, "vouchers/fix_criteria.html", form=form, pot=pot)
 
 
 def _pot_action(pot_id: int, action: Any, message: str) -> View:
@@ -450,9 +444,7 @@ def apply(pot_id: int) -> View:
         else:
             flash(_("Your application is sent. You can follow it here."), "success")
             return redirect(url_for("vouchers.application", application_id=application.id))
-    if form.is_submitted():
-        return render_form_error("vouchers/apply.html", form=form, pot=pot)
-    return render_template("vouchers/apply.html", form=form, pot=pot)
+    return render_form(form, "vouchers/apply.html", form=form, pot=pot)
 
 
 # --- one application ----------------------------------------------------------------------
