@@ -97,8 +97,12 @@ def _filtered(criteria: InitiativeFilter, states: frozenset[State]) -> Select:
     return _search(stmt, criteria.query)
 
 
+def _count(stmt: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+
+
 def _paginate(stmt: Select, page: int, per_page: int = PER_PAGE) -> Page[Initiative]:
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = _count(stmt)
     page = max(1, page)
     items = db.session.scalars(
         stmt.options(
@@ -110,7 +114,7 @@ def _paginate(stmt: Select, page: int, per_page: int = PER_PAGE) -> Page[Initiat
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return Page(list(items), total or 0, page, per_page)
+    return Page(list(items), total, page, per_page)
 
 
 def public_initiatives(
@@ -171,7 +175,7 @@ def top_level_comments(initiative: Initiative) -> list[Comment]:
 QUEUES = ("submitted", "flagged", "stale")
 
 
-def moderation_queue(wijk: Wijk, queue: str, query: str = "", page: int = 1) -> Page[Initiative]:
+def _queue(wijk: Wijk, queue: str, query: str = "") -> Select:
     """submitted: waiting for a decision; flagged: open reports; stale: waiting too long."""
     stmt = select(Initiative).where(Initiative.wijk_id == wijk.id)
     waiting = Initiative.state.in_([State.submitted, State.in_review])
@@ -183,12 +187,17 @@ def moderation_queue(wijk: Wijk, queue: str, query: str = "", page: int = 1) -> 
         stmt = stmt.where(and_(waiting, Initiative.submitted_at < utcnow() - STALE_AFTER))
     else:
         stmt = stmt.where(waiting)
-    stmt = _search(stmt, query).order_by(Initiative.submitted_at.asc(), Initiative.id)
+    return _search(stmt, query)
+
+
+def moderation_queue(wijk: Wijk, queue: str, query: str = "", page: int = 1) -> Page[Initiative]:
+    stmt = _queue(wijk, queue, query).order_by(Initiative.submitted_at.asc(), Initiative.id)
     return _paginate(stmt, page)
 
 
 def queue_counts(wijk: Wijk) -> dict[str, int]:
-    return {queue: moderation_queue(wijk, queue).total for queue in QUEUES}
+    """How many initiatives each queue holds (counted, not loaded)."""
+    return {queue: _count(_queue(wijk, queue)) for queue in QUEUES}
 
 
 def open_flags(initiative: Initiative) -> list[Flag]:
@@ -207,9 +216,9 @@ def moderation_log(wijk: Wijk, page: int = 1, per_page: int = 50) -> Page[AuditE
         .where(AuditEntry.wijk_id == wijk.id, AuditEntry.is_public.is_(True))
         .order_by(AuditEntry.id.desc())
     )
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    total = _count(stmt)
     items = db.session.scalars(stmt.limit(per_page).offset((max(1, page) - 1) * per_page)).all()
-    return Page(list(items), total or 0, max(1, page), per_page)
+    return Page(list(items), total, max(1, page), per_page)
 
 
 def titles_by_id(ids: set[int]) -> dict[int, str]:
