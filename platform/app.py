@@ -56,30 +56,35 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from samenhang.blueprints import BLUEPRINTS
+    from samenhang.blueprints.handling import register_error_handlers
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    register_error_handlers(app)
 
 
 def _register_template_helpers(app: Flask) -> None:
     from flask_login import current_user
 
-    from samenhang.accounts.permissions import can_administer, can_manage
     from samenhang.config import LOCALES
-    from samenhang.content.services import can_translate
+    from samenhang.enums import label
+    from samenhang.policies import TEMPLATE_POLICIES
     from samenhang.text import render_markdown
+
+    def can(policy: str, *objects: Any) -> bool:
+        """`can("manage", wijk)`: asks `samenhang.policies` about the signed-in user."""
+        return bool(TEMPLATE_POLICIES[policy](current_user, *objects))
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
         LOCALES=LOCALES,
         current_locale=i18n.current_locale,
         text_direction=i18n.text_direction,
-        can_manage=lambda wijk: can_manage(current_user, wijk),
-        can_administer=lambda: can_administer(current_user),
-        can_translate=lambda obj: can_translate(current_user, obj),
+        can=can,
     )
     app.jinja_env.filters["money"] = i18n.format_money
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["label"] = label
 
 
 def _init_request_boundary(app: Flask) -> None:

@@ -6,7 +6,6 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from samenhang.accounts.models import Role, User
-from samenhang.accounts.permissions import can_administer
 from samenhang.accounts.queries import active_users
 from samenhang.accounts.services import set_role
 from samenhang.blueprints.admin.forms import ROLE_LABELS, RoleForm
@@ -14,6 +13,7 @@ from samenhang.blueprints.forms import render_form, wijk_choice
 from samenhang.errors import DomainError
 from samenhang.extensions import db, login_manager
 from samenhang.places.queries import all_wijken
+from samenhang.policies import can_administer
 
 
 def require_admin() -> Response | None:

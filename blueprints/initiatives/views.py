@@ -10,7 +10,6 @@ from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
-from samenhang.accounts.permissions import can_manage
 from samenhang.blueprints.forms import render_form, render_form_error
 from samenhang.blueprints.initiatives.forms import (
     HELP_LABELS,
@@ -33,6 +32,7 @@ from samenhang.i18n import current_locale
 from samenhang.initiatives import queries, services
 from samenhang.initiatives.models import Comment, HelpKind, Initiative, Photo, State, Theme
 from samenhang.initiatives.reasons import REASON_TEMPLATES
+from samenhang.policies import can_manage
 from samenhang.uploads import PAGE_WIDTHS, image_path
 
 View = str | Response | tuple[str, int]

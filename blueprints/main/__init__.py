@@ -11,5 +11,3 @@ bp.add_url_rule("/healthz", view_func=views.healthz)
 bp.add_url_rule("/privacy", view_func=views.privacy)
 bp.add_url_rule("/contact", view_func=views.contact)
 bp.add_url_rule("/language", view_func=views.set_language, methods=["POST"])
-for code in (400, 403, 404, 405, 413, 422, 429, 500):
-    bp.app_errorhandler(code)(views.error_page)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, current_app, request
 from werkzeug.wrappers import Response
 
+from samenhang.blueprints.handling import json_endpoint
 from samenhang.blueprints.voting import views
 from samenhang.extensions import csrf, limiter
 
@@ -29,17 +28,9 @@ def _not_post() -> bool:
 cast = limiter.limit(_vote_limit, deduct_when=_failed, exempt_when=_not_post)(views.cast)
 register = limiter.limit(_vote_limit, deduct_when=_failed, exempt_when=_not_post)(views.register)
 # The stemcode is its only credential; it acts on no session, so no CSRF (views.cast_api).
-cast_api = csrf.exempt(limiter.limit(_vote_limit, deduct_when=_failed)(views.cast_api))
-
-
-@bp.errorhandler(429)
-def _too_many(error: Any) -> Any:
-    """The stemcode endpoint answers in JSON; every page keeps the site's error page."""
-    if request.endpoint == "voting.ballots":
-        return views.api_too_many(error)
-    from samenhang.blueprints.main.views import error_page
-
-    return error_page(error)
+cast_api = json_endpoint(
+    csrf.exempt(limiter.limit(_vote_limit, deduct_when=_failed)(views.cast_api))
+)
 
 
 _wijk = "/g/<municipality_slug>/<wijk_slug>"

@@ -29,7 +29,6 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from samenhang.accounts.models import User
-from samenhang.accounts.permissions import can_manage
 from samenhang.blueprints.forms import render_form, render_form_error
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.voting import forms
@@ -38,6 +37,7 @@ from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.i18n import current_locale, format_money
 from samenhang.initiatives.models import PUBLIC_STATES, Initiative
+from samenhang.policies import can_manage
 from samenhang.voting import counting, letters, queries, services
 from samenhang.voting.codes import group, normalise
 from samenhang.voting.models import (
@@ -563,11 +563,6 @@ def cast_api(round_id: int) -> Response:
             return _api_refusal(exc, rules)
         return _api_answer({"receipt": new_receipt, "changed": bool(receipt)}, 201)
     raise AssertionError("unreachable")  # pragma: no cover
-
-
-def api_too_many(error: Exception) -> Response:
-    message = _("Wait a few minutes and try again.")
-    return _api_answer({"error": "too_many", "message": message}, 429)
 
 
 # --- results and open data ----------------------------------------------------------------

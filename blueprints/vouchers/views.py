@@ -15,7 +15,6 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from samenhang.accounts.models import Role
-from samenhang.accounts.permissions import can_manage
 from samenhang.blueprints.forms import FORM_ERROR_STATUS, render_form
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.vouchers.forms import (
@@ -45,6 +44,7 @@ from samenhang.extensions import db
 from samenhang.i18n import current_locale
 from samenhang.ledger.queries import check_ledger_consistency
 from samenhang.places.models import Wijk
+from samenhang.policies import can_manage
 from samenhang.vouchers import queries, services, storage
 from samenhang.vouchers.models import (
     Application,

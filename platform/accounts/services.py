@@ -18,7 +18,6 @@ from samenhang.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
-from samenhang.accounts.permissions import can_administer
 from samenhang.audit.services import log_event
 from samenhang.config import LOCALES
 from samenhang.db import utcnow
@@ -26,6 +25,7 @@ from samenhang.errors import DomainError, PermissionDenied
 from samenhang.extensions import db
 from samenhang.places.models import Wijk
 from samenhang.places.queries import normalise_postcode, wijken_for_postcode
+from samenhang.policies import can_administer
 
 VERIFY_MAX_AGE = 60 * 60 * 24 * 7
 RESET_MAX_AGE = 60 * 60 * 2

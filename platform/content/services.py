@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from samenhang.accounts.models import Role, User
-from samenhang.accounts.permissions import can_manage
 from samenhang.audit.services import log_event
 from samenhang.config import LOCALES
 from samenhang.content.models import ContentTranslation, TranslationRequest
@@ -17,6 +16,7 @@ from samenhang.db import utcnow
 from samenhang.errors import DomainError, PermissionDenied
 from samenhang.extensions import db
 from samenhang.places.models import Wijk
+from samenhang.policies import can_manage
 
 
 class Translatable(Protocol):

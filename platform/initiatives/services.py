@@ -11,7 +11,6 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from samenhang.accounts.models import User
-from samenhang.accounts.permissions import can_manage
 from samenhang.audit.services import log_event
 from samenhang.db import utcnow
 from samenhang.errors import DomainError, PermissionDenied
@@ -34,6 +33,7 @@ from samenhang.initiatives.models import (
     Theme,
 )
 from samenhang.places.models import Wijk
+from samenhang.policies import can_manage
 from samenhang.text import normalise_for_search
 from samenhang.uploads import store_image
 

@@ -20,7 +20,6 @@ from sqlalchemy import Integer, String, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from samenhang.accounts.models import User
-from samenhang.accounts.permissions import can_manage
 from samenhang.audit.services import log_event
 from samenhang.db import utcnow
 from samenhang.errors import DomainError, PermissionDenied
@@ -28,6 +27,7 @@ from samenhang.extensions import db
 from samenhang.initiatives.models import PUBLIC_STATES, Initiative
 from samenhang.initiatives.models import State as InitiativeState
 from samenhang.places.models import Wijk
+from samenhang.policies import can_manage
 from samenhang.voting import codes
 from samenhang.voting.models import (
     PHASE_ORDER,

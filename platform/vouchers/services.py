@@ -26,7 +26,6 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from samenhang.accounts.models import User
-from samenhang.accounts.permissions import can_manage
 from samenhang.audit.services import log_event
 from samenhang.db import utcnow
 from samenhang.errors import DomainError, PermissionDenied
@@ -36,6 +35,7 @@ from samenhang.ledger.models import AccountKind, LedgerAccount
 from samenhang.ledger.queries import balances
 from samenhang.ledger.services import InsufficientFunds, open_account, post_entry, transfer
 from samenhang.places.models import Wijk
+from samenhang.policies import can_manage
 from samenhang.vouchers import storage
 from samenhang.vouchers.codes import hash_secret, new_code, new_till_token, normalise_code
 from samenhang.vouchers.models import (

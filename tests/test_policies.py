@@ -5,7 +5,7 @@ from typing import Any
 from factories.accounts import AdminFactory, UserFactory, WijkmanagerFactory
 from factories.places import WijkFactory
 
-from samenhang.accounts.permissions import can_administer, can_manage
+from samenhang.policies import can_administer, can_manage
 
 
 def test_wijkmanager_acts_only_in_their_wijken(db_session: Any) -> None:

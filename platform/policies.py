@@ -1,0 +1,158 @@
+"""Who may see and do what, declared once.
+
+Views, services, the API and templates ask here; nothing re-implements a rule. A predicate
+(`can_...`, `is_...`) answers a question; `require(...)` turns a "no" into
+`PermissionDenied` (403, or sign-in for a visitor) and `require_visible(...)` into `NotFound`
+(404: for things a person may not even know exist, like a draft).
+
+Every route's expected answer per role is in `tests/access/` (a test walks the url_map).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from flask_babel import lazy_gettext as _l
+
+from samenhang.accounts.models import Role, User
+from samenhang.errors import NotFound, PermissionDenied
+from samenhang.extensions import db
+from samenhang.voting.models import Phase, RoundVolunteer
+from samenhang.vouchers.models import ApplicationStatus, CriteriaStatus, PotStatus
+
+if TYPE_CHECKING:
+    from samenhang.content.models import Translatable
+    from samenhang.initiatives.models import Initiative
+    from samenhang.places.models import Wijk
+    from samenhang.voting.models import Round
+    from samenhang.vouchers.models import Application, Pot
+
+
+def require(allowed: bool, message: Any = None, **params: Any) -> None:
+    if not allowed:
+        raise PermissionDenied(message or _l("You may not do this"), **params)
+
+
+def require_visible(visible: bool) -> None:
+    if not visible:
+        raise NotFound(_l("Page not found"))
+
+
+def is_member(user: Any) -> bool:
+    """A signed-in, active account (anonymous visitors are `AnonymousUserMixin`)."""
+    return isinstance(user, User) and user.is_active
+
+
+def is_self(user: Any, user_id: int | None) -> bool:
+    return is_member(user) and user_id is not None and user.id == user_id
+
+
+# --- roles --------------------------------------------------------------------------------
+
+
+def can_administer(user: Any) -> bool:
+    return is_member(user) and user.role is Role.admin
+
+
+def can_manage(user: Any, wijk: Wijk) -> bool:
+    """A wijkmanager acts only in their own wijken; an admin everywhere."""
+    if not is_member(user):
+        return False
+    if user.role is Role.admin:
+        return True
+    return user.role is Role.wijkmanager and any(w.id == wijk.id for w in user.managed_wijken)
+
+
+def require_manager(user: Any, wijk: Wijk) -> None:
+    require(can_manage(user, wijk), _l("Only a wijkmanager of {wijk} can do this."), wijk=wijk.name)
+
+
+# --- initiatives --------------------------------------------------------------------------
+
+
+def is_author(user: Any, initiative: Initiative) -> bool:
+    return is_self(user, initiative.author_id)
+
+
+def can_view_initiative(user: Any, initiative: Initiative) -> bool:
+    """Published (and later) initiatives are public; drafts and those in review only for
+    their author and the wijk's managers."""
+    return (
+        initiative.is_viewable or is_author(user, initiative) or can_manage(user, initiative.wijk)
+    )
+
+
+# --- content translations -----------------------------------------------------------------
+
+
+def can_translate(user: Any, obj: Translatable) -> bool:
+    """The author, a volunteer translator or the wijkmanager of the object's wijk."""
+    if not is_member(user):
+        return False
+    return user.id == obj.owner_id or user.is_translator or can_manage(user, obj.wijk)
+
+
+# --- wijkstemdag --------------------------------------------------------------------------
+
+
+def can_view_round(user: Any, round_: Round) -> bool:
+    """A round in preparation is known only to the wijk's managers."""
+    return round_.phase is not Phase.draft or can_manage(user, round_.wijk)
+
+
+def can_see_results(user: Any, round_: Round) -> bool:
+    """Counted results are public once published; the managers see them to check first."""
+    return round_.result is not None and (
+        round_.phase is Phase.results or can_manage(user, round_.wijk)
+    )
+
+
+def is_volunteer(user: Any, round_: Round) -> bool:
+    """Polling-station volunteers of the round, and the wijk's managers."""
+    if not is_member(user):
+        return False
+    if can_manage(user, round_.wijk):
+        return True
+    return db.session.get(RoundVolunteer, (round_.id, user.id)) is not None
+
+
+# --- bewonersbudgetten --------------------------------------------------------------------
+
+
+def is_pot_public(pot: Pot) -> bool:
+    """A pot is public once its draft criteria are out for comments."""
+    return pot.status is not PotStatus.draft or pot.criteria_status is not CriteriaStatus.draft
+
+
+def can_view_pot(user: Any, pot: Pot) -> bool:
+    return is_pot_public(pot) or can_manage(user, pot.wijk)
+
+
+def is_applicant(user: Any, application: Application) -> bool:
+    return is_self(user, application.applicant_id)
+
+
+def can_view_application(user: Any, application: Application) -> bool:
+    """Applications are public (decisions are made in the open), except withdrawn ones."""
+    if application.status is not ApplicationStatus.withdrawn:
+        return can_view_pot(user, application.pot)
+    return is_applicant(user, application) or can_manage(user, application.pot.wijk)
+
+
+def is_panel_member(user: Any, pot: Pot) -> bool:
+    return is_member(user) and any(m.user_id == user.id for m in pot.panel_members)
+
+
+#: The predicates templates may ask about the signed-in user: `can("manage", wijk)`.
+TEMPLATE_POLICIES = {
+    "administer": can_administer,
+    "manage": can_manage,
+    "translate": can_translate,
+    "view_initiative": can_view_initiative,
+    "see_results": can_see_results,
+    "volunteer": is_volunteer,
+    "view_pot": can_view_pot,
+    "apply_as": is_applicant,
+    "panel": is_panel_member,
+    "author": is_author,
+}
