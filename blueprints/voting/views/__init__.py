@@ -1,0 +1,1 @@
+from samenhang.blueprints.voting.views.vote import *  # noqa: F403

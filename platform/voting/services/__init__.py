@@ -1,0 +1,1 @@
+from samenhang.voting.services.ballots import *  # noqa: F403
