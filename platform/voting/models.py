@@ -244,14 +244,6 @@ class Round(db.Model):
         return self.imported_pb is not None
 
     @property
-    def uses_codes(self) -> bool:
-        return self.eligibility.uses_codes
-
-    @property
-    def uses_residents(self) -> bool:
-        return self.eligibility.uses_residents
-
-    @property
     def schedule(self) -> list[tuple[Phase, date]]:
         """The published first day of each phase that has one, in order."""
         days = (self.ideas_on, self.review_on, self.voting_on, self.counting_on, self.results_on)

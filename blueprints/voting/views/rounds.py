@@ -104,7 +104,7 @@ def manage(round_id: int) -> str:
         cards=cards(round_),
         phase_order=PHASE_ORDER,
         phases=services.allowed_phases(round_),
-        codes=queries.code_counts(round_) if round_.uses_codes else None,
+        codes=queries.code_counts(round_) if round_.eligibility.uses_codes else None,
         voters=queries.voter_count(round_),
         paper=queries.paper_counts(round_),
         review_form=forms.ReviewForm(),

@@ -157,7 +157,7 @@ def _review_context(round_: Round, choice: services.Choice, form: forms.CastForm
         "total": _total(round_, choice),
         "state": ballot_state(round_),
         "resident_ok": is_member(current_user)
-        and round_.uses_residents
+        and round_.eligibility.uses_residents
         and current_user.wijk_id == round_.wijk_id,
         "choice_text": ",".join(map(str, choice.selection)),
         "points_text": ",".join(map(str, choice.points or [])),
@@ -193,7 +193,7 @@ def cast(round_id: int) -> View:
     if form.validate_on_submit():
         credential = None
         # Who votes first, so that a refused stemcode is shown at the field it was typed in.
-        with form_errors(form, "code" if round_.uses_codes else None):
+        with form_errors(form, "code" if round_.eligibility.uses_codes else None):
             credential = services.voter_credential(
                 round_, code=form.code.data or "", user=current_user
             )

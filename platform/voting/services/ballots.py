@@ -139,14 +139,6 @@ class BallotRules:
             projects=projects,
         )
 
-    @property
-    def uses_codes(self) -> bool:
-        return self.eligibility.uses_codes
-
-    @property
-    def uses_residents(self) -> bool:
-        return self.eligibility.uses_residents
-
 
 #: Casting reads only what `BallotRules` holds, so it takes a round or its rules.
 VotingRound = Round | BallotRules
@@ -252,7 +244,7 @@ _ALREADY_CAST = _l("This vote has already been cast. Nothing was counted twice."
 def _check_code_form(round_: VotingRound, code: str) -> None:
     if not code.strip():
         raise CodeRefused(_TYPE_THE_CODE)
-    if not round_.uses_codes:
+    if not round_.eligibility.uses_codes:
         raise CodeRefused(_l("This round does not use stemcodes."))
     if not codes.looks_valid(code):
         raise CodeRefused(_NOT_A_CODE)
@@ -282,7 +274,7 @@ def code_credential(round_: VotingRound, code: str) -> Credential:
 
 
 def resident_credential(round_: Round, user: Any) -> Credential:
-    if not round_.uses_residents:
+    if not round_.eligibility.uses_residents:
         raise DomainError(_l("In this round you vote with the stemcode from your letter."))
     if not is_member(user):
         raise DomainError(_l("Sign in or enter your stemcode to vote."))
@@ -297,9 +289,9 @@ def voter_credential(round_: Round, *, code: str, user: Any) -> Credential:
     """Who votes from the ballot page: the stemcode typed, else the signed-in resident."""
     if code.strip():
         return Credential(code=find_code(round_, code))
-    if is_member(user) and round_.uses_residents:
+    if is_member(user) and round_.eligibility.uses_residents:
         return resident_credential(round_, user)
-    if not round_.uses_residents:
+    if not round_.eligibility.uses_residents:
         raise CodeRefused(_TYPE_THE_CODE)
     raise DomainError(_l("Sign in or type your stemcode to vote."))
 

@@ -22,7 +22,7 @@ def generate_codes(round_: Round, count: int, *, actor: User) -> list[tuple[int,
     """`count` new codes as (letter number, code). The codes exist only in what this
     returns: they are stored hashed, so print or hand them out now."""
     require_manager(actor, round_.wijk)
-    if not round_.uses_codes:
+    if not round_.eligibility.uses_codes:
         raise DomainError(_l("This round does not use stemcodes."))
     if PHASE_ORDER.index(round_.phase) > PHASE_ORDER.index(Phase.voting):
         raise DomainError(_l("Voting has closed; no new codes can be made."))
