@@ -113,6 +113,8 @@ PAGES = [
     Page("stemdag-round", "/stemdag/1"),
     Page("stemdag-manage", "/stemdag/1/manage", login=WIJKMANAGER),
     Page("stemdag-codes", "/stemdag/1/codes", login=WIJKMANAGER),
+    Page("stemdag-edit", "/stemdag/1/edit", login=WIJKMANAGER),
+    Page("stemdag-volunteers", "/stemdag/1/volunteers", login=WIJKMANAGER),
     Page("stemdag-register", "/stemdag/1/register", login=PIOTR),
     Page("stemdag-paper", "/stemdag/1/paper", login=PIOTR),
     Page("pots", "/g/groningen/korrewegwijk/budgets"),
