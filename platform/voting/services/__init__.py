@@ -2,8 +2,9 @@
 `stemcodes`, `ballots` (casting, secret and one per person), `polling` (the volunteers,
 their register and the paper ballots) and `publishing` the result.
 
-Every service takes the object it acts on first and the acting user as `actor=`; it
-raises a `DomainError`, writes the audit log and never commits.
+Every service takes the object it acts on first, then its data, and the acting user
+keyword-only as `actor=` (casting a ballot has none: the ballot is secret). It raises a
+`DomainError`, writes the audit log and never commits.
 """
 
 from samenhang.voting.services.ballots import (
@@ -15,7 +16,6 @@ from samenhang.voting.services.ballots import (
     CodeRefused,
     Credential,
     VotingClosed,
-    VotingRound,
     cast_ballot,
     change_ballot,
     code_credential,
@@ -25,15 +25,12 @@ from samenhang.voting.services.ballots import (
     validate_choice,
     voter_credential,
 )
-from samenhang.voting.services.common import MAX_REASON_LENGTH
 from samenhang.voting.services.polling import (
-    MAX_PAPER_BATCH,
     BatchError,
     add_volunteer,
     decide_paper_batch,
     enter_paper_batch,
     mark_voted_on_paper,
-    parse_paper_line,
     read_paper_lines,
     register_credential,
     remove_volunteer,
@@ -45,7 +42,6 @@ from samenhang.voting.services.projects import (
     update_project,
 )
 from samenhang.voting.services.rounds import (
-    MAX_CATEGORIES,
     RoundData,
     allowed_phases,
     change_phase,
@@ -53,17 +49,12 @@ from samenhang.voting.services.rounds import (
     update_round,
 )
 from samenhang.voting.services.stemcodes import (
-    MAX_CODES_PER_BATCH,
     generate_codes,
     reissue_code,
     revoke_code,
 )
 
 __all__ = [
-    "MAX_CATEGORIES",
-    "MAX_CODES_PER_BATCH",
-    "MAX_PAPER_BATCH",
-    "MAX_REASON_LENGTH",
     "AlreadyVoted",
     "BallotError",
     "BallotProject",
@@ -75,7 +66,6 @@ __all__ = [
     "ProjectData",
     "RoundData",
     "VotingClosed",
-    "VotingRound",
     "add_volunteer",
     "allowed_phases",
     "cast_ballot",
@@ -89,7 +79,6 @@ __all__ = [
     "generate_codes",
     "is_voting_open",
     "mark_voted_on_paper",
-    "parse_paper_line",
     "propose_project",
     "read_paper_lines",
     "register_credential",
