@@ -78,7 +78,7 @@ def send_digests_command() -> None:
 def stemdag_import_command(
     path: str, wijk_slug: str, municipality_slug: str | None, email: str | None
 ) -> None:
-    """Import a wijkstemdag round from a pabulib .pb file and count it."""
+    """Import a wijkstemdag round from a pabulib .pb (or .pb.gz) file and count it."""
     from samenhang.errors import DomainError
     from samenhang.voting.counting import import_pb_file
 
