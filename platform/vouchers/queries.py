@@ -88,6 +88,7 @@ def pot_summary(pot: Pot) -> PotSummary:
 
 
 def pot_ledger(pot: Pot) -> list[JournalEntry]:
+    """The pot's bookings, newest first; `EntryKind.of(entry.kind)` names each."""
     return entries_for_accounts(pot_accounts(pot))
 
 
@@ -115,11 +116,6 @@ def application_by_id(application_id: int) -> Application | None:
     return db.session.get(Application, application_id)
 
 
-def public_applications(pot: Pot) -> list[Application]:
-    """Applications as the public list shows them: all but the withdrawn ones."""
-    return [a for a in pot.applications if a.status is not ApplicationStatus.withdrawn]
-
-
 def applications_of(user: User) -> list[Application]:
     stmt = (
         select(Application)
@@ -143,7 +139,7 @@ def advice_requests_for(user: Any) -> list[Application]:
         )
         .order_by(Application.id)
     )
-    return [a for a in db.session.scalars(stmt) if all(x.member_id != user.id for x in a.advice)]
+    return [a for a in db.session.scalars(stmt) if not has_advised(user, a)]
 
 
 @dataclass
@@ -184,8 +180,8 @@ def comments_are_open(pot: Pot, now: datetime | None = None) -> bool:
     )
 
 
-def is_panel_member(user: Any, pot: Pot) -> bool:
-    return isinstance(user, User) and any(m.user_id == user.id for m in pot.panel_members)
+def has_advised(user: User, application: Application) -> bool:
+    return any(advice.member_id == user.id for advice in application.advice)
 
 
 def score_total(application: Application) -> tuple[int, int]:
@@ -206,6 +202,10 @@ def find_voucher(code: str) -> Voucher | None:
     if len(normalised) != CODE_LENGTH:
         return None
     return db.session.scalar(select(Voucher).where(Voucher.code_hash == hash_secret(normalised)))
+
+
+def supplier_by_id(supplier_id: int) -> Supplier | None:
+    return db.session.get(Supplier, supplier_id)
 
 
 def supplier_by_token(token: str) -> Supplier | None:
