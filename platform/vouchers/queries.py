@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from samenhang.accounts.models import Role, User
+from samenhang.accounts.models import User
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.ledger.models import JournalEntry, LedgerAccount
 from samenhang.ledger.queries import balances, entries_for_accounts
 from samenhang.places.models import Municipality, Wijk
+from samenhang.policies import can_administer, is_manager
 from samenhang.vouchers.codes import CODE_LENGTH, hash_secret, normalise_code
 from samenhang.vouchers.models import (
     Application,
@@ -103,12 +104,11 @@ def pots_for_wijk(wijk: Wijk) -> list[Pot]:
 
 def managed_pots(user: Any) -> list[Pot]:
     """The pots in the wijken `user` manages (every pot for an admin)."""
-    if not isinstance(user, User) or not user.is_active:
+    if not is_manager(user):
         return []
     stmt = select(Pot).join(Pot.wijk).order_by(Wijk.name, Pot.year.desc(), Pot.name)
-    if user.role is not Role.admin:
-        wijk_ids = [w.id for w in user.managed_wijken] if user.role is Role.wijkmanager else []
-        stmt = stmt.where(Pot.wijk_id.in_(wijk_ids))
+    if not can_administer(user):
+        stmt = stmt.where(Pot.wijk_id.in_([w.id for w in user.managed_wijken]))
     return list(db.session.scalars(stmt))
 
 
