@@ -17,7 +17,7 @@ from samenhang.blueprints.vouchers.views.common import View, get_pot_or_404, get
 from samenhang.places.models import Wijk
 from samenhang.policies import require_manager
 from samenhang.vouchers import queries, services
-from samenhang.vouchers.models import Pot
+from samenhang.vouchers.models import Pot, Supplier
 
 
 def _no_store(response: Response) -> Response:
@@ -37,7 +37,7 @@ def _suppliers_page(wijk: Wijk, form: SupplierForm, status: int = 200, **extra: 
     return Response(page, status=status)
 
 
-def _till_link_page(supplier: Any, token: str) -> Response:
+def _till_link_page(supplier: Supplier, token: str) -> Response:
     till_url = url_for("vouchers.till", token=token, _external=True)
     page = _suppliers_page(
         supplier.wijk, SupplierForm(formdata=None), supplier=supplier, till_url=till_url
