@@ -9,6 +9,7 @@ from flask_migrate.cli import db as migrate_commands
 
 from samenhang.app import create_app
 from samenhang.extensions import db
+from samenhang.ledger.cli import ledger_cli
 from samenhang.voting.cli import tally_command
 
 
@@ -19,6 +20,7 @@ def cli() -> None:
 
 cli.add_command(migrate_commands, "db")
 cli.add_command(tally_command)
+cli.add_command(ledger_cli)
 
 
 @cli.command("seed-demo")
