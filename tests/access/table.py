@@ -30,6 +30,8 @@ VOLUNTEERS = MANAGERS | {VOLUNTEER}
 NOBODY_BUT_OWNER = frozenset({RESIDENT})
 OWNER_AND_MANAGERS = MANAGERS | {RESIDENT}
 ADMINS = frozenset({ADMIN})
+#: People whose address lies in wijk A.
+WIJK_RESIDENTS = frozenset({RESIDENT, VOLUNTEER, PANEL})
 
 
 @dataclass(frozen=True)
@@ -222,8 +224,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("vouchers.panel", "GET"): Access(MANAGERS),
     ("vouchers.panel", "POST"): Access(MANAGERS),
     ("vouchers.remove_panel_member", "POST"): Access(MANAGERS),
-    ("vouchers.apply", "GET"): Access(SIGNED_IN),
-    ("vouchers.apply", "POST"): Access(SIGNED_IN),
+    ("vouchers.apply", "GET"): Access(WIJK_RESIDENTS, why="told before the form, not after"),
+    ("vouchers.apply", "POST"): Access(WIJK_RESIDENTS),
     ("vouchers.vouchers", "GET"): Access(MANAGERS),
     ("vouchers.vouchers", "POST"): Access(MANAGERS),
     ("vouchers.expire_vouchers", "POST"): Access(MANAGERS),
@@ -239,4 +241,6 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("vouchers.record_return", "POST"): Access(MANAGERS),
     ("vouchers.settle", "POST"): Access(MANAGERS),
     ("vouchers.uploaded_image", "GET"): Access(EVERYONE, values=_report_image),
+    ("vouchers.moved", "GET"): Access(EVERYONE, why="old /budgets addresses, 308 onwards"),
+    ("vouchers.moved", "POST"): Access(EVERYONE),
 }
