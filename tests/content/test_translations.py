@@ -138,10 +138,10 @@ def test_pot_criteria_use_the_same_translation_mechanism(client: Any, login: Any
     )
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/pots/{pot.id}")
     client.set_cookie("locale", "tr")
-    turkish = client.get(f"/budgets/pots/{pot.id}").text
+    turkish = client.get(f"/bewonersbudgetten/pots/{pot.id}").text
     assert "Mahalle için iyi" in turkish
     client.set_cookie("locale", "pl")
-    polish = client.get(f"/budgets/pots/{pot.id}").text
+    polish = client.get(f"/bewonersbudgetten/pots/{pot.id}").text
     assert criterion.title in polish and 'class="notice language-notice"' in polish
 
 

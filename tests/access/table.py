@@ -1,0 +1,246 @@
+"""Who may reach every route: the declared table that `test_url_map.py` checks.
+
+A role is *let through* when the answer is not a refusal of access (401, 403, 404, or a
+redirect to sign in); a 422 for an empty form still counts as let through. Every endpoint
+and method of the app must have an entry here: a new route without one fails the test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from access.world import (
+    ADMIN,
+    ANONYMOUS,
+    MANAGER,
+    OTHER_MANAGER,
+    PANEL,
+    RESIDENT,
+    ROLES,
+    VOLUNTEER,
+    World,
+)
+
+EVERYONE = frozenset(ROLES)
+SIGNED_IN = EVERYONE - {ANONYMOUS}
+MANAGERS = frozenset({MANAGER, ADMIN})
+VOLUNTEERS = MANAGERS | {VOLUNTEER}
+NOBODY_BUT_OWNER = frozenset({RESIDENT})
+OWNER_AND_MANAGERS = MANAGERS | {RESIDENT}
+ADMINS = frozenset({ADMIN})
+#: People whose address lies in wijk A.
+WIJK_RESIDENTS = frozenset({RESIDENT, VOLUNTEER, PANEL})
+
+
+@dataclass(frozen=True)
+class Access:
+    allowed: frozenset[str]
+    #: URL values that differ from the world's defaults, e.g. another round.
+    values: Callable[[World], dict[str, Any]] | None = None
+    #: Form or JSON body of a POST.
+    data: dict[str, Any] = field(default_factory=dict)
+    json: Any = None
+    #: Why the rule is what it is, where it is not obvious.
+    why: str = ""
+
+
+def _draft_initiative(world: World) -> dict[str, Any]:
+    return {"initiative_id": world.objects["draft_initiative"].id}
+
+
+def _draft_object(world: World) -> dict[str, Any]:
+    return {"object_id": world.objects["draft_initiative"].id}
+
+
+def _counted(world: World) -> dict[str, Any]:
+    return {"round_id": world.objects["counted_round"].id}
+
+
+def _photo(world: World) -> dict[str, Any]:
+    return {"initiative_id": world.objects["draft_initiative"].id}
+
+
+def _report_image(world: World) -> dict[str, Any]:
+    return {"kind": "reports", "name": world.objects["report_image"]}
+
+
+def _receipt_image(world: World) -> dict[str, Any]:
+    return {"kind": "receipts", "name": world.objects["receipt_image"]}
+
+
+def _resident(world: World) -> dict[str, Any]:
+    return {"user_id": world.objects["resident"].id}
+
+
+def _reset_token(world: World) -> dict[str, Any]:
+    return {"token": world.objects["reset_token"]}
+
+
+def _verify_token(world: World) -> dict[str, Any]:
+    return {"token": world.objects["verify_token"]}
+
+
+def _public_photo(world: World) -> dict[str, Any]:
+    return {"name": world.objects["public_photo"]}
+
+
+ACCESS: dict[tuple[str, str], Access] = {
+    # --- main, accounts, admin -----------------------------------------------------------
+    ("main.home", "GET"): Access(EVERYONE),
+    ("main.healthz", "GET"): Access(EVERYONE),
+    ("main.privacy", "GET"): Access(EVERYONE),
+    ("main.contact", "GET"): Access(EVERYONE),
+    ("main.set_language", "POST"): Access(EVERYONE, data={"locale": "en"}),
+    ("static", "GET"): Access(EVERYONE),
+    ("accounts.signin", "GET"): Access(EVERYONE),
+    ("accounts.signin", "POST"): Access(EVERYONE),
+    ("accounts.signup", "GET"): Access(EVERYONE),
+    ("accounts.signup", "POST"): Access(EVERYONE),
+    ("accounts.signout", "POST"): Access(SIGNED_IN),
+    ("accounts.forgot_password", "GET"): Access(EVERYONE),
+    ("accounts.forgot_password", "POST"): Access(EVERYONE),
+    ("accounts.reset_password", "GET"): Access(EVERYONE, values=_reset_token),
+    ("accounts.reset_password", "POST"): Access(EVERYONE, values=_reset_token),
+    ("accounts.verify", "GET"): Access(EVERYONE, values=_verify_token),
+    ("accounts.resend_verification", "POST"): Access(SIGNED_IN),
+    ("accounts.profile", "GET"): Access(SIGNED_IN),
+    ("accounts.profile", "POST"): Access(SIGNED_IN),
+    ("accounts.change_password", "POST"): Access(SIGNED_IN),
+    ("accounts.export", "GET"): Access(SIGNED_IN),
+    ("accounts.delete", "GET"): Access(SIGNED_IN),
+    ("accounts.delete", "POST"): Access(SIGNED_IN),
+    ("admin.users", "GET"): Access(ADMINS),
+    ("admin.edit_user", "GET"): Access(ADMINS, values=_resident),
+    ("admin.edit_user", "POST"): Access(ADMINS, values=_resident),
+    # --- places ----------------------------------------------------------------------------
+    ("places.find_by_postcode", "GET"): Access(EVERYONE),
+    ("places.municipality", "GET"): Access(EVERYONE),
+    ("places.wijk", "GET"): Access(EVERYONE),
+    # --- initiatives -----------------------------------------------------------------------
+    ("initiatives.wijk_list", "GET"): Access(EVERYONE),
+    ("initiatives.wijk_feed", "GET"): Access(EVERYONE),
+    ("initiatives.municipality_list", "GET"): Access(EVERYONE),
+    ("initiatives.municipality_feed", "GET"): Access(EVERYONE),
+    ("initiatives.mine", "GET"): Access(SIGNED_IN),
+    ("initiatives.create", "GET"): Access(SIGNED_IN),
+    ("initiatives.create", "POST"): Access(SIGNED_IN),
+    ("initiatives.show", "GET"): Access(EVERYONE),
+    ("initiatives.comment", "POST"): Access(SIGNED_IN),
+    ("initiatives.flag", "POST"): Access(SIGNED_IN),
+    ("initiatives.follow", "POST"): Access(SIGNED_IN),
+    ("initiatives.unfollow", "POST"): Access(SIGNED_IN),
+    ("initiatives.support", "POST"): Access(SIGNED_IN),
+    ("initiatives.unsupport", "POST"): Access(SIGNED_IN),
+    ("initiatives.edit", "GET"): Access(NOBODY_BUT_OWNER, values=_draft_initiative),
+    ("initiatives.edit", "POST"): Access(NOBODY_BUT_OWNER, values=_draft_initiative),
+    ("initiatives.submit", "POST"): Access(NOBODY_BUT_OWNER, values=_draft_initiative),
+    ("initiatives.add_photo", "POST"): Access(NOBODY_BUT_OWNER, values=_draft_initiative),
+    ("initiatives.remove_photo", "POST"): Access(NOBODY_BUT_OWNER, values=_photo),
+    ("initiatives.realise", "POST"): Access(NOBODY_BUT_OWNER),
+    ("initiatives.decide", "GET"): Access(MANAGERS),
+    ("initiatives.decide", "POST"): Access(MANAGERS),
+    ("initiatives.dismiss_flags", "POST"): Access(MANAGERS),
+    ("initiatives.hide_comment", "POST"): Access(MANAGERS),
+    ("initiatives.moderation", "GET"): Access(MANAGERS),
+    ("initiatives.moderation_log", "GET"): Access(EVERYONE),
+    ("initiatives.photo_file", "GET"): Access(EVERYONE, values=_public_photo),
+    # --- content translations --------------------------------------------------------------
+    ("content.translate", "GET"): Access(
+        OWNER_AND_MANAGERS, why="the author, a volunteer translator or the wijkmanager"
+    ),
+    ("content.translate", "POST"): Access(OWNER_AND_MANAGERS),
+    ("content.request_translation", "POST"): Access(SIGNED_IN),
+    # --- open data API ---------------------------------------------------------------------
+    ("api.initiatives", "GET"): Access(EVERYONE),
+    ("api.initiative", "GET"): Access(EVERYONE),
+    ("api.openapi", "GET"): Access(EVERYONE),
+    # --- wijkstemdag -----------------------------------------------------------------------
+    ("voting.wijk_rounds", "GET"): Access(EVERYONE),
+    ("voting.create", "GET"): Access(MANAGERS),
+    ("voting.create", "POST"): Access(MANAGERS),
+    ("voting.import_pb", "GET"): Access(MANAGERS),
+    ("voting.import_pb", "POST"): Access(MANAGERS),
+    ("voting.show", "GET"): Access(EVERYONE),
+    ("voting.ballot", "GET"): Access(EVERYONE),
+    ("voting.ballot", "POST"): Access(EVERYONE),
+    ("voting.review", "GET"): Access(EVERYONE),
+    ("voting.cast", "POST"): Access(EVERYONE),
+    ("voting.ballots", "POST"): Access(
+        EVERYONE, json={"code": "AAAA-BBBB-CCCC", "choice": []}, why="the code is the credential"
+    ),
+    ("voting.receipt", "GET"): Access(EVERYONE),
+    ("voting.change", "GET"): Access(EVERYONE),
+    ("voting.check", "GET"): Access(EVERYONE),
+    ("voting.results", "GET"): Access(EVERYONE, values=_counted),
+    ("voting.ballots_pb", "GET"): Access(EVERYONE, values=_counted),
+    ("voting.ballots_csv", "GET"): Access(EVERYONE, values=_counted),
+    ("voting.manage", "GET"): Access(MANAGERS),
+    ("voting.edit", "GET"): Access(MANAGERS),
+    ("voting.edit", "POST"): Access(MANAGERS),
+    ("voting.change_phase", "POST"): Access(MANAGERS),
+    ("voting.count", "POST"): Access(MANAGERS),
+    ("voting.propose", "GET"): Access(SIGNED_IN),
+    ("voting.propose", "POST"): Access(SIGNED_IN),
+    ("voting.edit_project", "GET"): Access(MANAGERS),
+    ("voting.edit_project", "POST"): Access(MANAGERS),
+    ("voting.review_project", "POST"): Access(MANAGERS),
+    ("voting.codes_page", "GET"): Access(MANAGERS),
+    ("voting.codes_page", "POST"): Access(MANAGERS),
+    ("voting.revoke_code", "POST"): Access(MANAGERS),
+    ("voting.reissue_code", "POST"): Access(MANAGERS),
+    ("voting.volunteers", "GET"): Access(MANAGERS),
+    ("voting.volunteers", "POST"): Access(MANAGERS),
+    ("voting.remove_volunteer", "POST"): Access(MANAGERS),
+    ("voting.register", "GET"): Access(VOLUNTEERS),
+    ("voting.register", "POST"): Access(VOLUNTEERS),
+    ("voting.paper", "GET"): Access(VOLUNTEERS),
+    ("voting.paper", "POST"): Access(VOLUNTEERS),
+    ("voting.decide_batch", "POST"): Access(VOLUNTEERS),
+    # --- bewonersbudgetten -----------------------------------------------------------------
+    ("vouchers.wijk_pots", "GET"): Access(EVERYONE),
+    ("vouchers.new_pot", "GET"): Access(MANAGERS),
+    ("vouchers.new_pot", "POST"): Access(MANAGERS),
+    ("vouchers.suppliers", "GET"): Access(MANAGERS),
+    ("vouchers.suppliers", "POST"): Access(MANAGERS),
+    ("vouchers.renew_till_link", "POST"): Access(MANAGERS),
+    ("vouchers.till", "GET"): Access(EVERYONE, why="the secret link is the credential"),
+    ("vouchers.till", "POST"): Access(EVERYONE),
+    ("vouchers.dashboard", "GET"): Access(MANAGERS | {OTHER_MANAGER}),
+    ("vouchers.my_applications", "GET"): Access(SIGNED_IN),
+    ("vouchers.export_decisions", "GET"): Access(EVERYONE),
+    ("vouchers.pot", "GET"): Access(EVERYONE),
+    ("vouchers.pot_ledger", "GET"): Access(EVERYONE),
+    ("vouchers.fund_pot", "POST"): Access(MANAGERS),
+    ("vouchers.edit_criteria", "GET"): Access(MANAGERS),
+    ("vouchers.edit_criteria", "POST"): Access(MANAGERS),
+    ("vouchers.publish_criteria", "POST"): Access(MANAGERS),
+    ("vouchers.comment_on_criteria", "POST"): Access(SIGNED_IN),
+    ("vouchers.fix_criteria", "GET"): Access(MANAGERS),
+    ("vouchers.fix_criteria", "POST"): Access(MANAGERS),
+    ("vouchers.open_pot", "POST"): Access(MANAGERS),
+    ("vouchers.close_pot", "POST"): Access(MANAGERS),
+    ("vouchers.panel", "GET"): Access(MANAGERS),
+    ("vouchers.panel", "POST"): Access(MANAGERS),
+    ("vouchers.remove_panel_member", "POST"): Access(MANAGERS),
+    ("vouchers.apply", "GET"): Access(WIJK_RESIDENTS, why="told before the form, not after"),
+    ("vouchers.apply", "POST"): Access(WIJK_RESIDENTS),
+    ("vouchers.vouchers", "GET"): Access(MANAGERS),
+    ("vouchers.vouchers", "POST"): Access(MANAGERS),
+    ("vouchers.expire_vouchers", "POST"): Access(MANAGERS),
+    ("vouchers.application", "GET"): Access(EVERYONE),
+    ("vouchers.withdraw", "POST"): Access(NOBODY_BUT_OWNER),
+    ("vouchers.score", "POST"): Access(MANAGERS),
+    ("vouchers.request_advice", "POST"): Access(MANAGERS),
+    ("vouchers.give_advice", "POST"): Access(frozenset({PANEL})),
+    ("vouchers.decide", "POST"): Access(MANAGERS),
+    ("vouchers.pay_out", "POST"): Access(MANAGERS),
+    ("vouchers.upload_receipt", "POST"): Access(NOBODY_BUT_OWNER),
+    ("vouchers.submit_report", "POST"): Access(NOBODY_BUT_OWNER),
+    ("vouchers.record_return", "POST"): Access(MANAGERS),
+    ("vouchers.settle", "POST"): Access(MANAGERS),
+    ("vouchers.uploaded_image", "GET"): Access(EVERYONE, values=_report_image),
+    ("vouchers.moved", "GET"): Access(EVERYONE, why="old /budgets addresses, 308 onwards"),
+    ("vouchers.moved", "POST"): Access(EVERYONE),
+}

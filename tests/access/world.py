@@ -1,0 +1,183 @@
+"""One small wijk with one of everything, and a person for every role, for the access table.
+
+Wijk A ("korrewegwijk") holds everything; wijk B ("elders") only people. The resident of
+wijk A owns the initiatives and the application, so owner-only routes are theirs.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from conftest import link_from
+from factories.accounts import AdminFactory, UserFactory, WijkmanagerFactory
+from factories.initiatives import InitiativeFactory, PublishedInitiativeFactory
+from factories.places import MunicipalityFactory, WijkFactory
+from factories.voting import ProjectFactory, RoundFactory
+from factories.vouchers import ApplicationFactory, PotFactory, grant, pay, photo_bytes
+
+from samenhang import uploads
+from samenhang.accounts import services as accounts
+from samenhang.accounts.models import User
+from samenhang.db import utcnow
+from samenhang.extensions import db
+from samenhang.initiatives.models import Comment, Photo, State
+from samenhang.uploads import PAGE_WIDTHS
+from samenhang.voting import counting
+from samenhang.voting.models import (
+    Ballot,
+    BatchStatus,
+    Channel,
+    PaperBatch,
+    Phase,
+    ProjectStatus,
+    RoundVolunteer,
+)
+from samenhang.vouchers import services as vouchers
+from samenhang.vouchers.models import PanelMember
+
+ANONYMOUS = "anonymous"
+RESIDENT = "resident"  # of wijk A; the author and the applicant
+ELSEWHERE = "resident_elsewhere"
+VOLUNTEER = "volunteer"  # of the voting round
+PANEL = "panel_member"  # of the pot
+MANAGER = "wijkmanager"  # of wijk A
+OTHER_MANAGER = "wijkmanager_elsewhere"
+ADMIN = "admin"
+ROLES = (ANONYMOUS, RESIDENT, ELSEWHERE, VOLUNTEER, PANEL, MANAGER, OTHER_MANAGER, ADMIN)
+
+
+@dataclass
+class World:
+    users: dict[str, User | None]
+    values: dict[str, Any] = field(default_factory=dict)
+    objects: dict[str, Any] = field(default_factory=dict)
+
+
+def build_world(outbox: list[Any]) -> World:
+    municipality = MunicipalityFactory(slug="groningen", name="Groningen")
+    wijk = WijkFactory(municipality=municipality, slug="korrewegwijk", name="Korrewegwijk")
+    elsewhere = WijkFactory(municipality=municipality, slug="elders", name="Elders")
+    manager = WijkmanagerFactory(wijken=[wijk])
+    users: dict[str, User | None] = {
+        ANONYMOUS: None,
+        RESIDENT: UserFactory(wijk=wijk, postcode="9715AB"),
+        ELSEWHERE: UserFactory(wijk=elsewhere, postcode="9700AA"),
+        VOLUNTEER: UserFactory(wijk=wijk, postcode="9715AB"),
+        PANEL: UserFactory(wijk=wijk, postcode="9715AB"),
+        MANAGER: manager,
+        OTHER_MANAGER: WijkmanagerFactory(wijken=[elsewhere]),
+        ADMIN: AdminFactory(),
+    }
+    resident = users[RESIDENT]
+
+    published = PublishedInitiativeFactory(wijk=wijk, author=resident)
+    draft = InitiativeFactory(wijk=wijk, author=resident, state=State.draft)
+    comment = Comment(initiative=published, author=users[ELSEWHERE], body="Mooi plan!")
+    photo = _photo(draft)
+    public_photo = _photo(published)
+    db.session.add(comment)
+
+    voting = RoundFactory(wijk=wijk, phase=Phase.voting)
+    project = ProjectFactory(round=voting, status=ProjectStatus.proposed)
+    ProjectFactory(round=voting)
+    db.session.add(RoundVolunteer(round=voting, user=users[VOLUNTEER]))
+    db.session.flush()
+    batch = PaperBatch(
+        round_id=voting.id,
+        label="Doos 1",
+        declared_count=1,
+        entered_count=1,
+        status=BatchStatus.entered,
+        entered_by_id=manager.id,
+    )
+    db.session.add(batch)
+    counted = _counted_round(wijk, manager)
+
+    pot = PotFactory(wijk=wijk, manager=manager)
+    db.session.add(PanelMember(pot=pot, user=users[PANEL]))
+    application = ApplicationFactory(pot=pot, applicant=resident)
+    supplier, till_token = vouchers.create_supplier(wijk, actor=manager, name="Bouwmarkt")
+    report_image = _report_image(pot, resident)
+    db.session.flush()
+    accounts.request_password_reset(resident.email)
+    accounts.send_verification_mail(resident)
+    reset_token, verify_token = (link_from(m).rsplit("/", 1)[1] for m in outbox[-2:])
+
+    values = {
+        "municipality_slug": municipality.slug,
+        "wijk_slug": wijk.slug,
+        "initiative_id": published.id,
+        "comment_id": comment.id,
+        "photo_id": photo.id,
+        "round_id": voting.id,
+        "project_id": project.id,
+        "batch_id": batch.id,
+        "pot_id": pot.id,
+        "application_id": application.id,
+        "supplier_id": supplier.id,
+        "user_id": users[PANEL].id,
+        "token": till_token,
+        "fmt": "csv",
+        "kind": "initiatives",
+        "object_id": published.id,
+        "locale": "en",
+        "name": public_photo.stored_name,
+        "width": PAGE_WIDTHS[0],
+        "filename": "css/app.css",
+        "rest": f"pots/{pot.id}",
+    }
+    objects = {
+        "draft_initiative": draft,
+        "counted_round": counted,
+        "draft_photo": photo,
+        "public_photo": public_photo.stored_name,
+        "report_image": report_image,
+        "resident": resident,
+        "reset_token": reset_token,
+        "verify_token": verify_token,
+    }
+    return World(users=users, values=values, objects=objects)
+
+
+def _photo(initiative: Any) -> Photo:
+    stored = uploads.store_image(io.BytesIO(photo_bytes()), "initiatives")
+    photo = Photo(
+        initiative=initiative,
+        position=0,
+        stored_name=stored.name,
+        width=stored.width,
+        height=stored.height,
+    )
+    db.session.add(photo)
+    return photo
+
+
+def _report_image(pot: Any, resident: User) -> str:
+    """A report photo of a second, granted and paid application."""
+    application = pay(grant(ApplicationFactory(pot=pot, applicant=resident)), 100_00)
+    upload = vouchers.Upload(io.BytesIO(photo_bytes()), "image/jpeg")
+    report = vouchers.submit_report(application, actor=resident, body="Gedaan.", photos=[upload])
+    return str(report.photos[0].image_name)
+
+
+def _counted_round(wijk: Any, manager: User) -> Any:
+    counted = RoundFactory(wijk=wijk, phase=Phase.counting)
+    winner = ProjectFactory(round=counted, cost_cents=300_000)
+    ProjectFactory(round=counted, cost_cents=900_000)
+    db.session.flush()
+    db.session.add(
+        Ballot(
+            round_id=counted.id,
+            channel=Channel.paper,
+            selection=[winner.id],
+            cast_on=(utcnow() - timedelta(days=1)).date(),
+        )
+    )
+    db.session.flush()
+    counting.count_round(counted, actor=manager)
+    counted.phase = Phase.results
+    db.session.flush()
+    return counted
