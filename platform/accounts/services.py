@@ -21,11 +21,11 @@ from samenhang.accounts.passwords import (
 from samenhang.audit.services import log_event
 from samenhang.config import LOCALES
 from samenhang.db import utcnow
-from samenhang.errors import DomainError, PermissionDenied
+from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.places.models import Wijk
 from samenhang.places.queries import normalise_postcode, wijken_for_postcode
-from samenhang.policies import can_administer
+from samenhang.policies import can_administer, require
 
 VERIFY_MAX_AGE = 60 * 60 * 24 * 7
 RESET_MAX_AGE = 60 * 60 * 2
@@ -207,10 +207,9 @@ def set_locale(user: User, locale: str) -> None:
         user.locale = locale
 
 
-def set_role(actor: User, user: User, role: Role, wijken: list[Wijk]) -> None:
+def set_role(user: User, role: Role, wijken: list[Wijk], *, actor: User) -> None:
     """Give `user` a role; a wijkmanager's scope is exactly `wijken`."""
-    if not can_administer(actor):
-        raise PermissionDenied(_l("Only an administrator can change roles."))
+    require(can_administer(actor), _l("Only an administrator can change roles."))
     if role is Role.wijkmanager and not wijken:
         raise DomainError(_l("A wijkmanager needs at least one wijk."))
     before = {"role": user.role.value, "wijken": sorted(w.id for w in user.managed_wijken)}
