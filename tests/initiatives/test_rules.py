@@ -81,19 +81,23 @@ def test_html_and_script_in_text_are_made_harmless(client: Any, login: Any) -> N
     assert "<b onclick" not in page
 
 
+def _form(**overrides: Any) -> dict[str, Any]:
+    data = {
+        "title": "t",
+        "summary": "s",
+        "description": "d",
+        "public_name": "n",
+        "original_locale": "nl",
+        "themes": ["wonen"],
+    }
+    return {**data, **overrides}
+
+
 def test_over_long_fields_are_refused(client: Any, login: Any) -> None:
     wijk = WijkFactory()
     login(UserFactory())
     response = client.post(
-        f"/g/{wijk.municipality.slug}/{wijk.slug}/initiatives/new",
-        data={
-            "title": "x" * 121,
-            "summary": "s",
-            "description": "d",
-            "public_name": "n",
-            "original_locale": "nl",
-            "themes": ["wonen"],
-        },
+        f"/g/{wijk.municipality.slug}/{wijk.slug}/initiatives/new", data=_form(title="x" * 121)
     )
     assert response.status_code == 422
     assert "120" in response.text
@@ -105,16 +109,7 @@ def test_bad_amounts_are_refused(client: Any, login: Any, amount: str) -> None:
     login(UserFactory())
     response = client.post(
         f"/g/{wijk.municipality.slug}/{wijk.slug}/initiatives/new",
-        data={
-            "title": "t",
-            "summary": "s",
-            "description": "d",
-            "public_name": "n",
-            "original_locale": "nl",
-            "themes": ["wonen"],
-            "budget_lines-0-description": "iets",
-            "budget_lines-0-amount": amount,
-        },
+        data=_form(**{"budget_lines-0-description": "iets", "budget_lines-0-amount": amount}),
     )
     assert response.status_code == 422
 
@@ -214,17 +209,7 @@ def test_flags_reach_the_queue_and_can_be_dismissed(client: Any, login: Any) -> 
 def test_a_refused_edit_shows_the_reason_on_the_form(client: Any, login: Any) -> None:
     initiative = InitiativeFactory(state=State.submitted, title="Oude titel")
     login(initiative.author)
-    response = client.post(
-        f"/initiatives/{initiative.id}/edit",
-        data={
-            "title": "Nieuwe titel",
-            "summary": "s",
-            "description": "d",
-            "public_name": "n",
-            "original_locale": "nl",
-            "themes": ["wonen"],
-        },
-    )
+    response = client.post(f"/initiatives/{initiative.id}/edit", data=_form(title="Nieuwe titel"))
     assert response.status_code == 422
     assert "only change an initiative while it is a draft" in response.text
     db.session.expire_all()

@@ -3,6 +3,7 @@ support, following, comments and reports."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -250,37 +251,37 @@ def realise(initiative_id: int) -> Response:
 # --- support, following, comments and reports ---------------------------------------------
 
 
-@login_required
-def support(initiative_id: int) -> Response:
+def _support_button(initiative_id: int, act: Callable[..., object], done: str) -> Response:
+    """The support and follow buttons: do it, say so, and back to the buttons."""
     initiative = get_initiative_or_404(initiative_id)
     with flash_errors():
-        services.support_initiative(initiative, actor=current_user)
-        flash(_("Thank you for your support."), "success")
+        act(initiative, actor=current_user)
+        flash(done, "success")
     return back_to(initiative, "#support")
+
+
+@login_required
+def support(initiative_id: int) -> Response:
+    done = _("Thank you for your support.")
+    return _support_button(initiative_id, services.support_initiative, done)
 
 
 @login_required
 def unsupport(initiative_id: int) -> Response:
-    initiative = get_initiative_or_404(initiative_id)
-    services.withdraw_support(initiative, actor=current_user)
-    flash(_("Your support is withdrawn."), "success")
-    return back_to(initiative, "#support")
+    done = _("Your support is withdrawn.")
+    return _support_button(initiative_id, services.withdraw_support, done)
 
 
 @login_required
 def follow(initiative_id: int) -> Response:
-    initiative = get_initiative_or_404(initiative_id)
-    services.follow_initiative(initiative, actor=current_user)
-    flash(_("You follow this initiative. We send you an e-mail when it changes."), "success")
-    return back_to(initiative, "#support")
+    done = _("You follow this initiative. We send you an e-mail when it changes.")
+    return _support_button(initiative_id, services.follow_initiative, done)
 
 
 @login_required
 def unfollow(initiative_id: int) -> Response:
-    initiative = get_initiative_or_404(initiative_id)
-    services.unfollow_initiative(initiative, actor=current_user)
-    flash(_("You no longer follow this initiative."), "success")
-    return back_to(initiative, "#support")
+    done = _("You no longer follow this initiative.")
+    return _support_button(initiative_id, services.unfollow_initiative, done)
 
 
 def _comment_or_none(initiative: Initiative, raw_id: str | None) -> Comment | None:
