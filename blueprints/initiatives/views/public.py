@@ -27,7 +27,7 @@ from samenhang.extensions import db
 from samenhang.i18n import current_locale
 from samenhang.initiatives import queries, services
 from samenhang.initiatives.models import Comment, HelpKind, Initiative, Photo, State, Theme
-from samenhang.policies import can_view_initiative, require_author
+from samenhang.policies import can_report_realised, can_view_initiative, require, require_author
 from samenhang.uploads import PAGE_WIDTHS, image_path
 
 View = str | Response | tuple[str, int]
@@ -238,6 +238,7 @@ def submit(initiative_id: int) -> Response:
 @login_required
 def realise(initiative_id: int) -> Response:
     initiative = get_initiative_or_404(initiative_id)
+    require(can_report_realised(current_user, initiative))
     form = RealisedForm()
     if not form.validate_on_submit():
         flash(_("Please write a short report."), "error")
