@@ -79,12 +79,21 @@ def is_author(user: Any, initiative: Initiative) -> bool:
     return is_self(user, initiative.author_id)
 
 
+def require_author(user: Any, initiative: Initiative) -> None:
+    require(is_author(user, initiative), _l("Only the initiator can change this initiative."))
+
+
 def can_view_initiative(user: Any, initiative: Initiative) -> bool:
     """Published (and later) initiatives are public; drafts and those in review only for
     their author and the wijk's managers."""
     return (
         initiative.is_viewable or is_author(user, initiative) or can_manage(user, initiative.wijk)
     )
+
+
+def can_report_realised(user: Any, initiative: Initiative) -> bool:
+    """The initiator or a wijkmanager of the wijk says that a funded initiative is done."""
+    return is_author(user, initiative) or can_manage(user, initiative.wijk)
 
 
 # --- content translations -----------------------------------------------------------------
@@ -95,6 +104,10 @@ def can_translate(user: Any, obj: Translatable) -> bool:
     if not is_member(user):
         return False
     return user.id == obj.owner_id or user.is_translator or can_manage(user, obj.wijk)
+
+
+def require_translator(user: Any, obj: Translatable) -> None:
+    require(can_translate(user, obj), _l("You may not translate this."))
 
 
 # --- wijkstemdag --------------------------------------------------------------------------
@@ -207,6 +220,7 @@ TEMPLATE_POLICIES = {
     "manage": can_manage,
     "translate": can_translate,
     "view_initiative": can_view_initiative,
+    "report_realised": can_report_realised,
     "see_results": can_see_results,
     "volunteer": is_volunteer,
     "edit_project": can_edit_project,

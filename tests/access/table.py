@@ -138,7 +138,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("initiatives.submit", "POST"): Access(NOBODY_BUT_OWNER, values=_draft_initiative),
     ("initiatives.add_photo", "POST"): Access(NOBODY_BUT_OWNER, values=_draft_initiative),
     ("initiatives.remove_photo", "POST"): Access(NOBODY_BUT_OWNER, values=_photo),
-    ("initiatives.realise", "POST"): Access(NOBODY_BUT_OWNER),
+    ("initiatives.realise", "POST"): Access(
+        OWNER_AND_MANAGERS, why="the initiator or a wijkmanager says it is done"
+    ),
     ("initiatives.decide", "GET"): Access(MANAGERS),
     ("initiatives.decide", "POST"): Access(MANAGERS),
     ("initiatives.dismiss_flags", "POST"): Access(MANAGERS),

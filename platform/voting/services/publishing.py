@@ -23,7 +23,7 @@ def fund_winners(round_: Round, *, actor: User) -> None:
             continue
         initiative = project.initiative
         if initiative is not None and initiative.state is InitiativeState.published:
-            mark_funded(actor, initiative, source)
+            mark_funded(initiative, source, actor=actor)
     if not round_.is_imported:
         _post_to_ledger(round_, amounts, actor=actor)
 
