@@ -56,8 +56,10 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from samenhang.blueprints import BLUEPRINTS
+    from samenhang.blueprints.guards import init_request_guards
     from samenhang.blueprints.handling import register_error_handlers
 
+    init_request_guards(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_error_handlers(app)

@@ -54,6 +54,9 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "memory://"),
+        #: How many reverse proxies (TLS terminator, load balancer) stand before the app;
+        #: their X-Forwarded-For hops are trusted, no more.
+        "TRUSTED_PROXIES": int(env.get("SAMENHANG_TRUSTED_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_SIGNIN": env.get("SAMENHANG_RATELIMIT_SIGNIN", "10 per minute;50 per hour"),
         "RATELIMIT_PASSWORD_RESET": env.get("SAMENHANG_RATELIMIT_PASSWORD_RESET", "5 per hour"),
