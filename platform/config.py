@@ -59,6 +59,10 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         "TRUSTED_PROXIES": int(env.get("SAMENHANG_TRUSTED_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_SIGNIN": env.get("SAMENHANG_RATELIMIT_SIGNIN", "10 per minute;50 per hour"),
+        "RATELIMIT_SIGNIN_ADDRESS": env.get(
+            "SAMENHANG_RATELIMIT_SIGNIN_ADDRESS", "30 per minute;300 per hour"
+        ),
+        "RATELIMIT_SIGNUP": env.get("SAMENHANG_RATELIMIT_SIGNUP", "10 per hour"),
         "RATELIMIT_PASSWORD_RESET": env.get("SAMENHANG_RATELIMIT_PASSWORD_RESET", "5 per hour"),
         # console: mails are written to the log; smtp: sent with the SMTP_* settings;
         # memory: kept in app.extensions["outbox"] (tests).
