@@ -76,6 +76,8 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         #: Where the site is reached; used for links in mails sent outside a request.
         "BASE_URL": env.get("SAMENHANG_BASE_URL", "http://127.0.0.1:5000"),
         "CONTACT_EMAIL": env.get("SAMENHANG_CONTACT_EMAIL", "contact@samenhang.localhost"),
+        #: Extra themes (design tokens) of municipalities, one folder each: see docs/themes.md.
+        "THEMES_DIR": env.get("SAMENHANG_THEMES_DIR", str(instance_path / "themes")),
         #: `module:Class` of a machine-translation provider; none by default.
         "MACHINE_TRANSLATOR": env.get("SAMENHANG_MACHINE_TRANSLATOR"),
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),
