@@ -404,7 +404,6 @@ def test_a_till_link_from_before_the_move_still_takes_a_code(
     assert moved.headers["Location"].endswith(f"/bewonersbudgetten/till/{token}")
     paid = till.post(moved.headers["Location"], data=form)
     assert paid.status_code == 200 and "€10.00" in paid.text
-    assert [r.status_code for r in paid.history] == [308]
     db.session.expire_all()
     assert db.session.get(Pot, pot.id).batches[0].vouchers[0].status is VoucherStatus.redeemed
 
