@@ -21,6 +21,7 @@ from samenhang.voting.models import Phase, RoundVolunteer
 from samenhang.vouchers.models import ApplicationStatus, CriteriaStatus, PotStatus
 
 if TYPE_CHECKING:
+    from samenhang.budgets.models import Budget, BudgetLine
     from samenhang.content.models import Translatable
     from samenhang.initiatives.models import Initiative
     from samenhang.places.models import Wijk
@@ -143,6 +144,19 @@ def is_panel_member(user: Any, pot: Pot) -> bool:
     return is_member(user) and any(m.user_id == user.id for m in pot.panel_members)
 
 
+# --- buurtbegroting ----------------------------------------------------------------------
+
+
+def can_view_budget(user: Any, budget: Budget) -> bool:
+    """Public once published; before that the wijk's managers see it as a preview."""
+    return budget.is_published or can_manage(user, budget.wijk)
+
+
+def can_challenge(user: Any, line: BudgetLine) -> bool:
+    """Anyone signed in may challenge a public task of a published buurtbegroting."""
+    return is_member(user) and line.is_public_task and line.budget.is_published
+
+
 #: The predicates templates may ask about the signed-in user: `can("manage", wijk)`.
 TEMPLATE_POLICIES = {
     "administer": can_administer,
@@ -155,4 +169,6 @@ TEMPLATE_POLICIES = {
     "apply_as": is_applicant,
     "panel": is_panel_member,
     "author": is_author,
+    "view_budget": can_view_budget,
+    "challenge": can_challenge,
 }
