@@ -21,7 +21,7 @@ from samenhang.voting.models import Phase, RoundVolunteer
 from samenhang.vouchers.models import ApplicationStatus, CriteriaStatus, PotStatus
 
 if TYPE_CHECKING:
-    from samenhang.budgets.models import Budget, BudgetLine
+    from samenhang.budgets.models import Budget, LineItem
     from samenhang.content.models import Translatable
     from samenhang.initiatives.models import Initiative
     from samenhang.places.models import Wijk
@@ -152,7 +152,7 @@ def can_view_budget(user: Any, budget: Budget) -> bool:
     return budget.is_published or can_manage(user, budget.wijk)
 
 
-def can_challenge(user: Any, line: BudgetLine) -> bool:
+def can_challenge(user: Any, line: LineItem) -> bool:
     """Anyone signed in may challenge a public task of a published buurtbegroting."""
     return is_member(user) and line.is_public_task and line.budget.is_published
 

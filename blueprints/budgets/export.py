@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Response, url_for
 
-from samenhang.budgets.models import Budget, BudgetLine
+from samenhang.budgets.models import Budget, LineItem
 from samenhang.budgets.queries import BudgetFigures, LineFigures, MunicipalityFigures, Share
 
 #: (field, explanation) of each line record, in the CSV's column order.
@@ -67,7 +67,7 @@ def _wijk_url(budget: Budget, endpoint: str = "budgets.show", **extra: Any) -> s
     )
 
 
-def _actual_from(line: BudgetLine, actual: int | None) -> str:
+def _actual_from(line: LineItem, actual: int | None) -> str:
     if line.is_from_platform:
         return "ledger"
     return "import" if actual is not None else ""

@@ -32,7 +32,7 @@ from samenhang.blueprints.forms import render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.places.views import get_municipality_or_404, get_wijk_or_404
 from samenhang.budgets import importing, queries, services
-from samenhang.budgets.models import Budget, BudgetImport, BudgetLine, Challenge, Source
+from samenhang.budgets.models import Budget, BudgetImport, Challenge, LineItem, Source
 from samenhang.extensions import db
 from samenhang.initiatives.models import Theme
 from samenhang.policies import (
@@ -67,7 +67,7 @@ def get_managed_budget_or_404(municipality_slug: str, wijk_slug: str, year: int)
     return budget
 
 
-def get_line_or_404(budget: Budget, line_id: int) -> BudgetLine:
+def get_line_or_404(budget: Budget, line_id: int) -> LineItem:
     line = queries.line_by_id(line_id)
     require_visible(line is not None and line.budget_id == budget.id)
     assert line is not None
@@ -159,7 +159,7 @@ def export_budget(municipality_slug: str, wijk_slug: str, year: int, fmt: str) -
     )
 
 
-def _payment_url(line: BudgetLine, payment: queries.Payment) -> str | None:
+def _payment_url(line: LineItem, payment: queries.Payment) -> str | None:
     if payment.object_type == "pot_applications":
         return url_for("vouchers.application", application_id=payment.object_id)
     if payment.object_type == "stemdag_projects" and line.round_id is not None:
@@ -400,7 +400,7 @@ def review_import(municipality_slug: str, wijk_slug: str, year: int, import_id: 
     )
 
 
-def _line_form(found: BudgetLine) -> LineForm:
+def _line_form(found: LineItem) -> LineForm:
     if request.method != "GET":
         return LineForm()
     return LineForm(

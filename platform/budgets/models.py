@@ -126,8 +126,8 @@ class Budget(db.Model):
     wijk: Mapped[Wijk] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
-    lines: Mapped[list[BudgetLine]] = relationship(
-        back_populates="budget", order_by="BudgetLine.position"
+    lines: Mapped[list[LineItem]] = relationship(
+        back_populates="budget", order_by="LineItem.position"
     )
     imports: Mapped[list[BudgetImport]] = relationship(
         back_populates="budget", order_by="BudgetImport.id"
@@ -144,7 +144,7 @@ class Budget(db.Model):
         return f"<Budget {self.id} wijk={self.wijk_id} {self.year} {self.status}>"
 
 
-class BudgetLine(db.Model):
+class LineItem(db.Model):
     """One line: what the money is for, its theme and source, planned and actual."""
 
     __tablename__ = "budget_lines"
@@ -209,7 +209,7 @@ class BudgetLine(db.Model):
         return self.budget.wijk
 
     def __repr__(self) -> str:
-        return f"<BudgetLine {self.id} budget={self.budget_id} {self.origin} {self.title!r}>"
+        return f"<LineItem {self.id} budget={self.budget_id} {self.origin} {self.title!r}>"
 
 
 class BudgetImport(db.Model):
@@ -266,7 +266,7 @@ class BudgetCorrection(db.Model):
     created_at: Mapped[created_at]
 
     budget: Mapped[Budget] = relationship(back_populates="corrections")
-    line: Mapped[BudgetLine | None] = relationship()
+    line: Mapped[LineItem | None] = relationship()
     created_by: Mapped[User | None] = relationship()
 
     def __repr__(self) -> str:
@@ -305,7 +305,7 @@ class Challenge(db.Model):
     #: The last day the managers were reminded (once a day at most).
     reminded_on: Mapped[date | None]
 
-    line: Mapped[BudgetLine] = relationship(back_populates="challenges")
+    line: Mapped[LineItem] = relationship(back_populates="challenges")
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
     initiative: Mapped[Initiative | None] = relationship()

@@ -24,10 +24,10 @@ from sqlalchemy import func, select
 
 from samenhang.budgets.models import (
     Budget,
-    BudgetLine,
     BudgetStatus,
     Challenge,
     ChallengeStatus,
+    LineItem,
     LineOrigin,
     Source,
 )
@@ -44,7 +44,7 @@ LINKED_OBJECTS = ("pot_applications", "stemdag_projects")
 
 @dataclass(frozen=True)
 class LineFigures:
-    line: BudgetLine
+    line: LineItem
     planned_cents: int
     #: None while an imported line's spending is not reported.
     actual_cents: int | None
@@ -103,7 +103,7 @@ class BudgetFigures:
 # --- the ledger side ------------------------------------------------------------------------
 
 
-def internal_account_ids(line: BudgetLine) -> list[int]:
+def internal_account_ids(line: LineItem) -> list[int]:
     """The ledger accounts where the line's money waits until it is spent."""
     if line.pot is not None:
         pot = line.pot
@@ -131,7 +131,7 @@ def _sums(account_ids: Iterable[int]) -> dict[int, int]:
     return {account_id: int(total) for account_id, total in db.session.execute(stmt)}
 
 
-def _platform_figures(lines: list[BudgetLine]) -> dict[int, tuple[int, int]]:
+def _platform_figures(lines: list[LineItem]) -> dict[int, tuple[int, int]]:
     """(planned, actual) of each platform line, from one query over all their accounts."""
     internal = {line.id: internal_account_ids(line) for line in lines}
     sums = _sums(i for ids in internal.values() for i in ids)
@@ -159,7 +159,7 @@ def budget_figures(budget: Budget) -> BudgetFigures:
     return BudgetFigures(budget, lines)
 
 
-def line_figures(line: BudgetLine) -> LineFigures:
+def line_figures(line: LineItem) -> LineFigures:
     if line.is_from_platform:
         planned, actual = _platform_figures([line])[line.id]
         return LineFigures(line, planned, actual)
@@ -178,7 +178,7 @@ class Payment:
     object_id: int | None = None
 
 
-def payments(line: BudgetLine) -> list[Payment]:
+def payments(line: LineItem) -> list[Payment]:
     """What a platform line paid for: the ledger lines on accounts outside the line's own,
     in entries that touched the line's accounts. They add up to the line's actual."""
     internal = internal_account_ids(line)
@@ -250,8 +250,8 @@ def budgets_of(wijk: Wijk, *, published_only: bool = True) -> list[Budget]:
     return list(db.session.scalars(stmt))
 
 
-def line_by_id(line_id: int) -> BudgetLine | None:
-    return db.session.get(BudgetLine, line_id)
+def line_by_id(line_id: int) -> LineItem | None:
+    return db.session.get(LineItem, line_id)
 
 
 def challenge_by_id(challenge_id: int) -> Challenge | None:
@@ -262,7 +262,7 @@ def open_challenges(budget: Budget) -> list[Challenge]:
     stmt = (
         select(Challenge)
         .join(Challenge.line)
-        .where(BudgetLine.budget_id == budget.id, Challenge.status == ChallengeStatus.open)
+        .where(LineItem.budget_id == budget.id, Challenge.status == ChallengeStatus.open)
         .order_by(Challenge.answer_due_on, Challenge.id)
     )
     return list(db.session.scalars(stmt))
@@ -278,13 +278,13 @@ def history(wijk: Wijk) -> list[Share]:
 
 
 def next_position(budget: Budget) -> int:
-    stmt = select(func.coalesce(func.max(BudgetLine.position), 0)).where(
-        BudgetLine.budget_id == budget.id
+    stmt = select(func.coalesce(func.max(LineItem.position), 0)).where(
+        LineItem.budget_id == budget.id
     )
     return int(db.session.scalar(stmt) or 0) + 1
 
 
-def imported_keys(budget: Budget) -> dict[str, BudgetLine]:
+def imported_keys(budget: Budget) -> dict[str, LineItem]:
     return {
         line.external_key: line
         for line in budget.lines

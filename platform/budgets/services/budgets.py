@@ -21,8 +21,8 @@ from samenhang.budgets.models import (
     Budget,
     BudgetCorrection,
     BudgetImport,
-    BudgetLine,
     BudgetStatus,
+    LineItem,
     LineOrigin,
     Source,
 )
@@ -69,7 +69,7 @@ def clean_reason(budget: Budget, reason: str) -> str:
 
 def record_change(
     budget: Budget,
-    line: BudgetLine | None,
+    line: LineItem | None,
     changes: list[dict[str, Any]],
     *,
     actor: User | None,
@@ -101,7 +101,7 @@ def record_change(
     return None
 
 
-def diff(line: BudgetLine, values: dict[str, Any]) -> list[dict[str, Any]]:
+def diff(line: LineItem, values: dict[str, Any]) -> list[dict[str, Any]]:
     """The fields of `line` that `values` changes, before and after (enums as their value)."""
 
     def plain(value: Any) -> Any:
@@ -114,7 +114,7 @@ def diff(line: BudgetLine, values: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def added(line: BudgetLine) -> list[dict[str, Any]]:
+def added(line: LineItem) -> list[dict[str, Any]]:
     return [{"field": "line", "before": None, "after": line.title}]
 
 
@@ -204,8 +204,8 @@ def round_year(round_: Round) -> int:
 def platform_candidates(budget: Budget) -> tuple[list[Pot], list[Round]]:
     """Public pots and rounds of the wijk and year that no line holds yet. Imported rounds
     are left out: their money never ran through the platform."""
-    linked_pots = select(BudgetLine.pot_id).where(BudgetLine.pot_id.is_not(None))
-    linked_rounds = select(BudgetLine.round_id).where(BudgetLine.round_id.is_not(None))
+    linked_pots = select(LineItem.pot_id).where(LineItem.pot_id.is_not(None))
+    linked_rounds = select(LineItem.round_id).where(LineItem.round_id.is_not(None))
     pots = db.session.scalars(
         select(Pot)
         .where(Pot.wijk_id == budget.wijk_id, Pot.year == budget.year, Pot.id.not_in(linked_pots))
@@ -239,7 +239,7 @@ def _round_theme(round_: Round) -> Theme:
     return max(Theme, key=lambda t: (weights.get(t, 0), -list(Theme).index(t)))
 
 
-def add_platform_lines(budget: Budget, *, actor: User, reason: str = "") -> list[BudgetLine]:
+def add_platform_lines(budget: Budget, *, actor: User, reason: str = "") -> list[LineItem]:
     """A line for each public pot and round of the year that has none yet. Their theme and
     source are derived from what they pay for; the figures stay in the ledger."""
     require_manager(actor, budget.wijk)
@@ -247,37 +247,35 @@ def add_platform_lines(budget: Budget, *, actor: User, reason: str = "") -> list
     if not pots and not rounds:
         return []
     reason = clean_reason(budget, reason)
+    municipality = budget.wijk.municipality.name
+    drafts = [
+        {
+            "theme": POT_THEME,
+            "source": Source(pot.source_kind.value),
+            "source_name": pot.source_name,
+            "title": pot.name,
+            "description": pot.description,
+            "pot": pot,
+        }
+        for pot in pots
+    ] + [
+        {
+            "theme": _round_theme(round_),
+            "source": Source.gemeente,
+            "source_name": str(_l("Gemeente {name}")).format(name=municipality),
+            "title": round_.title,
+            "round": round_,
+        }
+        for round_ in rounds
+    ]
     position = queries.next_position(budget)
     new = []
-    for pot in pots:
-        new.append(
-            BudgetLine(
-                budget=budget,
-                origin=LineOrigin.platform,
-                theme=POT_THEME,
-                source=Source(pot.source_kind.value),
-                source_name=pot.source_name,
-                title=pot.name,
-                description=pot.description,
-                pot=pot,
-            )
+    for offset, values in enumerate(drafts):
+        line = LineItem(
+            budget=budget, origin=LineOrigin.platform, position=position + offset, **values
         )
-    municipality = budget.wijk.municipality.name
-    for round_ in rounds:
-        new.append(
-            BudgetLine(
-                budget=budget,
-                origin=LineOrigin.platform,
-                theme=_round_theme(round_),
-                source=Source.gemeente,
-                source_name=str(_l("Gemeente {name}")).format(name=municipality),
-                title=round_.title,
-                round=round_,
-            )
-        )
-    for offset, line in enumerate(new):
-        line.position = position + offset
         db.session.add(line)
+        new.append(line)
     db.session.flush()
     for line in new:
         record_change(budget, line, added(line), actor=actor, reason=reason)
@@ -287,7 +285,7 @@ def add_platform_lines(budget: Budget, *, actor: User, reason: str = "") -> list
 # --- editing a line -----------------------------------------------------------------------
 
 
-def change_line(line: BudgetLine, data: LineData, *, actor: User, reason: str = "") -> bool:
+def change_line(line: LineItem, data: LineData, *, actor: User, reason: str = "") -> bool:
     """Change a line; returns whether anything changed. A platform line's figures are the
     ledger's and cannot be typed."""
     budget = line.budget
@@ -327,7 +325,7 @@ def change_line(line: BudgetLine, data: LineData, *, actor: User, reason: str = 
 
 
 def apply_row_values(
-    line: BudgetLine, values: dict[str, Any], budget_import: BudgetImport
+    line: LineItem, values: dict[str, Any], budget_import: BudgetImport
 ) -> list[dict[str, Any]]:
     """Set an imported row's values on its line; returns what changed."""
     changes = diff(line, values)

@@ -16,10 +16,10 @@ from samenhang.accounts.models import Role, User
 from samenhang.audit.services import log_event
 from samenhang.budgets.models import (
     Budget,
-    BudgetLine,
     BudgetStatus,
     Challenge,
     ChallengeStatus,
+    LineItem,
 )
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
@@ -61,7 +61,7 @@ def _managers(budget: Budget) -> list[User]:
 
 
 def submit_challenge(
-    line: BudgetLine, data: ChallengeData, *, actor: User, now: datetime | None = None
+    line: LineItem, data: ChallengeData, *, actor: User, now: datetime | None = None
 ) -> Challenge:
     require(
         can_challenge(actor, line),
@@ -185,7 +185,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
     stmt = (
         select(Challenge)
         .join(Challenge.line)
-        .join(BudgetLine.budget)
+        .join(LineItem.budget)
         .where(
             Challenge.status == ChallengeStatus.open,
             Budget.status == BudgetStatus.published,
@@ -205,7 +205,6 @@ def send_reminders(*, now: datetime | None = None) -> int:
                 user=manager,
                 challenge=challenge,
                 is_reminder=True,
-                days_left=(challenge.answer_due_on - today).days,
             )
             sent += 1
         challenge.reminded_on = today

@@ -19,7 +19,7 @@ from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
 from samenhang.budgets import queries
 from samenhang.budgets.importing import ImportRow, ParsedFile, RowProblem, parse_file, sha256
-from samenhang.budgets.models import Budget, BudgetImport, BudgetLine, ImportStatus, LineOrigin
+from samenhang.budgets.models import Budget, BudgetImport, ImportStatus, LineItem, LineOrigin
 from samenhang.budgets.services.budgets import (
     added,
     apply_row_values,
@@ -215,7 +215,7 @@ def _apply_rows(
                 db.session.flush()
                 record_change(budget, line, changes, actor=actor, reason=reason)
             continue
-        line = BudgetLine(
+        line = LineItem(
             budget=budget,
             origin=LineOrigin.imported,
             external_key=item.row.key,
