@@ -130,7 +130,7 @@ def budget_record(figures: BudgetFigures) -> dict[str, Any]:
         "published_at": budget.published_at.isoformat() if budget.published_at else None,
         "currency": budget.currency,
         "url": _wijk_url(budget),
-        "downloads": {"csv": _wijk_url(budget, "budgets.export", fmt="csv")},
+        "downloads": {"csv": _wijk_url(budget, "budgets.export_budget", fmt="csv")},
         "totals": {
             "planned_cents": figures.planned_cents,
             "actual_cents": figures.actual_cents,
@@ -201,6 +201,15 @@ def _attachment(text: str, mimetype: str, filename: str) -> Response:
     )
 
 
+def _cell(value: Any) -> Any:
+    """As the JSON writes it: empty for null, true and false for booleans."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
 def json_download(body: dict[str, Any], stem: str) -> Response:
     return _attachment(
         json.dumps(body, ensure_ascii=False, indent=2), "application/json", f"{stem}.json"
@@ -214,5 +223,5 @@ def csv_download(records: list[dict[str, Any]], fields: list[str], stem: str) ->
     writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\r\n")
     writer.writeheader()
     for record in records:
-        writer.writerow({k: "" if v is None else v for k, v in record.items()})
+        writer.writerow({k: _cell(v) for k, v in record.items()})
     return _attachment(out.getvalue(), "text/csv", f"{stem}.csv")
