@@ -250,6 +250,26 @@ def budgets_of(wijk: Wijk, *, published_only: bool = True) -> list[Budget]:
     return list(db.session.scalars(stmt))
 
 
+def published_budgets(
+    *, municipality: Municipality | None = None, wijk: Wijk | None = None, year: int | None = None
+) -> list[Budget]:
+    """Published buurtbegrotingen for the API, by municipality, wijk and year."""
+    stmt = (
+        select(Budget)
+        .join(Budget.wijk)
+        .join(Wijk.municipality)
+        .where(Budget.status == BudgetStatus.published)
+        .order_by(Budget.year.desc(), Municipality.name, Wijk.name)
+    )
+    if municipality is not None:
+        stmt = stmt.where(Wijk.municipality_id == municipality.id)
+    if wijk is not None:
+        stmt = stmt.where(Budget.wijk_id == wijk.id)
+    if year is not None:
+        stmt = stmt.where(Budget.year == year)
+    return list(db.session.scalars(stmt))
+
+
 def line_by_id(line_id: int) -> LineItem | None:
     return db.session.get(LineItem, line_id)
 
