@@ -233,7 +233,7 @@ def municipality(municipality_slug: str, year: int) -> str:
         municipality=found,
         figures=figures,
         years=queries.municipality_years(found),
-        chart=bar_chart(chart_rows, _series()),
+        wijken_chart=bar_chart(chart_rows, _series()),
         is_per_resident=bool(with_population),
     )
 

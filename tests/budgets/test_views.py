@@ -108,6 +108,7 @@ def test_the_municipality_page_sets_wijken_side_by_side(
     assert client.get(f"/g/{slug}/buurtbegroting").headers["Location"].endswith("/2026")
     page = client.get(f"/g/{slug}/buurtbegroting/2026").text
     assert published.wijk.name in page and "Per resident, per wijk" in page
+    assert page.count('class="budget-chart"') == 1
     data = json.loads(client.get(f"/g/{slug}/buurtbegroting/2026.json").data)
     assert data["totals"]["planned_cents"] == 78_500_00
     assert data["wijken"][0]["planned_per_resident_cents"] == 15_70
