@@ -262,7 +262,8 @@ def add_platform_lines(budget: Budget, *, actor: User, reason: str = "") -> list
         {
             "theme": _round_theme(round_),
             "source": Source.gemeente,
-            "source_name": str(_l("Gemeente {name}")).format(name=municipality),
+            # The funder's own (Dutch) name, stored as data, not translated.
+            "source_name": f"Gemeente {municipality}",
             "title": round_.title,
             "round": round_,
         }
