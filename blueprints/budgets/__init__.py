@@ -41,5 +41,3 @@ bp.add_url_rule(f"{_line}/edit", view_func=views.edit_line, methods=GET_POST)
 bp.add_url_rule(
     f"{_year}/challenges/<int:challenge_id>/answer", view_func=views.answer, methods=GET_POST
 )
-
-bp.cli.command("remind")(views.remind_command)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import click
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -455,13 +454,3 @@ def answer(municipality_slug: str, wijk_slug: str, year: int, challenge_id: int)
             flash(_("Your answer is public now."), "success")
             return redirect(year_url(budget, "budgets.line", line_id=found.line_id))
     return render_form(form, "budgets/answer.html", budget=budget, challenge=found, form=form)
-
-
-# --- the daily job --------------------------------------------------------------------------
-
-
-def remind_command() -> None:
-    """E-mail the wijkmanagers about challenges they have to answer soon (run daily)."""
-    sent = services.send_reminders()
-    db.session.commit()
-    click.echo(f"{sent} reminder e-mail(s) sent.")

@@ -246,6 +246,8 @@ def test_a_resident_challenges_and_the_manager_answers_in_public(
 
 
 def test_the_remind_command_runs(app: Flask, published: Budget, outbox: list[Any]) -> None:
-    result = app.test_cli_runner().invoke(args=["budgets", "remind"])
+    from samenhang.cli import cli
+
+    result = app.test_cli_runner().invoke(cli, ["budgets", "remind"])
     assert result.exit_code == 0, result.output
     assert "0 reminder e-mail(s) sent." in result.output
