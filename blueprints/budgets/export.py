@@ -55,15 +55,15 @@ WIJK_FIELDS = [
 ]
 
 
-def _wijk_url(budget: Budget, endpoint: str = "budgets.show", **extra: Any) -> str:
+def budget_url(budget: Budget, endpoint: str = "budgets.show", **values: Any) -> str:
+    """The address of a page (or download) of `budget`, a wijk's buurtbegroting of a year."""
     wijk = budget.wijk
     return url_for(
         endpoint,
         municipality_slug=wijk.municipality.slug,
         wijk_slug=wijk.slug,
         year=budget.year,
-        _external=True,
-        **extra,
+        **values,
     )
 
 
@@ -99,7 +99,7 @@ def line_record(figures: LineFigures) -> dict[str, Any]:
         "pot_id": line.pot_id,
         "round_id": line.round_id,
         "corrections": len(line.corrections),
-        "url": _wijk_url(budget, "budgets.line", line_id=line.id),
+        "url": budget_url(budget, "budgets.line", line_id=line.id, _external=True),
     }
 
 
@@ -129,8 +129,10 @@ def budget_record(figures: BudgetFigures) -> dict[str, Any]:
         "status": budget.status.value,
         "published_at": budget.published_at.isoformat() if budget.published_at else None,
         "currency": budget.currency,
-        "url": _wijk_url(budget),
-        "downloads": {"csv": _wijk_url(budget, "budgets.export_budget", fmt="csv")},
+        "url": budget_url(budget, _external=True),
+        "downloads": {
+            "csv": budget_url(budget, "budgets.export_budget", fmt="csv", _external=True)
+        },
         "totals": {
             "planned_cents": figures.planned_cents,
             "actual_cents": figures.actual_cents,
@@ -170,7 +172,7 @@ def wijk_records(figures: MunicipalityFigures) -> list[dict[str, Any]]:
                 "actual_cents": row.actual_cents,
                 "planned_per_resident_cents": row.planned_per_resident,
                 "actual_per_resident_cents": row.actual_per_resident,
-                "url": _wijk_url(row.figures.budget),
+                "url": budget_url(row.figures.budget, _external=True),
             }
         )
     return records

@@ -18,6 +18,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from samenhang.blueprints.budgets import export
 from samenhang.blueprints.budgets.charts import ACTUAL, PLANNED, Series, bar_chart
+from samenhang.blueprints.budgets.export import budget_url
 from samenhang.blueprints.budgets.forms import (
     AnswerForm,
     ChallengeForm,
@@ -87,17 +88,6 @@ def get_import_or_404(budget: Budget, import_id: int) -> BudgetImport:
     return budget_import
 
 
-def year_url(budget: Budget, endpoint: str = "budgets.show", **values: Any) -> str:
-    wijk = budget.wijk
-    return url_for(
-        endpoint,
-        municipality_slug=wijk.municipality.slug,
-        wijk_slug=wijk.slug,
-        year=budget.year,
-        **values,
-    )
-
-
 def _series() -> list[Series]:
     return [Series(_("Planned"), PLANNED), Series(_("Spent"), ACTUAL)]
 
@@ -122,7 +112,7 @@ def wijk_index(municipality_slug: str, wijk_slug: str) -> View:
     wijk = get_wijk_or_404(municipality_slug, wijk_slug)
     published = queries.budgets_of(wijk)
     if published:
-        return redirect(year_url(published[0]))
+        return redirect(budget_url(published[0]))
     return render_template("budgets/wijk_index.html", wijk=wijk)
 
 
@@ -200,7 +190,7 @@ def challenge(municipality_slug: str, wijk_slug: str, year: int, line_id: int) -
                 ),
                 "success",
             )
-            return redirect(year_url(budget, "budgets.line", line_id=found.id))
+            return redirect(budget_url(budget, "budgets.line", line_id=found.id))
     return render_form(form, "budgets/challenge.html", budget=budget, line=found, form=form)
 
 
@@ -285,7 +275,7 @@ def manage_wijk(municipality_slug: str, wijk_slug: str) -> View:
             flash(
                 _("The draft is ready. Import lines, look at the preview, then publish."), "success"
             )
-            return redirect(year_url(budget, "budgets.manage"))
+            return redirect(budget_url(budget, "budgets.manage"))
     budgets = queries.budgets_of(wijk, published_only=False)
     return render_form(
         form,
@@ -305,7 +295,7 @@ def manage(municipality_slug: str, wijk_slug: str, year: int) -> View:
                 budget, form.intro.data or "", actor=current_user, reason=form.reason.data or ""
             )
             flash(_("Saved."), "success")
-            return redirect(year_url(budget, "budgets.manage"))
+            return redirect(budget_url(budget, "budgets.manage"))
     pots, rounds = services.platform_candidates(budget)
     return render_form(
         form,
@@ -331,7 +321,7 @@ def add_platform_lines(municipality_slug: str, wijk_slug: str, year: int) -> Bas
             ngettext("%(num)d line added.", "%(num)d lines added.", len(added)),
             "success",
         )
-    return redirect(year_url(budget, "budgets.manage"))
+    return redirect(budget_url(budget, "budgets.manage"))
 
 
 def publish(municipality_slug: str, wijk_slug: str, year: int) -> BaseResponse:
@@ -339,8 +329,8 @@ def publish(municipality_slug: str, wijk_slug: str, year: int) -> BaseResponse:
     with flash_errors():
         services.publish_budget(budget, actor=current_user)
         flash(_("The buurtbegroting is published."), "success")
-        return redirect(year_url(budget))
-    return redirect(year_url(budget, "budgets.manage"))
+        return redirect(budget_url(budget))
+    return redirect(budget_url(budget, "budgets.manage"))
 
 
 def upload(municipality_slug: str, wijk_slug: str, year: int) -> View:
@@ -358,7 +348,7 @@ def upload(municipality_slug: str, wijk_slug: str, year: int) -> View:
             )
             if staged.budget_import is not None:
                 return redirect(
-                    year_url(budget, "budgets.review_import", import_id=staged.budget_import.id)
+                    budget_url(budget, "budgets.review_import", import_id=staged.budget_import.id)
                 )
             problems = staged.parsed.problems
             form.file.errors = [
@@ -389,7 +379,7 @@ def review_import(municipality_slug: str, wijk_slug: str, year: int, import_id: 
                 ),
                 "success",
             )
-            return redirect(year_url(budget, "budgets.manage"))
+            return redirect(budget_url(budget, "budgets.manage"))
     return render_form(
         form,
         "budgets/review_import.html",
@@ -438,7 +428,7 @@ def edit_line(municipality_slug: str, wijk_slug: str, year: int, line_id: int) -
                 found, data, actor=current_user, reason=form.reason.data or ""
             )
             flash(_("Saved.") if changed else _("Nothing changed."), "success")
-            return redirect(year_url(budget, "budgets.manage"))
+            return redirect(budget_url(budget, "budgets.manage"))
     return render_form(form, "budgets/edit_line.html", budget=budget, line=found, form=form)
 
 
@@ -452,5 +442,5 @@ def answer(municipality_slug: str, wijk_slug: str, year: int, challenge_id: int)
                 found, form.decision.data == "accept", form.answer.data, actor=current_user
             )
             flash(_("Your answer is public now."), "success")
-            return redirect(year_url(budget, "budgets.line", line_id=found.line_id))
+            return redirect(budget_url(budget, "budgets.line", line_id=found.line_id))
     return render_form(form, "budgets/answer.html", budget=budget, challenge=found, form=form)

@@ -265,4 +265,5 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("budgets.edit_line", "POST"): Access(MANAGERS),
     ("budgets.answer", "GET"): Access(MANAGERS),
     ("budgets.answer", "POST"): Access(MANAGERS),
+    ("api.budgets", "GET"): Access(EVERYONE),
 }

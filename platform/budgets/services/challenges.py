@@ -60,6 +60,21 @@ def _managers(budget: Budget) -> list[User]:
     return list(db.session.scalars(admins))
 
 
+def _mail_managers(challenge: Challenge, *, is_reminder: bool) -> int:
+    """Tell the managers of the challenge's wijk (a new offer, or a reminder to answer)."""
+    managers = _managers(challenge.line.budget)
+    for manager in managers:
+        send_template(
+            manager.email,
+            "budget_challenge",
+            manager.locale or "nl",
+            user=manager,
+            challenge=challenge,
+            is_reminder=is_reminder,
+        )
+    return len(managers)
+
+
 def submit_challenge(
     line: LineItem, data: ChallengeData, *, actor: User, now: datetime | None = None
 ) -> Challenge:
@@ -99,15 +114,7 @@ def submit_challenge(
         },
         public=True,
     )
-    for manager in _managers(budget):
-        send_template(
-            manager.email,
-            "budget_challenge",
-            manager.locale or "nl",
-            user=manager,
-            challenge=challenge,
-            is_reminder=False,
-        )
+    _mail_managers(challenge, is_reminder=False)
     return challenge
 
 
@@ -197,16 +204,7 @@ def send_reminders(*, now: datetime | None = None) -> int:
     for challenge in db.session.scalars(stmt):
         if not _wants_reminder(challenge, today):
             continue
-        for manager in _managers(challenge.line.budget):
-            send_template(
-                manager.email,
-                "budget_challenge",
-                manager.locale or "nl",
-                user=manager,
-                challenge=challenge,
-                is_reminder=True,
-            )
-            sent += 1
+        sent += _mail_managers(challenge, is_reminder=True)
         challenge.reminded_on = today
     db.session.flush()
     return sent
