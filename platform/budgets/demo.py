@@ -133,7 +133,7 @@ def _amsterdam_pot(wijk: Wijk, admin: User, resident: User, year: int) -> None:
     vouchers.open_pot(pot, actor=admin)
     festival = vouchers.submit_application(
         pot,
-        applicant=resident,
+        actor=resident,
         title="Straatfeest Celebesstraat",
         summary="Een middag met muziek, eten van de buren en spelletjes voor kinderen.",
         budget_lines=[vouchers.BudgetLineInput("Tent, geluid en spelletjes", 1_800_00)],

@@ -131,6 +131,7 @@ def build_world(outbox: list[Any]) -> World:
         "name": public_photo.stored_name,
         "width": PAGE_WIDTHS[0],
         "filename": "css/app.css",
+        "rest": f"pots/{pot.id}",
         "year": budget.year,
         "line_id": challenge.line_id,
         "challenge_id": challenge.id,

@@ -134,13 +134,13 @@ PAGES = [
     Page("stemdag-codes", "/stemdag/1/codes", login=WIJKMANAGER),
     Page("stemdag-register", "/stemdag/1/register", login=PIOTR),
     Page("stemdag-paper", "/stemdag/1/paper", login=PIOTR),
-    Page("pots", "/g/groningen/korrewegwijk/budgets"),
-    Page("pot", "/budgets/pots/1"),
-    Page("pot-ledger", "/budgets/pots/1/ledger"),
-    Page("pot-apply", "/budgets/pots/1/apply", login=FATMA),
-    Page("my-applications", "/budgets/my", login=FATMA),
-    Page("budgets-dashboard", "/budgets/manage", login=WIJKMANAGER),
-    Page("application", "/budgets/applications/1", login=WIJKMANAGER),
+    Page("pots", "/g/groningen/korrewegwijk/bewonersbudgetten"),
+    Page("pot", "/bewonersbudgetten/pots/1"),
+    Page("pot-ledger", "/bewonersbudgetten/pots/1/ledger"),
+    Page("pot-apply", "/bewonersbudgetten/pots/1/apply", login=FATMA),
+    Page("my-applications", "/bewonersbudgetten/my", login=FATMA),
+    Page("pots-dashboard", "/bewonersbudgetten/manage", login=WIJKMANAGER),
+    Page("application", "/bewonersbudgetten/applications/1", login=WIJKMANAGER),
     # Buurtbegroting (platform/budgets/demo.py): this year's Korrewegwijk lines are 1 to 11.
     *[
         Page(name, f"/g/groningen/korrewegwijk/buurtbegroting/{BUDGET_YEAR}{tail}", login=who)

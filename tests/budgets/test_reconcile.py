@@ -76,7 +76,7 @@ def _spend_pot(pot: Pot, spec: Any, people: dict[str, Any]) -> int:
     for amount, paid_pct, returned_pct in grants:
         application = vouchers.submit_application(
             pot,
-            applicant=resident,
+            actor=resident,
             title="Plan",
             summary="Iets moois",
             budget_lines=[vouchers.BudgetLineInput("Alles", amount)],

@@ -84,7 +84,7 @@ def test_a_platform_line_shows_what_it_paid_for(client: FlaskClient, published: 
     page = client.get(f"{_year(published)}/lines/{line.id}").text
     assert "Every euro below is a booking in its ledger" in page
     assert "€500.00" in page
-    assert "/budgets/applications/" in page
+    assert "/bewonersbudgetten/applications/" in page
 
 
 def test_downloads_hold_every_figure_and_agree(client: FlaskClient, published: Budget) -> None:

@@ -142,7 +142,6 @@ def answer_challenge(challenge: Challenge, accept: bool, answer: str, *, actor: 
     if accept:
         author = challenge.author
         challenge.initiative = create_initiative(
-            author,
             wijk,
             InitiativeData(
                 title=line.title[:120],
@@ -154,6 +153,7 @@ def answer_challenge(challenge: Challenge, accept: bool, answer: str, *, actor: 
                 help_asked=[],
                 budget_lines=[(line.title[:200], challenge.amount_cents)],
             ),
+            actor=author,
         )
         db.session.flush()
     log_event(
