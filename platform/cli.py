@@ -4,7 +4,7 @@ and the commands of each area."""
 from __future__ import annotations
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_migrate.cli import db as migrate_commands
 
 from samenhang.app import create_app
@@ -101,6 +101,21 @@ def expire_vouchers_command() -> None:
     expired = expire_vouchers(actor=None)
     db.session.commit()
     click.echo(f"{expired} voucher code(s) expired; their value is back in the pots.")
+
+
+@cli.group("budgets", cls=AppGroup)
+def budgets_group() -> None:
+    """The buurtbegroting."""
+
+
+@budgets_group.command("remind")
+def budgets_remind_command() -> None:
+    """E-mail wijkmanagers about offers on public tasks they have to answer (run daily)."""
+    from samenhang.budgets.services import send_reminders
+
+    sent = send_reminders()
+    db.session.commit()
+    click.echo(f"{sent} reminder e-mail(s) sent.")
 
 
 def main() -> None:

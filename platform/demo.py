@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from samenhang.accounts.models import Role, User
 from samenhang.accounts.passwords import hash_password
+from samenhang.budgets.demo import seed_budgets_demo
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives.demo import seed_initiatives
@@ -147,4 +148,5 @@ def seed_demo() -> list[DemoUser]:
         users["admin@demo.samenhang.nl"],
     )
     seed_vouchers_demo()
+    seed_budgets_demo()
     return DEMO_USERS

@@ -21,6 +21,7 @@ from samenhang.voting.models import Phase, ProjectStatus, RoundVolunteer
 from samenhang.vouchers.models import ApplicationStatus, CriteriaStatus, PotStatus
 
 if TYPE_CHECKING:
+    from samenhang.budgets.models import Budget, LineItem
     from samenhang.content.models import Translatable
     from samenhang.initiatives.models import Initiative
     from samenhang.places.models import Wijk
@@ -214,6 +215,19 @@ def require_adviser(user: Any, application: Application) -> None:
     require(not is_applicant(user, application), _l("You cannot advise on your own application."))
 
 
+# --- buurtbegroting ----------------------------------------------------------------------
+
+
+def can_view_budget(user: Any, budget: Budget) -> bool:
+    """Public once published; before that the wijk's managers see it as a preview."""
+    return budget.is_published or can_manage(user, budget.wijk)
+
+
+def can_challenge(user: Any, line: LineItem) -> bool:
+    """Anyone signed in may challenge a public task of a published buurtbegroting."""
+    return is_member(user) and line.is_public_task and line.budget.is_published
+
+
 #: The predicates templates may ask about the signed-in user: `can("manage", wijk)`.
 TEMPLATE_POLICIES = {
     "administer": can_administer,
@@ -231,4 +245,6 @@ TEMPLATE_POLICIES = {
     "advise": can_advise,
     "see_receipts": can_see_receipts,
     "author": is_author,
+    "view_budget": can_view_budget,
+    "challenge": can_challenge,
 }

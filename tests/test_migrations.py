@@ -52,6 +52,11 @@ MUST_HAVE_ROWS = {
     "pots",
     "pot_criteria",
     "pot_applications",
+    "budgets",
+    "budget_lines",
+    "budget_imports",
+    "budget_corrections",
+    "budget_challenges",
 }
 #: Database objects outside the tables: the append-only triggers and their functions.
 TRIGGERS = {

@@ -98,6 +98,12 @@ SAME_AS_ENGLISH = {
         "Open data",
         "Wijk: {wijk}",
         "Wijkstemdag in {wijk}",
+        # buurtbegroting
+        "Buurtbegroting {wijk}",
+        "Buurtbegroting {wijk} {year}",
+        "Buurtbegroting {year}",
+        "Per wijk",
+        "{municipality}: {count} wijken",
     },
 }
 

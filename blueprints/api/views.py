@@ -107,3 +107,31 @@ def initiative(initiative_id: int) -> Response:
     if found is None or not found.is_public:
         abort(404)
     return jsonify(_initiative_json(found, queries.support_counts([found]).get(found.id, 0)))
+
+
+def budgets() -> Response:
+    """Published buurtbegrotingen with every line; the same records as their JSON download."""
+    from samenhang.blueprints.budgets.export import budget_record
+    from samenhang.budgets import queries as budget_queries
+
+    municipality_slug, wijk_slug = request.args.get("municipality"), request.args.get("wijk")
+    scope: dict[str, Any] = {}
+    if municipality_slug and wijk_slug:
+        scope["wijk"] = wijk_by_slugs(municipality_slug, wijk_slug) or abort(404)
+    elif municipality_slug:
+        scope["municipality"] = municipality_by_slug(municipality_slug) or abort(404)
+    year = request.args.get("year")
+    if year is not None and not year.isdigit():
+        abort(Response(json.dumps({"error": "unknown year"}), 400, mimetype="application/json"))
+    found = budget_queries.published_budgets(year=int(year) if year else None, **scope)
+    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), MAX_PER_PAGE)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    items = found[(page - 1) * per_page : page * per_page]
+    return jsonify(
+        {
+            "items": [budget_record(budget_queries.budget_figures(b)) for b in items],
+            "page": page,
+            "per_page": per_page,
+            "total": len(found),
+        }
+    )

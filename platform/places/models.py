@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from samenhang.db import created_at, intpk, str_short
+from samenhang.db import bool_false, created_at, intpk, str_short
 from samenhang.extensions import db
 from samenhang.themes import DEFAULT_THEME
 
@@ -40,7 +40,10 @@ class Municipality(db.Model):
 
 class Wijk(db.Model):
     __tablename__ = "wijken"
-    __table_args__ = (UniqueConstraint("municipality_id", "slug"),)
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "slug"),
+        CheckConstraint("population IS NULL OR population > 0", name="population_positive"),
+    )
 
     id: Mapped[intpk]
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id"), index=True)
@@ -49,6 +52,11 @@ class Wijk(db.Model):
     #: CBS wijkcode, e.g. WK001401; unique across the country.
     cbs_code: Mapped[str] = mapped_column(String(8), unique=True)
     description: Mapped[str] = mapped_column(Text, default="", server_default="")
+    #: Residents, from the CBS figures for `cbs_code` where known (the buurtbegroting shows
+    #: money per resident with it).
+    population: Mapped[int | None]
+    #: The population is an example figure (demo data), not a CBS count; pages say so.
+    population_is_example: Mapped[bool_false]
     created_at: Mapped[created_at]
 
     municipality: Mapped[Municipality] = relationship(back_populates="wijken")

@@ -13,6 +13,7 @@ from typing import Any
 
 from conftest import link_from
 from factories.accounts import AdminFactory, UserFactory, WijkmanagerFactory
+from factories.budgets import ROWS, BudgetFactory, line_with_key
 from factories.initiatives import InitiativeFactory, PublishedInitiativeFactory
 from factories.places import MunicipalityFactory, WijkFactory
 from factories.voting import ProjectFactory, RoundFactory
@@ -21,6 +22,8 @@ from factories.vouchers import ApplicationFactory, PotFactory, grant, pay, photo
 from samenhang import uploads
 from samenhang.accounts import services as accounts
 from samenhang.accounts.models import User
+from samenhang.budgets import importing
+from samenhang.budgets import services as budgets
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives.models import Comment, Photo, State
@@ -102,6 +105,7 @@ def build_world(outbox: list[Any]) -> World:
     supplier, till_token = vouchers.create_supplier(wijk, actor=manager, name="Bouwmarkt")
     report_image = _report_image(pot, resident)
     db.session.flush()
+    budget, challenge, pending = _buurtbegroting(wijk, manager, resident)
     accounts.request_password_reset(resident.email)
     accounts.send_verification_mail(resident)
     reset_token, verify_token = (link_from(m).rsplit("/", 1)[1] for m in outbox[-2:])
@@ -128,6 +132,10 @@ def build_world(outbox: list[Any]) -> World:
         "width": PAGE_WIDTHS[0],
         "filename": "css/app.css",
         "rest": f"pots/{pot.id}",
+        "year": budget.year,
+        "line_id": challenge.line_id,
+        "challenge_id": challenge.id,
+        "import_id": pending.id,
     }
     objects = {
         "draft_initiative": draft,
@@ -140,6 +148,21 @@ def build_world(outbox: list[Any]) -> World:
         "verify_token": verify_token,
     }
     return World(users=users, values=values, objects=objects)
+
+
+def _buurtbegroting(wijk: Any, manager: User, resident: User) -> tuple[Any, Any, Any]:
+    """A published buurtbegroting, an open challenge of its public task, a pending import."""
+    budget = BudgetFactory(wijk=wijk, manager=manager, published=True)
+    challenge = budgets.submit_challenge(
+        line_with_key(budget, "K-1"),
+        budgets.ChallengeData("Wij doen het groen.", 40_000_00, "Buurtbedrijf"),
+        actor=resident,
+    )
+    changed = [[*row[:6], "1", *row[7:]] for row in ROWS]
+    pending = budgets.stage_import(
+        budget, "nieuw.csv", importing.rows_to_csv(changed), actor=manager
+    ).budget_import
+    return budget, challenge, pending
 
 
 def _photo(initiative: Any) -> Photo:

@@ -12,6 +12,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Request, Response
 from playwright.sync_api import Page as BrowserPage
 
+from samenhang.budgets.importing import rows_to_csv
+from samenhang.budgets.services import local_today
 from samenhang.demo import DEMO_PASSWORD
 from samenhang.voting.demo import DEMO_CODES
 
@@ -69,10 +71,27 @@ def vote_with_a_demo_stemcode(page: BrowserPage) -> Response | None:
     return navigation.value
 
 
+def upload_budget_file(rows: list[list[str]]) -> Step:
+    """Send a buurtbegroting import file (bad rows: the error report; good: the preview)."""
+
+    def step(page: BrowserPage) -> Response | None:
+        page.set_input_files(
+            "#file", {"name": "regels.csv", "mimeType": "text/csv", "buffer": rows_to_csv(rows)}
+        )
+        with page.expect_navigation() as navigation:
+            page.click("main form[enctype] button[type=submit]")
+        return navigation.value
+
+    return step
+
+
 FATMA = "fatma@demo.samenhang.nl"  # bewoner of the Korrewegwijk
 WIJKMANAGER = "wijkmanager@demo.samenhang.nl"  # Korrewegwijk and De Hoogte
 PIOTR = "piotr@demo.samenhang.nl"  # bewoner, volunteer at the demo stemdag
 ADMIN = "admin@demo.samenhang.nl"
+
+#: The year of the demo buurtbegrotingen.
+BUDGET_YEAR = local_today().year
 
 # Every page type of the site, checked in nl and ar at 360 and 1280 px wide.
 # A new page joins every browser check with ONE line here: a name, a path on the demo data
@@ -125,6 +144,41 @@ PAGES = [
     Page("my-applications", "/bewonersbudgetten/my", login=FATMA),
     Page("pots-dashboard", "/bewonersbudgetten/manage", login=WIJKMANAGER),
     Page("application", "/bewonersbudgetten/applications/1", login=WIJKMANAGER),
+    # Buurtbegroting (platform/budgets/demo.py): this year's Korrewegwijk lines are 1 to 11.
+    *[
+        Page(name, f"/g/groningen/korrewegwijk/buurtbegroting/{BUDGET_YEAR}{tail}", login=who)
+        for name, tail, who in [
+            ("buurtbegroting", "", None),
+            ("buurtbegroting-platform-line", "/lines/1", None),  # a pot: paid from the ledger
+            ("buurtbegroting-line", "/lines/5", None),  # a public task with an answered offer
+            ("buurtbegroting-challenge", "/lines/6/challenge", FATMA),
+            ("buurtbegroting-manage", "/manage", WIJKMANAGER),
+            ("buurtbegroting-edit-line", "/lines/7/edit", WIJKMANAGER),
+            ("buurtbegroting-answer", "/challenges/2/answer", WIJKMANAGER),
+            ("buurtbegroting-import", "/import", WIJKMANAGER),
+        ]
+    ],
+    Page("buurtbegroting-amsterdam", f"/g/amsterdam/indische-buurt/buurtbegroting/{BUDGET_YEAR}"),
+    Page("buurtbegroting-municipality", f"/g/amsterdam/buurtbegroting/{BUDGET_YEAR}"),
+    Page(
+        "buurtbegroting-wijken",
+        "/g/groningen/korrewegwijk/buurtbegroting/manage",
+        login=WIJKMANAGER,
+    ),
+    Page("buurtbegroting-data", "/buurtbegroting/data-dictionary"),
+    Page(
+        "buurtbegroting-import-errors",
+        f"/g/groningen/korrewegwijk/buurtbegroting/{BUDGET_YEAR}/import",
+        login=WIJKMANAGER,
+        status=422,
+        then=upload_budget_file([["X-1", "sport", "gemeente", "G", "Fout", "", "1.250"]]),
+    ),
+    Page(
+        "buurtbegroting-import-preview",
+        f"/g/groningen/korrewegwijk/buurtbegroting/{BUDGET_YEAR}/import",
+        login=WIJKMANAGER,
+        then=upload_budget_file([["GRN-KW-09", "wonen", "gemeente", "G", "Bankjes", "", "4000"]]),
+    ),
 ]
 LOCALES = ["nl", "ar"]
 WIDTHS = [360, 1280]

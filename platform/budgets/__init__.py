@@ -1,0 +1,1 @@
+"""The buurtbegroting: a wijk's money per year, theme and source, planned against actual."""
