@@ -1,13 +1,11 @@
 from __future__ import annotations
 
-import difflib
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
 from werkzeug.wrappers import Response
 
 from samenhang.blueprints.forms import render_form, render_form_error
@@ -33,6 +31,7 @@ from samenhang.initiatives import queries, services
 from samenhang.initiatives.models import Comment, HelpKind, Initiative, Photo, State, Theme
 from samenhang.initiatives.reasons import REASON_TEMPLATES
 from samenhang.policies import can_manage
+from samenhang.text import word_diff
 from samenhang.uploads import PAGE_WIDTHS, image_path
 
 View = str | Response | tuple[str, int]
@@ -429,22 +428,6 @@ def moderation(municipality_slug: str, wijk_slug: str) -> View:
     )
 
 
-def _diff(old: str, new: str) -> Markup:
-    """Word-level differences as <del>/<ins>; escaped, so user text stays inert."""
-    parts = []
-    old_words, new_words = old.split(" "), new.split(" ")
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(escape(" ".join(old_words[a1:a2])))
-            continue
-        if a2 > a1:
-            parts.append(Markup("<del>{}</del>").format(" ".join(old_words[a1:a2])))
-        if b2 > b1:
-            parts.append(Markup("<ins>{}</ins>").format(" ".join(new_words[b1:b2])))
-    return Markup(" ").join(parts)
-
-
 @login_required
 def decide(initiative_id: int) -> View:
     initiative = get_initiative_or_404(initiative_id)
@@ -471,10 +454,10 @@ def decide(initiative_id: int) -> View:
     if len(revisions) >= 2:
         old, new = revisions[-2], revisions[-1]
         changes = {
-            _("Title"): _diff(old.title, new.title),
-            _("Summary"): _diff(old.summary, new.summary),
-            _("Description"): _diff(old.description, new.description),
-            _("Budget"): _diff(old.budget, new.budget),
+            _("Title"): word_diff(old.title, new.title),
+            _("Summary"): word_diff(old.summary, new.summary),
+            _("Description"): word_diff(old.description, new.description),
+            _("Budget"): word_diff(old.budget, new.budget),
         }
     author_locale = initiative.author.locale or initiative.original_locale
     with force_locale(author_locale):

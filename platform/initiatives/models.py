@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Enum,
@@ -19,11 +20,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samenhang.accounts.models import User
 from samenhang.db import bool_false, cents, created_at, intpk, str_short
+from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
 from samenhang.places.models import Wijk
 
 
-class Theme(StrEnum):
+class Theme(LabelledEnum):
     """The Outcomemonitor's themes."""
 
     wonen = "wonen"  # wonen & leefbaarheid
@@ -33,6 +35,16 @@ class Theme(StrEnum):
     inkomen = "inkomen"
     gezondheid = "gezondheid"
     meedoen = "meedoen"
+
+    __labels__ = {
+        wonen: _l("Housing and liveability"),
+        veiligheid: _l("Safety"),
+        leren: _l("Learning"),
+        werken: _l("Work"),
+        inkomen: _l("Income"),
+        gezondheid: _l("Health"),
+        meedoen: _l("Taking part"),
+    }
 
 
 class HelpKind(StrEnum):
