@@ -22,8 +22,10 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
+    inspect,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from samenhang.accounts.models import User
 from samenhang.db import created_at, intpk, str_short
@@ -509,3 +511,56 @@ class Follower(db.Model):
 
     def __repr__(self) -> str:
         return f"<Follower wijk={self.wijk_id} user={self.user_id}>"
+
+
+# --- a signed text never changes ----------------------------------------------------------
+
+#: Per model, the columns that make up the contract's text (the rest is progress state).
+_TEXT_COLUMNS: dict[type, frozenset[str]] = {
+    Contract: frozenset({"wijk_id", "year", "version", "preamble", "amends_id"}),
+    Party: frozenset({"contract_id", "position", "kind", "name", "representatives"}),
+    Goal: frozenset(
+        {"contract_id", "position", "theme", "title", "description", "indicator", "unit"}
+        | {"source", "baseline", "target", "deadline", "owner_party_id", "amends_id"}
+    ),
+    Commitment: frozenset({"goal_id", "party_id", "position", "description", "due_on"}),
+}
+
+
+class SignedContractIsImmutable(RuntimeError):
+    pass
+
+
+def _contract_of(obj: object) -> Contract | None:
+    if isinstance(obj, Contract):
+        return obj
+    if isinstance(obj, Party | Goal):
+        return obj.contract
+    if isinstance(obj, Commitment):
+        return obj.goal.contract if obj.goal is not None else None
+    return None
+
+
+def _was_fixed(contract: Contract) -> bool:
+    """Fixed as the database knows it (a flush may move a draft into signing)."""
+    state = inspect(contract)
+    if state.pending:
+        return False
+    history = state.attrs.status.history
+    status = history.deleted[0] if history.deleted else contract.status
+    return status not in EDITABLE
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changes_to_signed_text(session: Session, context: object, instances: object) -> None:
+    # The services refuse first with a clear message; this is the structural guarantee.
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        columns = _TEXT_COLUMNS.get(type(obj))
+        contract = _contract_of(obj)
+        if columns is None or contract is None or not _was_fixed(contract):
+            continue
+        state = inspect(obj)
+        changed = obj in session.new or obj in session.deleted
+        changed = changed or any(state.attrs[c].history.has_changes() for c in columns)
+        if changed:
+            raise SignedContractIsImmutable(f"{obj!r} belongs to fixed {contract!r}")
