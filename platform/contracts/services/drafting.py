@@ -265,7 +265,6 @@ def publish_for_comments(
         contract,
         wijk=contract.wijk,
         after={"comments_close_at": closes_at.isoformat()},
-        public=True,
     )
 
 

@@ -33,7 +33,7 @@ def grant_membership(wijk: Wijk, user: User, *, actor: User) -> BewonersraadMemb
     member = BewonersraadMember(wijk=wijk, user=user, granted_by_id=actor.id)
     db.session.add(member)
     db.session.flush()
-    log_event(actor, "bewonersraad.granted", user, wijk=wijk, after={"wijk": wijk.id}, public=True)
+    log_event(actor, "bewonersraad.granted", user, wijk=wijk, after={"wijk": wijk.id})
     return member
 
 
@@ -43,7 +43,7 @@ def end_membership(wijk: Wijk, user: User, *, actor: User) -> None:
     if member is None:
         raise DomainError(_l("{name} is not on the bewonersraad."), name=user.display_name)
     db.session.delete(member)
-    log_event(actor, "bewonersraad.ended", user, wijk=wijk, before={"wijk": wijk.id}, public=True)
+    log_event(actor, "bewonersraad.ended", user, wijk=wijk, before={"wijk": wijk.id})
 
 
 def authorise_signatory(party: Party, user: User, *, actor: User) -> None:

@@ -113,7 +113,6 @@ def post_progress(
         goal,
         wijk=goal.wijk,
         after={"value": str(value), "measured_on": measured_on.isoformat()},
-        public=True,
     )
     return progress
 
@@ -136,7 +135,6 @@ def set_status(
         wijk=goal.wijk,
         before=before,
         after={"status": goal.status.value, "reason": reason},
-        public=True,
     )
 
 
@@ -153,7 +151,7 @@ def complete_commitment(
         raise DomainError(_l("This commitment is already done."))
     commitment.done_at = now or utcnow()
     commitment.done_note = (note or "").strip()
-    log_event(actor, "commitment.done", commitment, wijk=commitment.goal.wijk, public=True)
+    log_event(actor, "commitment.done", commitment, wijk=commitment.goal.wijk)
 
 
 def ask_question(goal: Goal, body: str, *, author: User) -> Question:
@@ -176,7 +174,7 @@ def answer_question(
     question.answer = clean_text(answer, _l("Write your answer."), 2000)
     question.answered_by = actor
     question.answered_at = now or utcnow()
-    log_event(actor, "goal.question_answered", question.goal, wijk=question.goal.wijk, public=True)
+    log_event(actor, "goal.question_answered", question.goal, wijk=question.goal.wijk)
 
 
 def review_opens_on(goal: Goal) -> date:
@@ -218,7 +216,6 @@ def review_goal(
         goal,
         wijk=goal.wijk,
         after={"outcome": review.outcome.value},
-        public=True,
     )
     return review
 

@@ -36,7 +36,6 @@ def open_signing(contract: Contract, *, actor: User, now: datetime | None = None
         contract,
         wijk=contract.wijk,
         after={"content_hash": contract.content_hash},
-        public=True,
     )
 
 
@@ -72,7 +71,6 @@ def sign(party: Party, *, actor: User, now: datetime | None = None) -> Signature
         contract,
         wijk=contract.wijk,
         after={"party": party.name},
-        public=True,
     )
     if all(p.signature is not None for p in contract.parties):
         _put_in_force(contract, now)
@@ -89,7 +87,7 @@ def _put_in_force(contract: Contract, now: datetime) -> None:
         for goal in contract.goals:
             if goal.amends_id in by_id:
                 sync_progress_state(by_id[goal.amends_id], goal)
-    log_event(None, "contract.in_force", contract, wijk=contract.wijk, public=True)
+    log_event(None, "contract.in_force", contract, wijk=contract.wijk)
 
 
 def amend(contract: Contract, reason: str, *, actor: User) -> Contract:
@@ -120,6 +118,5 @@ def amend(contract: Contract, reason: str, *, actor: User) -> Contract:
         amendment,
         wijk=contract.wijk,
         after={"reason": amendment.amendment_reason, "amends": contract.id},
-        public=True,
     )
     return amendment
