@@ -8,8 +8,10 @@ from samenhang.blueprints.accounts import bp as accounts_bp
 from samenhang.blueprints.admin import bp as admin_bp
 from samenhang.blueprints.api import bp as api_bp
 from samenhang.blueprints.content import bp as content_bp
+from samenhang.blueprints.contracts import bp as contracts_bp
 from samenhang.blueprints.initiatives import bp as initiatives_bp
 from samenhang.blueprints.main import bp as main_bp
+from samenhang.blueprints.outcomes import bp as outcomes_bp
 from samenhang.blueprints.places import bp as places_bp
 from samenhang.blueprints.voting import bp as voting_bp
 from samenhang.blueprints.vouchers import bp as vouchers_bp
@@ -24,4 +26,7 @@ BLUEPRINTS: list[Blueprint] = [
     vouchers_bp,
     api_bp,
     admin_bp,
+    # buurtcontract and outcomes
+    contracts_bp,
+    outcomes_bp,
 ]

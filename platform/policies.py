@@ -159,6 +159,14 @@ def can_write_contract(user: Any, wijk: Wijk) -> bool:
     return is_bewonersraad_member(user, wijk)
 
 
+def require_writer(user: Any, wijk: Wijk) -> None:
+    require(
+        can_write_contract(user, wijk),
+        _l("Only members of the bewonersraad of {wijk} can write the buurtcontract."),
+        wijk=wijk.name,
+    )
+
+
 def can_view_contract(user: Any, contract: Contract) -> bool:
     """A draft is known only to the bewonersraad and the wijkmanagers; from its comment
     period on a contract is public."""
@@ -183,9 +191,25 @@ def can_act_for(user: Any, party: Party) -> bool:
     return any(s.user_id == user.id for s in party.signatories)
 
 
+def require_act_for(user: Any, party: Party) -> None:
+    require(
+        can_act_for(user, party),
+        _l("Only someone authorised by {party} can sign for it."),
+        party=party.name,
+    )
+
+
 def can_report_on(user: Any, goal: Goal) -> bool:
     """Progress, status, answers and the closing review come from the goal's owner."""
     return can_act_for(user, goal.owner_party)
+
+
+def require_reporter(user: Any, goal: Goal) -> None:
+    require(
+        can_report_on(user, goal),
+        _l("Only {party} can do this for this goal."),
+        party=goal.owner_party.name,
+    )
 
 
 def can_complete_commitment(user: Any, commitment: Commitment) -> bool:

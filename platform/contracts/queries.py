@@ -154,6 +154,10 @@ def link_by_id(link_id: int) -> GoalLink | None:
     return db.session.get(GoalLink, link_id)
 
 
+def progress_by_photo(name: str) -> Progress | None:
+    return db.session.scalar(select(Progress).where(Progress.photo_name == name))
+
+
 def newer_goal(goal: Goal) -> Goal | None:
     """The goal that amends this one in a later version, if any."""
     return db.session.scalar(select(Goal).where(Goal.amends_id == goal.id))

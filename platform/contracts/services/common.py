@@ -1,4 +1,7 @@
-"""What every buurtcontract service starts with: the rules on a version's status."""
+"""What every buurtcontract service starts with: the rules on a version's status.
+
+The audit entries of this area are not public: the wijk's public log lists moderation
+decisions, and the contract pages show their own history (signatures, progress, status)."""
 
 from __future__ import annotations
 
@@ -8,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 
+from samenhang import policies
 from samenhang.contracts.models import Contract, ContractStatus
 from samenhang.errors import DomainError
-from samenhang.policies import can_write_contract, require
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 MAX_TEXT = 4000
@@ -33,11 +36,7 @@ def local_today(now: datetime) -> date:
 
 
 def require_writer(actor: Any, contract: Contract) -> None:
-    require(
-        can_write_contract(actor, contract.wijk),
-        _l("Only members of the bewonersraad of {wijk} can write the buurtcontract."),
-        wijk=contract.wijk.name,
-    )
+    policies.require_writer(actor, contract.wijk)
 
 
 def require_editable(contract: Contract) -> None:

@@ -10,6 +10,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from samenhang import policies
 from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
 from samenhang.contracts.models import (
@@ -36,7 +37,7 @@ from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.initiatives.models import Theme
 from samenhang.places.models import Wijk
-from samenhang.policies import can_write_contract, is_member, require
+from samenhang.policies import is_member
 
 #: Residents get at least this long to comment on a draft (a paper letter takes days).
 MIN_COMMENT_DAYS = 14
@@ -60,11 +61,7 @@ class GoalInput:
 
 def start_draft(wijk: Wijk, year: int, *, actor: User, now: datetime | None = None) -> Contract:
     """A new buurtcontract for `year`, with the bewonersraad and the gemeente as parties."""
-    require(
-        can_write_contract(actor, wijk),
-        _l("Only members of the bewonersraad of {wijk} can write the buurtcontract."),
-        wijk=wijk.name,
-    )
+    policies.require_writer(actor, wijk)
     this_year = local_today(now or utcnow()).year
     if not this_year - 1 <= year <= this_year + 1:
         raise DomainError(

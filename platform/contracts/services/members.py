@@ -20,14 +20,16 @@ from samenhang.places.models import Wijk
 from samenhang.policies import is_bewonersraad_member, is_member, require_manager
 
 
-def _require_account(user: User) -> None:
-    if not is_member(user):
+def _require_account(user: User | None) -> User:
+    """`user` as found by e-mail address: an active account, or a clear refusal."""
+    if user is None or not is_member(user):
         raise DomainError(_l("There is no active account with this e-mail address."))
+    return user
 
 
-def grant_membership(wijk: Wijk, user: User, *, actor: User) -> BewonersraadMember:
+def grant_membership(wijk: Wijk, user: User | None, *, actor: User) -> BewonersraadMember:
     require_manager(actor, wijk)
-    _require_account(user)
+    user = _require_account(user)
     if is_bewonersraad_member(user, wijk):
         raise DomainError(_l("{name} is already on the bewonersraad."), name=user.display_name)
     member = BewonersraadMember(wijk=wijk, user=user, granted_by_id=actor.id)
@@ -46,11 +48,11 @@ def end_membership(wijk: Wijk, user: User, *, actor: User) -> None:
     log_event(actor, "bewonersraad.ended", user, wijk=wijk, before={"wijk": wijk.id})
 
 
-def authorise_signatory(party: Party, user: User, *, actor: User) -> None:
+def authorise_signatory(party: Party, user: User | None, *, actor: User) -> None:
     """Let `user` sign and report for `party` (e.g. the corporatie's area manager)."""
     wijk = party.contract.wijk
     require_manager(actor, wijk)
-    _require_account(user)
+    user = _require_account(user)
     if party.contract.status is ContractStatus.superseded:
         raise DomainError(_l("A newer version of this buurtcontract replaced this one."))
     if any(s.user_id == user.id for s in party.signatories):

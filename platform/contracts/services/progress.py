@@ -36,11 +36,11 @@ from samenhang.initiatives.models import Initiative
 from samenhang.policies import (
     can_complete_commitment,
     can_link_goal,
-    can_report_on,
     can_view_contract,
     is_member,
     is_pot_public,
     require,
+    require_reporter,
     require_visible,
 )
 from samenhang.voting.models import Phase, Round
@@ -55,14 +55,6 @@ REVIEW_FROM = (11, 1)
 class Photo:
     stream: IO[bytes]
     content_type: str | None = None
-
-
-def _require_owner(actor: User, goal: Goal) -> None:
-    require(
-        can_report_on(actor, goal),
-        _l("Only {party} can do this for this goal."),
-        party=goal.owner_party.name,
-    )
 
 
 def _evidence(url: str) -> str:
@@ -87,7 +79,7 @@ def post_progress(
     now: datetime | None = None,
 ) -> Progress:
     """A new measured value of the goal's indicator, in the goal's own unit."""
-    _require_owner(actor, goal)
+    require_reporter(actor, goal)
     require_in_force(goal.contract)
     check_unit(goal.unit, unit)
     value = check_value(goal.unit, value)
@@ -120,7 +112,7 @@ def post_progress(
 def set_status(
     goal: Goal, status: GoalStatus, reason: str, *, actor: User, now: datetime | None = None
 ) -> None:
-    _require_owner(actor, goal)
+    require_reporter(actor, goal)
     require_in_force(goal.contract)
     reason = (reason or "").strip()
     if status is GoalStatus.dropped and not reason:
@@ -168,7 +160,7 @@ def ask_question(goal: Goal, body: str, *, author: User) -> Question:
 def answer_question(
     question: Question, answer: str, *, actor: User, now: datetime | None = None
 ) -> None:
-    _require_owner(actor, question.goal)
+    require_reporter(actor, question.goal)
     if question.answer is not None:
         raise DomainError(_l("This question is already answered."))
     question.answer = clean_text(answer, _l("Write your answer."), 2000)
@@ -191,7 +183,7 @@ def review_goal(
     now: datetime | None = None,
 ) -> Review:
     """The owner's closing review; an unfinished goal can then carry over to next year."""
-    _require_owner(actor, goal)
+    require_reporter(actor, goal)
     require_in_force(goal.contract)
     opens_on = review_opens_on(goal)
     if local_today(now or utcnow()) < opens_on:

@@ -16,7 +16,7 @@ from samenhang.contracts.text import content_hash
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
-from samenhang.policies import can_act_for, require
+from samenhang.policies import require_act_for
 
 
 def open_signing(contract: Contract, *, actor: User, now: datetime | None = None) -> None:
@@ -42,11 +42,7 @@ def open_signing(contract: Contract, *, actor: User, now: datetime | None = None
 def sign(party: Party, *, actor: User, now: datetime | None = None) -> Signature:
     """`actor` signs for `party`; the last signature puts the contract in force."""
     contract = party.contract
-    require(
-        can_act_for(actor, party),
-        _l("Only someone authorised by {party} can sign for it."),
-        party=party.name,
-    )
+    require_act_for(actor, party)
     if contract.status in (ContractStatus.signed, ContractStatus.superseded):
         raise DomainError(_l("This buurtcontract is already signed."))
     if contract.status is not ContractStatus.signing:
