@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from samenhang.accounts.models import Role, User
 from samenhang.accounts.passwords import hash_password
+from samenhang.contracts.demo import seed_contracts_demo
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives.demo import seed_initiatives
+from samenhang.outcomes.demo import seed_outcomes_demo
 from samenhang.places.models import Municipality, Wijk, WijkPostcode
 from samenhang.voting.demo import seed_stemdagen
 from samenhang.vouchers.demo import seed_vouchers_demo
@@ -90,6 +92,8 @@ DEMO_USERS = [
     DemoUser("fatma@demo.samenhang.nl", "Fatma", Role.bewoner, "9715AB"),
     DemoUser("piotr@demo.samenhang.nl", "Piotr", Role.bewoner, "9715CD"),
     DemoUser("olena@demo.samenhang.nl", "Olena", Role.bewoner, "5621AA"),
+    # buurtcontract: signs and reports for the corporatie Trudo in Woensel-West
+    DemoUser("trudo@demo.samenhang.nl", "Trudo (gebiedsbeheer)", Role.bewoner, None),
 ]
 
 
@@ -139,4 +143,7 @@ def seed_demo() -> list[DemoUser]:
         users["admin@demo.samenhang.nl"],
     )
     seed_vouchers_demo()
+    # buurtcontract and outcomes: Woensel-West's contract, example figures for every wijk
+    seed_contracts_demo()
+    seed_outcomes_demo()
     return DEMO_USERS

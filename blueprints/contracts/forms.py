@@ -86,6 +86,14 @@ class PartyForm(FlaskForm):
     )
 
 
+class RepresentativesForm(FlaskForm):
+    representatives = TextAreaField(
+        _l("Representatives"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("Who speaks for this party: names and roles, as they want them shown."),
+    )
+
+
 class GoalForm(FlaskForm):
     title = StringField(_l("Goal"), validators=[_required, Length(max=200)])
     theme = SelectField(_l("Theme"), choices=Theme.choices())

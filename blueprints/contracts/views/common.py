@@ -23,6 +23,7 @@ from samenhang.blueprints.contracts.forms import (
     ProgressForm,
     PublishForm,
     QuestionForm,
+    RepresentativesForm,
     ReviewForm,
     SignForm,
     StartForm,
@@ -145,6 +146,8 @@ def contract_context(contract: Contract, **forms: Any) -> dict[str, Any]:
     if can_write_contract(current_user, wijk):
         context.update(
             party_form=forms.get("party_form") or _empty(PartyForm),
+            representatives_form=forms.get("representatives_form") or _empty(RepresentativesForm),
+            party_id=forms.get("party_id"),
             publish_form=forms.get("publish_form") or _empty(PublishForm),
             amend_form=forms.get("amend_form") or _empty(AmendForm),
             commitment_form=forms.get("commitment_form") or commitment_form(contract, empty=True),
@@ -170,6 +173,7 @@ def goal_context(goal: Goal, **forms: Any) -> dict[str, Any]:
         "questions": queries.questions(goal),
         "newer": queries.newer_goal(goal),
         "question_form": forms.get("question_form") or _empty(QuestionForm),
+        "done_form": forms.get("done_form") or _empty(DoneForm),
     }
     in_force = goal.contract.status is ContractStatus.signed
     if in_force and can_report_on(current_user, goal):
@@ -187,7 +191,6 @@ def goal_context(goal: Goal, **forms: Any) -> dict[str, Any]:
             answer_question_id=forms.get("answer_question_id"),
             review_form=forms.get("review_form") or _empty(ReviewForm),
             review_opens_on=services.review_opens_on(goal),
-            done_form=forms.get("done_form") or _empty(DoneForm),
         )
     if can_link_goal(current_user, goal) and goal.contract.status is not ContractStatus.superseded:
         link_form = forms.get("link_form") or _empty(LinkForm)

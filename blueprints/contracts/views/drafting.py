@@ -18,6 +18,7 @@ from samenhang.blueprints.contracts.forms import (
     PartyForm,
     PreambleForm,
     PublishForm,
+    RepresentativesForm,
     SignForm,
     StartForm,
 )
@@ -97,6 +98,22 @@ def add_party(municipality_slug: str, wijk_slug: str, year: int, version: int) -
     return render_form(
         form, "contracts/contract.html", **contract_context(contract, party_form=form)
     )
+
+
+@login_required
+def edit_party(
+    municipality_slug: str, wijk_slug: str, year: int, version: int, party_id: int
+) -> View:
+    contract = _writable(municipality_slug, wijk_slug, year, version)
+    party = party_of(contract, party_id)
+    form = RepresentativesForm()
+    if form.validate_on_submit():
+        with form_errors(form, "representatives"):
+            services.update_party(party, form.representatives.data or "", actor=current_user)
+            flash(_("Your changes are saved."), "success")
+            return redirect(contract_url(contract, _anchor="parties"))
+    context = contract_context(contract, representatives_form=form, party_id=party.id)
+    return render_form(form, "contracts/contract.html", **context)
 
 
 def _button(contract: Contract, action: Callable[[], Any], message: str, anchor: str) -> Response:

@@ -17,6 +17,7 @@ from samenhang.contracts.services.drafting import (
     start_draft,
     update_draft,
     update_goal,
+    update_party,
 )
 from samenhang.contracts.services.members import (
     authorise_signatory,
@@ -78,4 +79,5 @@ __all__ = [
     "unlink",
     "update_draft",
     "update_goal",
+    "update_party",
 ]

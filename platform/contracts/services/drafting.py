@@ -120,6 +120,22 @@ def add_party(
     return party
 
 
+def update_party(party: Party, representatives: str, *, actor: User) -> None:
+    contract = party.contract
+    require_writer(actor, contract)
+    require_editable(contract)
+    before = party.representatives
+    party.representatives = (representatives or "").strip()
+    log_event(
+        actor,
+        "contract.party_edited",
+        party,
+        wijk=contract.wijk,
+        before={"representatives": before},
+        after={"representatives": party.representatives},
+    )
+
+
 def remove_party(party: Party, *, actor: User) -> None:
     contract = party.contract
     require_writer(actor, contract)
