@@ -90,8 +90,8 @@ def line_chart(
     y_text: Format,
     references: Sequence[tuple[Number, str, str]] = (),
     include_zero: bool = False,
-    width: int = 600,
-    height: int = 260,
+    width: int = 400,
+    height: int = 220,
     x_ticks: Sequence[int] | None = None,
 ) -> LineChart:
     xs = sorted({x for s in series for x, v in s.values.items() if v is not None})
@@ -102,7 +102,7 @@ def line_chart(
     if not ys:
         ys = [0.0, 1.0]
     y_values = nice_ticks(min(ys), max(ys))
-    chart = LineChart(width, height, left=56, top=12, right=width - 16, bottom=height - 28)
+    chart = LineChart(width, height, left=64, top=12, right=width - 20, bottom=height - 28)
     low_y, high_y = y_values[0], y_values[-1]
     all_x = sorted({*xs, *(x_ticks or [])})
     low_x, high_x = (all_x[0], all_x[-1]) if all_x else (0, 1)
@@ -153,11 +153,11 @@ class BarChart:
 
 
 def diverging_bars(
-    rows: Sequence[tuple[str, Number]], *, value_text: Format, width: int = 600
+    rows: Sequence[tuple[str, Number]], *, value_text: Format, width: int = 400
 ) -> BarChart:
     """One bar per row from a zero line in the middle: right for positive, left for
     negative, as long as the largest value allows."""
-    bar_height, gap = 20, 8
+    bar_height, gap = 22, 8
     height = len(rows) * (bar_height + gap) + gap
     largest = max((abs(float(v)) for _, v in rows), default=1.0) or 1.0
     zero, half = width / 2, width / 2 - 8

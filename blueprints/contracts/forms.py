@@ -202,4 +202,4 @@ class DoneForm(FlaskForm):
 
 
 class LinkForm(FlaskForm):
-    target = SelectField(_l("What serves this goal?"), validators=[_required])
+    target = SelectField(_l("What serves this goal"), validators=[_required])

@@ -169,6 +169,11 @@ def history(goal: Goal) -> list[Progress]:
     return sorted(found, key=lambda p: (p.measured_on, p.id))
 
 
+def latest_progress(goal: Goal) -> Progress | None:
+    found = history(goal)
+    return found[-1] if found else None
+
+
 def questions(goal: Goal) -> list[Question]:
     found = [q for g in goal.lineage for q in g.questions]
     return sorted(found, key=lambda q: q.id)

@@ -21,7 +21,7 @@ from sqlalchemy import Select, select
 
 from samenhang.charts import BarChart, LineChart, Series, diverging_bars, line_chart
 from samenhang.extensions import db
-from samenhang.i18n import current_locale
+from samenhang.i18n import current_locale, text_direction
 from samenhang.initiatives.models import Theme
 from samenhang.outcomes.indicators import INDICATORS, Indicator
 from samenhang.outcomes.models import OutcomeValue
@@ -46,9 +46,9 @@ def format_distance(value: Decimal | float | int) -> str:
     """'+12,5%' / '−3%': the sign always shown, so better and worse read apart."""
     number = Decimal(str(value))
     text = format_decimal(abs(number), format="#,##0.#", locale=current_locale())
-    if number > 0:
-        return f"+{text}%"
-    return f"−{text}%" if number < 0 else f"{text}%"
+    signed = f"+{text}%" if number > 0 else (f"−{text}%" if number < 0 else f"{text}%")
+    # In Arabic the sign would wander to the other end of the number: keep it left to right.
+    return f"\u2066{signed}\u2069" if text_direction() == "rtl" else signed
 
 
 def _values(stmt: Select[Any]) -> list[OutcomeValue]:
@@ -158,7 +158,7 @@ def theme_views(values: list[OutcomeValue]) -> list[ThemeView]:
             references=[(Decimal(0), "reference-city", _("City average"))],
             include_zero=True,
             width=320,
-            height=180,
+            height=190,
             x_ticks=[years[0], years[-1]] if len(years) > 1 else years,
         )
         views.append(ThemeView(theme, distances[theme], chart))

@@ -142,6 +142,7 @@ def contract_context(contract: Contract, **forms: Any) -> dict[str, Any]:
         "comment_form": forms.get("comment_form") or _empty(CommentForm),
         "sign_form": forms.get("sign_form") or _empty(SignForm),
         "sign_party_id": forms.get("sign_party_id"),
+        "latest": {g.id: queries.latest_progress(g) for g in contract.goals},
     }
     if can_write_contract(current_user, wijk):
         context.update(

@@ -285,7 +285,7 @@ def comment_on_draft(
     contract: Contract, body: str, *, author: User, now: datetime | None = None
 ) -> ContractComment:
     if not is_member(author):
-        raise DomainError(_l("Sign in to comment."))
+        raise DomainError(_l("Sign in to comment"))
     if not comments_are_open(contract, now):
         raise DomainError(_l("The comment period of this draft is closed."))
     comment = ContractComment(

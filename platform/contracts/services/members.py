@@ -78,7 +78,7 @@ def revoke_signatory(party: Party, user: User, *, actor: User) -> None:
 
 def follow(wijk: Wijk, *, user: User) -> None:
     if not is_member(user):
-        raise DomainError(_l("Sign in to follow the buurtcontract."))
+        raise DomainError(_l("Sign in to follow the buurtcontract"))
     if db.session.get(Follower, (wijk.id, user.id)) is None:
         db.session.add(Follower(wijk=wijk, user=user))
 

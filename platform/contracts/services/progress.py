@@ -148,7 +148,7 @@ def complete_commitment(
 
 def ask_question(goal: Goal, body: str, *, author: User) -> Question:
     if not is_member(author):
-        raise DomainError(_l("Sign in to ask a question."))
+        raise DomainError(_l("Sign in to ask a question"))
     require_visible(can_view_contract(author, goal.contract))
     question = Question(
         goal=goal, author=author, body=clean_text(body, _l("Write your question."), 2000)
