@@ -69,11 +69,20 @@ def require_manager(user: Any, wijk: Wijk) -> None:
     require(can_manage(user, wijk), _l("Only a wijkmanager of {wijk} can do this."), wijk=wijk.name)
 
 
+def is_manager(user: Any) -> bool:
+    """A wijkmanager (of any wijk) or an admin: someone with a managers' dashboard."""
+    return is_member(user) and user.role in {Role.wijkmanager, Role.admin}
+
+
 # --- initiatives --------------------------------------------------------------------------
 
 
 def is_author(user: Any, initiative: Initiative) -> bool:
     return is_self(user, initiative.author_id)
+
+
+def require_author(user: Any, initiative: Initiative) -> None:
+    require(is_author(user, initiative), _l("Only the initiator can change this initiative."))
 
 
 def can_view_initiative(user: Any, initiative: Initiative) -> bool:
@@ -84,6 +93,11 @@ def can_view_initiative(user: Any, initiative: Initiative) -> bool:
     )
 
 
+def can_report_realised(user: Any, initiative: Initiative) -> bool:
+    """The initiator or a wijkmanager of the wijk says that a funded initiative is done."""
+    return is_author(user, initiative) or can_manage(user, initiative.wijk)
+
+
 # --- content translations -----------------------------------------------------------------
 
 
@@ -92,6 +106,10 @@ def can_translate(user: Any, obj: Translatable) -> bool:
     if not is_member(user):
         return False
     return user.id == obj.owner_id or user.is_translator or can_manage(user, obj.wijk)
+
+
+def require_translator(user: Any, obj: Translatable) -> None:
+    require(can_translate(user, obj), _l("You may not translate this."))
 
 
 # --- wijkstemdag --------------------------------------------------------------------------
@@ -134,6 +152,21 @@ def is_applicant(user: Any, application: Application) -> bool:
     return is_self(user, application.applicant_id)
 
 
+def require_applicant(user: Any, application: Application) -> None:
+    require(is_applicant(user, application), _l("Only the residents who applied can do this."))
+
+
+def require_may_apply(user: Any, pot: Pot) -> None:
+    """Residents of the pot's wijk, with a confirmed e-mail address, apply."""
+    require(is_member(user), _l("Please sign in to apply."))
+    require(user.is_email_verified, _l("Please confirm your e-mail address first."))
+    require(
+        user.wijk_id == pot.wijk_id,
+        _l("This pot is for residents of {wijk}. Add your postcode to your profile."),
+        wijk=pot.wijk.name,
+    )
+
+
 def can_view_application(user: Any, application: Application) -> bool:
     """Applications are public (decisions are made in the open), except withdrawn ones."""
     if application.status is not ApplicationStatus.withdrawn:
@@ -141,8 +174,26 @@ def can_view_application(user: Any, application: Application) -> bool:
     return is_applicant(user, application) or can_manage(user, application.pot.wijk)
 
 
+def can_see_receipts(user: Any, application: Application) -> bool:
+    """Receipts can carry a name or an address: the applicants and the managers only."""
+    return is_applicant(user, application) or can_manage(user, application.pot.wijk)
+
+
 def is_panel_member(user: Any, pot: Pot) -> bool:
     return is_member(user) and any(m.user_id == user.id for m in pot.panel_members)
+
+
+def can_advise(user: Any, application: Application) -> bool:
+    """A panel member of the pot, on someone else's application."""
+    return is_panel_member(user, application.pot) and not is_applicant(user, application)
+
+
+def require_adviser(user: Any, application: Application) -> None:
+    require(
+        is_panel_member(user, application.pot),
+        _l("Only members of the resident panel can give advice."),
+    )
+    require(not is_applicant(user, application), _l("You cannot advise on your own application."))
 
 
 # --- buurtcontract and outcomes -----------------------------------------------------------
@@ -240,11 +291,14 @@ TEMPLATE_POLICIES = {
     "manage": can_manage,
     "translate": can_translate,
     "view_initiative": can_view_initiative,
+    "report_realised": can_report_realised,
     "see_results": can_see_results,
     "volunteer": is_volunteer,
     "view_pot": can_view_pot,
     "apply_as": is_applicant,
     "panel": is_panel_member,
+    "advise": can_advise,
+    "see_receipts": can_see_receipts,
     "author": is_author,
     "write_contract": can_write_contract,
     "view_contract": can_view_contract,

@@ -3,24 +3,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from samenhang.accounts.models import Role
 
-ROLE_LABELS = {
-    Role.bewoner: _l("Resident"),
-    Role.wijkmanager: _l("Wijkmanager"),
-    Role.admin: _l("Administrator"),
-}
-
 
 class RoleForm(FlaskForm):
-    role = SelectField(
-        _l("Role"),
-        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
-        validators=[InputRequired()],
-    )
+    role = SelectField(_l("Role"), choices=Role.choices(), validators=[InputRequired()])
     wijken = SelectMultipleField(
         _l("Wijken this wijkmanager works in"),
         coerce=int,

@@ -8,21 +8,18 @@ from werkzeug.wrappers import Response
 from samenhang.accounts.models import Role, User
 from samenhang.accounts.queries import active_users
 from samenhang.accounts.services import set_role
-from samenhang.blueprints.admin.forms import ROLE_LABELS, RoleForm
+from samenhang.blueprints.admin.forms import RoleForm
 from samenhang.blueprints.forms import render_form, wijk_choice
-from samenhang.errors import DomainError
-from samenhang.extensions import db, login_manager
+from samenhang.blueprints.handling import form_errors
+from samenhang.content.services import set_translator
+from samenhang.extensions import db
 from samenhang.places.queries import all_wijken
-from samenhang.policies import can_administer
+from samenhang.policies import can_administer, require
 
 
-def require_admin() -> Response | None:
+def require_admin() -> None:
     """Area-wide check: every route in this blueprint is for administrators only."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not can_administer(current_user):
-        abort(403)
-    return None
+    require(can_administer(current_user))
 
 
 def get_user_or_404(user_id: int) -> User:
@@ -33,7 +30,7 @@ def get_user_or_404(user_id: int) -> User:
 
 
 def users() -> str:
-    return render_template("admin/users.html", users=active_users(), role_labels=ROLE_LABELS)
+    return render_template("admin/users.html", users=active_users())
 
 
 def edit_user(user_id: int) -> str | Response | tuple[str, int]:
@@ -46,13 +43,10 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
     wijken = {w.id: w for w in all_wijken()}
     form.wijken.choices = [wijk_choice(w) for w in wijken.values()]
     if form.validate_on_submit():
-        try:
-            set_role(
-                current_user, user, Role(form.role.data), [wijken[i] for i in form.wijken.data]
-            )
-        except DomainError as exc:
-            form.wijken.errors.append(str(exc))
-        else:
+        with form_errors(form, "wijken"):
+            chosen = [wijken[i] for i in form.wijken.data]
+            set_role(user, Role(form.role.data), chosen, actor=current_user)
+            set_translator(user, form.is_translator.data, actor=current_user)
             flash(_("The role is saved."), "success")
             return redirect(url_for("admin.users"))
     return render_form(form, "admin/edit_user.html", form=form, user=user)

@@ -1,4 +1,8 @@
-"""Open data: read-only JSON of everything public. The OpenAPI description lives beside it."""
+"""Open data: read-only JSON of everything public. The OpenAPI description lives beside it.
+
+Errors need nothing here: under /api/ the app's handler answers every error as JSON
+(`{"error": kind, "message": ...}`, see `samenhang.blueprints.handling`).
+"""
 
 from __future__ import annotations
 
@@ -29,7 +33,7 @@ def _enum_list(name: str, enum: Any) -> list[Any]:
     try:
         return [enum(v) for v in request.args.getlist(name) if v]
     except ValueError:
-        abort(Response(json.dumps({"error": f"unknown {name}"}), 400, mimetype="application/json"))
+        abort(400)
 
 
 def _initiative_json(initiative: Initiative, supporters: int) -> dict[str, Any]:

@@ -47,14 +47,21 @@ class Theme(LabelledEnum):
     }
 
 
-class HelpKind(StrEnum):
+class HelpKind(LabelledEnum):
     money = "money"
     time = "time"
     space = "space"
     materials = "materials"
 
+    __labels__ = {
+        money: _l("Money"),
+        time: _l("Time (volunteers)"),
+        space: _l("A space or place"),
+        materials: _l("Materials"),
+    }
 
-class State(StrEnum):
+
+class State(LabelledEnum):
     draft = "draft"
     submitted = "submitted"
     in_review = "in_review"
@@ -63,6 +70,17 @@ class State(StrEnum):
     published = "published"
     funded = "funded"
     realised = "realised"
+
+    __labels__ = {
+        draft: _l("Draft"),
+        submitted: _l("Sent to the wijkmanager"),
+        in_review: _l("Being reviewed"),
+        returned: _l("Returned for changes"),
+        rejected: _l("Rejected"),
+        published: _l("Published"),
+        funded: _l("Funded"),
+        realised: _l("Realised"),
+    }
 
 
 #: States that are listed and can be supported and discussed.

@@ -46,7 +46,14 @@ from samenhang.voting.models import (
 from samenhang.voting.rules import election as engine
 from samenhang.voting.rules.explain import Explanation, number_param, render
 from samenhang.voting.rules.greedy import project_support
-from samenhang.voting.rules.pabulib import PabulibError, read_pb, with_counts, write_pb
+from samenhang.voting.rules.pabulib import (
+    GZIP_SUFFIX,
+    PabulibError,
+    read_pb,
+    read_pb_bytes,
+    with_counts,
+    write_pb,
+)
 from samenhang.voting.rules.tally import META_RULES, RuleError, tally
 
 VOTE_TYPES = {
@@ -421,11 +428,7 @@ def import_pb(actor: User, wijk: Wijk, data: bytes, filename: str) -> Round:
     try:
         election = read_pb(data, filename=filename)
     except PabulibError as exc:
-        raise DomainError(
-            _l("The file cannot be read (line {line}): {problem}"),
-            line=exc.line or "-",
-            problem=_Rendered(exc.explanation),
-        ) from exc
+        raise _unreadable(exc) from exc
     if election.budget <= 0 or not election.projects:
         raise DomainError(_l("The file has no budget or no projects."))
     text = data.decode("utf-8").removeprefix("\ufeff")
@@ -497,7 +500,8 @@ def import_pb(actor: User, wijk: Wijk, data: bytes, filename: str) -> Round:
 def import_pb_file(
     path: str, wijk_slug: str, municipality_slug: str | None = None, email: str | None = None
 ) -> Round:
-    """`samenhang stemdag-import`: find the wijk and the importing user, then import."""
+    """`samenhang stemdag-import`: find the wijk and the importing user, then import the
+    file (`.pb`, or gzipped `.pb.gz`)."""
     from pathlib import Path
 
     from samenhang.accounts.models import Role
@@ -518,4 +522,16 @@ def import_pb_file(
     if actor is None:
         raise DomainError(_l("No user to import as: create an administrator first."))
     file = Path(path)
-    return import_pb(actor, wijken[0], file.read_bytes(), file.name)
+    try:
+        data = read_pb_bytes(file)
+    except PabulibError as exc:
+        raise _unreadable(exc) from exc
+    return import_pb(actor, wijken[0], data, file.name.removesuffix(GZIP_SUFFIX))
+
+
+def _unreadable(exc: PabulibError) -> DomainError:
+    return DomainError(
+        _l("The file cannot be read (line {line}): {problem}"),
+        line=exc.line or "-",
+        problem=_Rendered(exc.explanation),
+    )

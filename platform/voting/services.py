@@ -1234,7 +1234,7 @@ def _fund_winners(actor: User, round_: Round) -> None:
         if initiative is not None and initiative.state is InitiativeState.published:
             from samenhang.initiatives.services import mark_funded
 
-            mark_funded(actor, initiative, source)
+            mark_funded(initiative, source, actor=actor)
     if not round_.is_imported:
         _post_to_ledger(actor, round_, amounts)
 

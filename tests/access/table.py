@@ -30,6 +30,8 @@ VOLUNTEERS = MANAGERS | {VOLUNTEER}
 NOBODY_BUT_OWNER = frozenset({RESIDENT})
 OWNER_AND_MANAGERS = MANAGERS | {RESIDENT}
 ADMINS = frozenset({ADMIN})
+#: People whose address lies in wijk A.
+WIJK_RESIDENTS = frozenset({RESIDENT, VOLUNTEER, PANEL})
 
 
 @dataclass(frozen=True)
@@ -150,7 +152,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("initiatives.submit", "POST"): Access(NOBODY_BUT_OWNER, values=_draft_initiative),
     ("initiatives.add_photo", "POST"): Access(NOBODY_BUT_OWNER, values=_draft_initiative),
     ("initiatives.remove_photo", "POST"): Access(NOBODY_BUT_OWNER, values=_photo),
-    ("initiatives.realise", "POST"): Access(NOBODY_BUT_OWNER),
+    ("initiatives.realise", "POST"): Access(
+        OWNER_AND_MANAGERS, why="the initiator or a wijkmanager says it is done"
+    ),
     ("initiatives.decide", "GET"): Access(MANAGERS),
     ("initiatives.decide", "POST"): Access(MANAGERS),
     ("initiatives.dismiss_flags", "POST"): Access(MANAGERS),
@@ -236,8 +240,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("vouchers.panel", "GET"): Access(MANAGERS),
     ("vouchers.panel", "POST"): Access(MANAGERS),
     ("vouchers.remove_panel_member", "POST"): Access(MANAGERS),
-    ("vouchers.apply", "GET"): Access(SIGNED_IN),
-    ("vouchers.apply", "POST"): Access(SIGNED_IN),
+    ("vouchers.apply", "GET"): Access(WIJK_RESIDENTS, why="told before the form, not after"),
+    ("vouchers.apply", "POST"): Access(WIJK_RESIDENTS),
     ("vouchers.vouchers", "GET"): Access(MANAGERS),
     ("vouchers.vouchers", "POST"): Access(MANAGERS),
     ("vouchers.expire_vouchers", "POST"): Access(MANAGERS),
@@ -253,6 +257,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("vouchers.record_return", "POST"): Access(MANAGERS),
     ("vouchers.settle", "POST"): Access(MANAGERS),
     ("vouchers.uploaded_image", "GET"): Access(EVERYONE, values=_report_image),
+    ("vouchers.moved", "GET"): Access(EVERYONE, why="old /budgets addresses, 308 onwards"),
+    ("vouchers.moved", "POST"): Access(EVERYONE),
     # --- buurtcontract ---------------------------------------------------------------------
     ("contracts.index", "GET"): Access(EVERYONE),
     ("contracts.follow", "POST"): Access(SIGNED_IN),

@@ -131,6 +131,7 @@ def build_world(outbox: list[Any]) -> World:
         "name": public_photo.stored_name,
         "width": PAGE_WIDTHS[0],
         "filename": "css/app.css",
+        "rest": f"pots/{pot.id}",
     }
     objects = {
         "draft_initiative": draft,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from factories.initiatives import InitiativeFactory, PublishedInitiativeFactory
 from factories.places import WijkFactory
 
@@ -47,3 +48,28 @@ def test_municipality_list_and_feed(client: Any) -> None:
     assert "Speeltuin Noord" in client.get(f"/g/{m}/initiatives").text
     feed = client.get(f"/g/{m}/initiatives/feed.atom")
     assert "<entry>" in feed.text and "Speeltuin Noord" in feed.text
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "kind"),
+    [
+        ("/api/v1/initiatives/999999", 404, "not_found"),
+        ("/api/v1/initiatives?municipality=nope", 404, "not_found"),
+        ("/api/v1/initiatives?municipality=nope&wijk=nergens", 404, "not_found"),
+        ("/api/v1/no-such-endpoint", 404, "not_found"),
+        ("/api/v1/initiatives?theme=nonsense", 400, "bad_request"),
+    ],
+)
+def test_api_errors_are_json(client: Any, path: str, status: int, kind: str) -> None:
+    response = client.get(path)
+    assert response.status_code == status
+    assert response.mimetype == "application/json"
+    assert response.json["error"] == kind and response.json["message"]
+
+
+def test_api_error_kinds_are_described_in_the_openapi(client: Any) -> None:
+    spec = client.get("/api/v1/openapi.json").json
+    error = spec["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"error", "message"}
+    responses = spec["paths"]["/initiatives/{id}"]["get"]["responses"]
+    assert responses["404"]["$ref"] == "#/components/responses/NotFound"

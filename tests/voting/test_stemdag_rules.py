@@ -3,14 +3,16 @@ access control, counting with weights, letters and the pabulib import."""
 
 from __future__ import annotations
 
+import gzip
 import io
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import pypdf
 import pytest
-from conftest import SHARED
+from conftest import pabulib_file
 from factories.accounts import UserFactory, WijkmanagerFactory
 from factories.places import WijkFactory
 from factories.voting import ProjectFactory, RoundFactory
@@ -18,6 +20,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from samenhang.cli import stemdag_import_command
 from samenhang.errors import DomainError, PermissionDenied
 from samenhang.extensions import db
 from samenhang.voting import counting, letters, queries, services
@@ -33,7 +36,7 @@ from samenhang.voting.models import (
     Rule,
     StemCode,
 )
-from samenhang.voting.rules.pabulib import read_pb, read_pb_file
+from samenhang.voting.rules.pabulib import read_pb, read_pb_bytes, read_pb_file
 from samenhang.voting.rules.tally import tally
 
 
@@ -351,16 +354,14 @@ def test_each_channel_counts_for_half_when_balanced(setup: dict[str, Any]) -> No
 def test_import_amsterdam_round_matches_the_engine(
     client: FlaskClient, db_session: Any, login: Any
 ) -> None:
-    path = SHARED / "pabulib" / "Netherlands_Amsterdam_166.pb"
-    if not path.is_file():
-        pytest.skip(f"{path} is not there")
+    path = pabulib_file("Netherlands_Amsterdam_166.pb")  # gzipped; the upload is the .pb
     wijk = WijkFactory(slug="dapperbuurt", municipality__slug="amsterdam")
     manager = WijkmanagerFactory(wijken=[wijk])
     db.session.commit()
     login(manager)
     response = client.post(
         "/g/amsterdam/dapperbuurt/stemdag/import",
-        data={"file": (io.BytesIO(path.read_bytes()), path.name)},
+        data={"file": (io.BytesIO(read_pb_bytes(path)), "Netherlands_Amsterdam_166.pb")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 302, response.text
@@ -378,6 +379,27 @@ def test_import_amsterdam_round_matches_the_engine(
         content_type="multipart/form-data",
     )
     assert bad.status_code == 422 and "cannot be read" in bad.text
+
+
+def test_stemdag_import_command_reads_a_gzipped_file(
+    app: Any, db_session: Any, tmp_path: Path
+) -> None:
+    wijk = WijkFactory(slug="assen-centrum")
+    manager = WijkmanagerFactory(wijken=[wijk])
+    db.session.commit()
+    packed = tmp_path / "Netherlands_Assen_2024.pb.gz"
+    packed.write_bytes(gzip.compress(pabulib_file("Netherlands_Assen_2024.pb").read_bytes()))
+    runner = app.test_cli_runner()
+    options = ["--wijk", wijk.slug, "--as", manager.email]
+    result = runner.invoke(stemdag_import_command, [str(packed), *options])
+    assert result.exit_code == 0, result.output
+    round_ = db.session.scalars(select(Round)).one()
+    assert round_.result["tally"]["selected"] == ["11", "12", "13", "14", "2", "3", "5", "6", "9"]
+    broken = tmp_path / "broken.pb.gz"
+    broken.write_bytes(b"META\nkey;value\n")
+    result = runner.invoke(stemdag_import_command, [str(broken), *options])
+    assert result.exit_code == 1
+    assert "not gzip-compressed" in result.output
 
 
 # --- access -------------------------------------------------------------------------------
