@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -20,31 +20,22 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from samenhang.blueprints.forms import ParsedField
 from samenhang.contracts.models import GoalStatus, Party, PartyKind, ReviewOutcome, Unit
-from samenhang.contracts.units import InvalidValue, parse_value
+from samenhang.contracts.units import parse_value
 from samenhang.initiatives.models import Theme
 
 _required = InputRequired(message=_l("Please fill this in."))
 _date = InputRequired(message=_l("Choose a date."))
 
 
-class ValueField(StringField):
+class ValueField(ParsedField):
     """A value of an indicator typed as text ("12,5"); `data` is an exact Decimal."""
 
-    def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
-        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        super().__init__(*args, **kwargs)
-        self.required = required
+    empty_message = _l("Please fill in a value.")
 
-    def process_formdata(self, valuelist: list[Any]) -> None:
-        self.data = None
-        text = str(valuelist[0]).strip() if valuelist else ""
-        if not text and not self.required:
-            return
-        try:
-            self.data = parse_value(text)
-        except InvalidValue as exc:
-            raise ValueError(str(exc)) from exc
+    def parse(self, text: str) -> Decimal:
+        return parse_value(text)
 
     def _value(self) -> str:
         if self.raw_data:
