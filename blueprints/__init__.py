@@ -13,6 +13,7 @@ from samenhang.blueprints.initiatives import bp as initiatives_bp
 from samenhang.blueprints.main import bp as main_bp
 from samenhang.blueprints.outcomes import bp as outcomes_bp
 from samenhang.blueprints.places import bp as places_bp
+from samenhang.blueprints.theming import bp as themes_bp
 from samenhang.blueprints.voting import bp as voting_bp
 from samenhang.blueprints.vouchers import bp as vouchers_bp
 
@@ -26,6 +27,7 @@ BLUEPRINTS: list[Blueprint] = [
     vouchers_bp,
     api_bp,
     admin_bp,
+    themes_bp,
     # buurtcontract and outcomes
     contracts_bp,
     outcomes_bp,

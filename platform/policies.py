@@ -18,7 +18,7 @@ from samenhang.accounts.models import Role, User
 from samenhang.contracts.models import BewonersraadMember, ContractStatus, PartyKind
 from samenhang.errors import NotFound, PermissionDenied
 from samenhang.extensions import db
-from samenhang.voting.models import Phase, RoundVolunteer
+from samenhang.voting.models import Phase, ProjectStatus, RoundVolunteer
 from samenhang.vouchers.models import ApplicationStatus, CriteriaStatus, PotStatus
 
 if TYPE_CHECKING:
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from samenhang.contracts.models import Commitment, Contract, Goal, Party
     from samenhang.initiatives.models import Initiative
     from samenhang.places.models import Municipality, Wijk
-    from samenhang.voting.models import Round
+    from samenhang.voting.models import PaperBatch, Project, Round
     from samenhang.vouchers.models import Application, Pot
 
 
@@ -134,6 +134,26 @@ def is_volunteer(user: Any, round_: Round) -> bool:
     if can_manage(user, round_.wijk):
         return True
     return db.session.get(RoundVolunteer, (round_.id, user.id)) is not None
+
+
+def require_volunteer(user: Any, round_: Round) -> None:
+    require(is_volunteer(user, round_), _l("Only the volunteers of this stemdag can do this."))
+
+
+def can_check_batch(user: Any, round_: Round, batch: PaperBatch) -> bool:
+    """Four eyes: a volunteer checks the paper stacks another volunteer entered."""
+    return is_volunteer(user, round_) and not is_self(user, batch.entered_by_id)
+
+
+def can_edit_project(user: Any, project: Project) -> bool:
+    """The wijk's managers; the proposer while the idea waits for review in the ideas phase."""
+    if can_manage(user, project.round.wijk):
+        return True
+    return (
+        is_self(user, project.proposer_id)
+        and project.status is ProjectStatus.proposed
+        and project.round.phase is Phase.ideas
+    )
 
 
 # --- bewonersbudgetten --------------------------------------------------------------------
@@ -294,6 +314,8 @@ TEMPLATE_POLICIES = {
     "report_realised": can_report_realised,
     "see_results": can_see_results,
     "volunteer": is_volunteer,
+    "edit_project": can_edit_project,
+    "check_batch": can_check_batch,
     "view_pot": can_view_pot,
     "apply_as": is_applicant,
     "panel": is_panel_member,

@@ -99,6 +99,8 @@ TEST_CONFIG = {
     "TESTING": True,
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_SIGNIN": "1000 per minute",
+    "RATELIMIT_SIGNIN_ADDRESS": "1000 per minute",
+    "RATELIMIT_SIGNUP": "1000 per minute",
     "RATELIMIT_PASSWORD_RESET": "1000 per minute",
     "MAIL_BACKEND": "memory",
     # Tests assert the English msgids; tests of the Dutch default set it themselves.

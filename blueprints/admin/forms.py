@@ -20,3 +20,14 @@ class RoleForm(FlaskForm):
         _l("Volunteer translator"),
         description=_l("May translate what residents write, in every wijk."),
     )
+
+
+class ThemeForm(FlaskForm):
+    theme = SelectField(
+        _l("Appearance"),
+        choices=[],
+        # The service refuses a theme that is not installed, with its own message.
+        validate_choice=False,
+        validators=[InputRequired()],
+        description=_l("The colours and letters of this municipality's pages."),
+    )

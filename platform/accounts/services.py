@@ -17,6 +17,7 @@ from samenhang.accounts.passwords import (
     MIN_PASSWORD_LENGTH,
     hash_password,
     needs_rehash,
+    verify_nobody,
     verify_password,
 )
 from samenhang.audit.services import log_event
@@ -113,8 +114,7 @@ def verify_email(token: str) -> User:
 def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.is_active:
-        # Same work as a real check, so response time does not reveal which e-mails exist.
-        verify_password(hash_password("timing-equaliser"), password)
+        verify_nobody(password)
         return None
     if not verify_password(user.password_hash, password):
         return None

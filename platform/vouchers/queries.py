@@ -233,11 +233,6 @@ def voucher_counts(pot: Pot) -> dict[int, dict[VoucherStatus, int]]:
     return counts
 
 
-def active_user_by_email(email: str) -> User | None:
-    stmt = select(User).where(User.email == email.strip().lower(), User.is_deleted.is_(False))
-    return db.session.scalar(stmt)
-
-
 def decisions_export(pot: Pot | None = None) -> list[dict[str, Any]]:
     """Every decision as open data: no names or contact details of the applicants."""
     stmt = (

@@ -70,6 +70,14 @@ def _receipt_image(world: World) -> dict[str, Any]:
     return {"kind": "receipts", "name": world.objects["receipt_image"]}
 
 
+def _municipality(world: World) -> dict[str, Any]:
+    return {"municipality_id": world.objects["draft_initiative"].wijk.municipality_id}
+
+
+def _theme_file(world: World) -> dict[str, Any]:
+    return {"name": "voorbeeld", "filename": "theme.css"}
+
+
 def _resident(world: World) -> dict[str, Any]:
     return {"user_id": world.objects["resident"].id}
 
@@ -128,6 +136,11 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("admin.users", "GET"): Access(ADMINS),
     ("admin.edit_user", "GET"): Access(ADMINS, values=_resident),
     ("admin.edit_user", "POST"): Access(ADMINS, values=_resident),
+    ("admin.municipalities", "GET"): Access(ADMINS),
+    ("admin.set_theme", "POST"): Access(
+        ADMINS, values=_municipality, data={"m1-theme": "voorbeeld"}
+    ),
+    ("themes.theme_file", "GET"): Access(EVERYONE, values=_theme_file),
     # --- places ----------------------------------------------------------------------------
     ("places.find_by_postcode", "GET"): Access(EVERYONE),
     ("places.municipality", "GET"): Access(EVERYONE),

@@ -217,7 +217,7 @@ def _counted_round(wijk: Any, manager: User) -> Any:
         )
     )
     db.session.flush()
-    counting.count_round(manager, counted)
+    counting.count_round(counted, actor=manager)
     counted.phase = Phase.results
     db.session.flush()
     return counted

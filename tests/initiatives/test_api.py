@@ -30,7 +30,29 @@ def test_api_lists_only_public_initiatives_with_filters(client: Any) -> None:
     assert client.get("/api/v1/initiatives?theme=nonsense").status_code == 400
     assert client.get(f"/api/v1/initiatives/{other.id}").json["title"] == "Elders"
     assert client.get("/api/v1/initiatives?municipality=nope").status_code == 404
-    assert client.get("/api/v1/initiatives?per_page=1000").json["per_page"] == 100
+    assert client.get("/api/v1/initiatives?per_page=100").json["per_page"] == 100
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "per_page=1000",
+        "per_page=-5",
+        "per_page=0",
+        "page=0",
+        "page=99999999999999999999",
+        "state=draft",
+        "state=submitted",
+        "wijk=korrewegwijk",
+        "q=" + "a" * 101,
+        "q=a%00",
+    ],
+)
+def test_api_refuses_what_its_document_refuses(client: Any, query: str) -> None:
+    response = client.get(f"/api/v1/initiatives?{query}")
+    assert response.status_code == 400
+    assert response.json["error"] == "bad_request"
+    assert "Set-Cookie" not in response.headers
 
 
 def test_api_hides_drafts_and_pages(client: Any) -> None:

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from samenhang.blueprints.forms import render_form, render_form_error
+from samenhang.blueprints.guards import bounded_int
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.initiatives.forms import (
     CommentForm,
@@ -41,7 +42,7 @@ def get_initiative_or_404(initiative_id: int) -> Initiative:
 
 
 def page_number() -> int:
-    return request.args.get("page", 1, type=int) or 1
+    return bounded_int(request.args.get("page"), 1)
 
 
 def back_to(initiative: Initiative, anchor: str = "") -> Response:

@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from samenhang.accounts.queries import active_user_by_email
 from samenhang.blueprints.forms import render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.places.views import get_wijk_or_404
@@ -214,7 +215,7 @@ def panel(pot_id: int) -> View:
     require_manager(current_user, pot.wijk)
     form = PanelMemberForm()
     if form.validate_on_submit():
-        member = queries.active_user_by_email(form.email.data)
+        member = active_user_by_email(form.email.data)
         if member is None:
             form.email.errors = [_("There is no account with this e-mail address.")]
         else:
