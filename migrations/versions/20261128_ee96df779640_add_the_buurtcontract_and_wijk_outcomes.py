@@ -5,7 +5,7 @@ signatories, signatures, goals, commitments, comments, progress, questions, revi
 followers. Outcomes: imported indicator values per wijk and year beside the city average.
 
 Revision ID: ee96df779640
-Revises: 80ea19108cd7
+Revises: 5e0c2a7d9b41
 Create Date: 2026-11-28 19:09:59.677004
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import samenhang.db
 
 revision = "ee96df779640"
-down_revision = "80ea19108cd7"
+down_revision = "5e0c2a7d9b41"
 branch_labels = None
 depends_on = None
 
