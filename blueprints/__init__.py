@@ -9,8 +9,10 @@ from samenhang.blueprints.admin import bp as admin_bp
 from samenhang.blueprints.api import bp as api_bp
 from samenhang.blueprints.budgets import bp as budgets_bp
 from samenhang.blueprints.content import bp as content_bp
+from samenhang.blueprints.contracts import bp as contracts_bp
 from samenhang.blueprints.initiatives import bp as initiatives_bp
 from samenhang.blueprints.main import bp as main_bp
+from samenhang.blueprints.outcomes import bp as outcomes_bp
 from samenhang.blueprints.places import bp as places_bp
 from samenhang.blueprints.theming import bp as themes_bp
 from samenhang.blueprints.voting import bp as voting_bp
@@ -28,4 +30,7 @@ BLUEPRINTS: list[Blueprint] = [
     api_bp,
     admin_bp,
     themes_bp,
+    # buurtcontract and outcomes
+    contracts_bp,
+    outcomes_bp,
 ]

@@ -10,8 +10,9 @@ from wtforms import StringField, ValidationError
 from wtforms.fields import Field
 from wtforms.fields.choices import SelectChoice
 
+from samenhang.errors import DomainError
 from samenhang.i18n import current_locale
-from samenhang.ledger.money import InvalidAmount, format_euros_for_input, parse_euros
+from samenhang.ledger.money import format_euros_for_input, parse_euros
 from samenhang.places.models import Wijk
 from samenhang.places.queries import normalise_postcode
 
@@ -38,13 +39,19 @@ def wijk_choice(wijk: Wijk) -> SelectChoice:
     return SelectChoice(wijk.id, f"{wijk.name} ({wijk.municipality.name})")
 
 
-class MoneyField(StringField):
-    """An amount in euros typed as text ("12,50" or "12.50"); `data` is integer cents."""
+class ParsedField(StringField):
+    """A value typed as text and read exactly by `parse` (which refuses with a
+    `DomainError`); `data` is what `parse` returns, or None for an empty optional field."""
+
+    empty_message: Any = _l("Please fill this in.")
 
     def __init__(self, *args: Any, required: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
         super().__init__(*args, **kwargs)
         self.required = required
+
+    def parse(self, text: str) -> Any:
+        raise NotImplementedError
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         self.data = None
@@ -53,12 +60,25 @@ class MoneyField(StringField):
         text = str(valuelist[0]).strip()
         if not text:
             if self.required:
-                raise ValueError(str(_l("Please fill in an amount.")))
+                raise ValueError(str(self.empty_message))
             return
         try:
-            self.data = parse_euros(text)
-        except InvalidAmount as exc:
+            self.data = self.parse(text)
+        except DomainError as exc:
             raise ValueError(str(exc)) from exc
+
+    def pre_validate(self, form: Any) -> None:
+        if self.required and self.data is None and not self.process_errors:
+            raise ValidationError(str(self.empty_message))
+
+
+class MoneyField(ParsedField):
+    """An amount in euros typed as text ("12,50" or "12.50"); `data` is integer cents."""
+
+    empty_message = _l("Please fill in an amount.")
+
+    def parse(self, text: str) -> int:
+        return parse_euros(text)
 
     def _value(self) -> str:
         if self.raw_data:
@@ -66,7 +86,3 @@ class MoneyField(StringField):
         if isinstance(self.data, int):
             return format_euros_for_input(self.data, current_locale())
         return ""
-
-    def pre_validate(self, form: Any) -> None:
-        if self.required and self.data is None and not self.process_errors:
-            raise ValidationError(str(_l("Please fill in an amount.")))

@@ -118,5 +118,26 @@ def budgets_remind_command() -> None:
     click.echo(f"{sent} reminder e-mail(s) sent.")
 
 
+# --- buurtcontract ------------------------------------------------------------------------
+
+
+@cli.group("contracts")
+def contracts_group() -> None:
+    """The buurtcontract."""
+
+
+@contracts_group.command("remind")
+@with_appcontext
+def contracts_remind_command() -> None:
+    """Remind parties of commitments due soon and send followers their monthly digest
+    (run daily, e.g. from cron)."""
+    from samenhang.contracts.reminders import send_deadline_reminders, send_digests
+
+    reminders = send_deadline_reminders()
+    digests = send_digests()
+    db.session.commit()
+    click.echo(f"{reminders} deadline reminder(s) and {digests} monthly digest(s) sent.")
+
+
 def main() -> None:
     cli(prog_name="samenhang")

@@ -9,9 +9,11 @@ from sqlalchemy import select
 from samenhang.accounts.models import Role, User
 from samenhang.accounts.passwords import hash_password
 from samenhang.budgets.demo import seed_budgets_demo
+from samenhang.contracts.demo import seed_contracts_demo
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives.demo import seed_initiatives
+from samenhang.outcomes.demo import seed_outcomes_demo
 from samenhang.places.models import Municipality, Wijk, WijkPostcode
 from samenhang.themes import DEFAULT_THEME
 from samenhang.voting.demo import seed_stemdagen
@@ -97,6 +99,8 @@ DEMO_USERS = [
     DemoUser("fatma@demo.samenhang.nl", "Fatma", Role.bewoner, "9715AB"),
     DemoUser("piotr@demo.samenhang.nl", "Piotr", Role.bewoner, "9715CD"),
     DemoUser("olena@demo.samenhang.nl", "Olena", Role.bewoner, "5621AA"),
+    # buurtcontract: signs and reports for the corporatie Trudo in Woensel-West
+    DemoUser("trudo@demo.samenhang.nl", "Trudo (gebiedsbeheer)", Role.bewoner, None),
 ]
 
 
@@ -149,4 +153,7 @@ def seed_demo() -> list[DemoUser]:
     )
     seed_vouchers_demo()
     seed_budgets_demo()
+    # buurtcontract and outcomes: Woensel-West's contract, example figures for every wijk
+    seed_contracts_demo()
+    seed_outcomes_demo()
     return DEMO_USERS

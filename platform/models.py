@@ -7,8 +7,10 @@ import samenhang.accounts.models
 import samenhang.audit.models
 import samenhang.budgets.models
 import samenhang.content.models
+import samenhang.contracts.models
 import samenhang.initiatives.models
 import samenhang.ledger.models
+import samenhang.outcomes.models
 import samenhang.places.models
 import samenhang.voting.models
 import samenhang.vouchers.models  # noqa: F401

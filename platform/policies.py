@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import lazy_gettext as _l
 
 from samenhang.accounts.models import Role, User
+from samenhang.contracts.models import BewonersraadMember, ContractStatus, PartyKind
 from samenhang.errors import NotFound, PermissionDenied
 from samenhang.extensions import db
 from samenhang.voting.models import Phase, ProjectStatus, RoundVolunteer
@@ -23,8 +24,9 @@ from samenhang.vouchers.models import ApplicationStatus, CriteriaStatus, PotStat
 if TYPE_CHECKING:
     from samenhang.budgets.models import Budget, LineItem
     from samenhang.content.models import Translatable
+    from samenhang.contracts.models import Commitment, Contract, Goal, Party
     from samenhang.initiatives.models import Initiative
-    from samenhang.places.models import Wijk
+    from samenhang.places.models import Municipality, Wijk
     from samenhang.voting.models import PaperBatch, Project, Round
     from samenhang.vouchers.models import Application, Pot
 
@@ -228,6 +230,95 @@ def can_challenge(user: Any, line: LineItem) -> bool:
     return is_member(user) and line.is_public_task and line.budget.is_published
 
 
+# --- buurtcontract and outcomes -----------------------------------------------------------
+
+
+def is_bewonersraad_member(user: Any, wijk: Wijk) -> bool:
+    if not is_member(user):
+        return False
+    return db.session.get(BewonersraadMember, (wijk.id, user.id)) is not None
+
+
+def can_write_contract(user: Any, wijk: Wijk) -> bool:
+    """The bewonersraad writes the buurtcontract (the wijkmanager grants membership)."""
+    return is_bewonersraad_member(user, wijk)
+
+
+def require_writer(user: Any, wijk: Wijk) -> None:
+    require(
+        can_write_contract(user, wijk),
+        _l("Only members of the bewonersraad of {wijk} can write the buurtcontract."),
+        wijk=wijk.name,
+    )
+
+
+def can_view_contract(user: Any, contract: Contract) -> bool:
+    """A draft is known only to the bewonersraad and the wijkmanagers; from its comment
+    period on a contract is public."""
+    return (
+        contract.status is not ContractStatus.draft
+        or can_write_contract(user, contract.wijk)
+        or can_manage(user, contract.wijk)
+    )
+
+
+def can_act_for(user: Any, party: Party) -> bool:
+    """Sign and report for a party: the users the wijkmanager authorised for it, and
+    without that the bewonersraad's members for the bewonersraad and the wijkmanagers for
+    the gemeente."""
+    if not is_member(user):
+        return False
+    wijk = party.contract.wijk
+    if party.kind is PartyKind.bewonersraad and is_bewonersraad_member(user, wijk):
+        return True
+    if party.kind is PartyKind.gemeente and can_manage(user, wijk):
+        return True
+    return any(s.user_id == user.id for s in party.signatories)
+
+
+def require_act_for(user: Any, party: Party) -> None:
+    require(
+        can_act_for(user, party),
+        _l("Only someone authorised by {party} can sign for it."),
+        party=party.name,
+    )
+
+
+def can_report_on(user: Any, goal: Goal) -> bool:
+    """Progress, status, answers and the closing review come from the goal's owner."""
+    return can_act_for(user, goal.owner_party)
+
+
+def require_reporter(user: Any, goal: Goal) -> None:
+    require(
+        can_report_on(user, goal),
+        _l("Only {party} can do this for this goal."),
+        party=goal.owner_party.name,
+    )
+
+
+def can_complete_commitment(user: Any, commitment: Commitment) -> bool:
+    return can_act_for(user, commitment.party) or can_report_on(user, commitment.goal)
+
+
+def can_link_goal(user: Any, goal: Goal) -> bool:
+    return (
+        can_report_on(user, goal)
+        or can_write_contract(user, goal.wijk)
+        or can_manage(user, goal.wijk)
+    )
+
+
+def can_import_outcomes(user: Any, municipality: Municipality) -> bool:
+    """An admin, or a wijkmanager of a wijk in the municipality (for their own wijken)."""
+    if not is_member(user):
+        return False
+    return user.role is Role.admin or (
+        user.role is Role.wijkmanager
+        and any(w.municipality_id == municipality.id for w in user.managed_wijken)
+    )
+
+
 #: The predicates templates may ask about the signed-in user: `can("manage", wijk)`.
 TEMPLATE_POLICIES = {
     "administer": can_administer,
@@ -247,4 +338,11 @@ TEMPLATE_POLICIES = {
     "author": is_author,
     "view_budget": can_view_budget,
     "challenge": can_challenge,
+    "write_contract": can_write_contract,
+    "view_contract": can_view_contract,
+    "act_for": can_act_for,
+    "report_on": can_report_on,
+    "complete_commitment": can_complete_commitment,
+    "link_goal": can_link_goal,
+    "import_outcomes": can_import_outcomes,
 }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 
@@ -36,3 +37,19 @@ def normalise_for_search(*parts: str | None) -> str:
     text = " ".join(p for p in parts if p)
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def word_diff(old: str, new: str) -> Markup:
+    """Word-level differences as <del>/<ins>; escaped, so user text stays inert."""
+    parts = []
+    old_words, new_words = old.split(" "), new.split(" ")
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            parts.append(escape(" ".join(old_words[a1:a2])))
+            continue
+        if a2 > a1:
+            parts.append(Markup("<del>{}</del>").format(" ".join(old_words[a1:a2])))
+        if b2 > b1:
+            parts.append(Markup("<ins>{}</ins>").format(" ".join(new_words[b1:b2])))
+    return Markup(" ").join(parts)

@@ -16,6 +16,8 @@ from samenhang.blueprints.guards import bounded_int
 from samenhang.extensions import db
 from samenhang.initiatives import queries
 from samenhang.initiatives.models import HelpKind, Initiative, State, Theme
+from samenhang.outcomes import queries as outcomes_queries
+from samenhang.outcomes.indicators import INDICATORS
 from samenhang.places.queries import municipality_by_slug, wijk_by_slugs
 
 OPENAPI = Path(__file__).with_name("openapi.json")
@@ -133,5 +135,39 @@ def budgets() -> Response:
             "page": page,
             "per_page": per_page,
             "total": len(found),
+        }
+    )
+
+
+# --- outcomes -----------------------------------------------------------------------------
+
+
+def outcomes() -> Response:
+    scope: dict[str, Any] = {}
+    municipality_slug, wijk_slug = request.args.get("municipality"), request.args.get("wijk")
+    if municipality_slug and wijk_slug:
+        scope["wijk"] = wijk_by_slugs(municipality_slug, wijk_slug) or abort(404)
+    elif municipality_slug:
+        scope["municipality"] = municipality_by_slug(municipality_slug) or abort(404)
+    indicators = tuple(v for v in request.args.getlist("indicator") if v)
+    if any(i not in INDICATORS for i in indicators):
+        abort(
+            Response(json.dumps({"error": "unknown indicator"}), 400, mimetype="application/json")
+        )
+    criteria = outcomes_queries.Filter(
+        indicators=indicators,
+        themes=tuple(_enum_list("theme", Theme)),
+        year=request.args.get("year", type=int),
+        **scope,
+    )
+    per_page = min(max(request.args.get("per_page", 100, type=int) or 100, 1), 1000)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    values, total = outcomes_queries.filtered(criteria, page, per_page)
+    return jsonify(
+        {
+            "items": outcomes_queries.export_rows(values),
+            "page": page,
+            "per_page": per_page,
+            "total": total,
         }
     )

@@ -94,6 +94,20 @@ def _public_photo(world: World) -> dict[str, Any]:
     return {"name": world.objects["public_photo"]}
 
 
+def _contract_draft(world: World) -> dict[str, Any]:
+    return dict(world.objects["contract_draft"])
+
+
+def _progress_photo(world: World) -> dict[str, Any]:
+    return {"name": world.objects["progress_photo"]}
+
+
+#: Buurtcontract: the resident of wijk A is on its bewonersraad (writes the drafts); the
+#: wijkmanager acts for the gemeente, which owns the goal.
+WRITER = NOBODY_BUT_OWNER
+DRAFT = {"values": _contract_draft}
+
+
 ACCESS: dict[tuple[str, str], Access] = {
     # --- main, accounts, admin -----------------------------------------------------------
     ("main.home", "GET"): Access(EVERYONE),
@@ -285,4 +299,57 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("budgets.answer", "GET"): Access(MANAGERS),
     ("budgets.answer", "POST"): Access(MANAGERS),
     ("api.budgets", "GET"): Access(EVERYONE),
+    # --- buurtcontract ---------------------------------------------------------------------
+    ("contracts.index", "GET"): Access(EVERYONE),
+    ("contracts.follow", "POST"): Access(SIGNED_IN),
+    ("contracts.unfollow", "POST"): Access(SIGNED_IN),
+    ("contracts.photo", "GET"): Access(EVERYONE, values=_progress_photo),
+    ("contracts.year", "GET"): Access(EVERYONE),
+    ("contracts.version", "GET"): Access(EVERYONE),
+    ("contracts.changes", "GET"): Access(
+        OWNER_AND_MANAGERS, **DRAFT, why="a draft amendment: the bewonersraad and managers"
+    ),
+    ("contracts.comment", "POST"): Access(SIGNED_IN),
+    ("contracts.goal", "GET"): Access(EVERYONE),
+    ("contracts.ask", "POST"): Access(SIGNED_IN),
+    ("contracts.start", "POST"): Access(WRITER),
+    ("contracts.edit", "GET"): Access(WRITER, **DRAFT),
+    ("contracts.edit", "POST"): Access(WRITER, **DRAFT),
+    ("contracts.add_party", "POST"): Access(WRITER, **DRAFT),
+    ("contracts.edit_party", "POST"): Access(WRITER, **DRAFT),
+    ("contracts.remove_party", "POST"): Access(WRITER, **DRAFT),
+    ("contracts.new_goal", "GET"): Access(WRITER, **DRAFT),
+    ("contracts.new_goal", "POST"): Access(WRITER, **DRAFT),
+    ("contracts.edit_goal", "GET"): Access(WRITER, **DRAFT),
+    ("contracts.edit_goal", "POST"): Access(WRITER, **DRAFT),
+    ("contracts.remove_goal", "POST"): Access(WRITER, **DRAFT),
+    ("contracts.add_commitment", "POST"): Access(WRITER, **DRAFT),
+    ("contracts.remove_commitment", "POST"): Access(WRITER, **DRAFT),
+    ("contracts.publish", "POST"): Access(WRITER, **DRAFT),
+    ("contracts.open_signing", "POST"): Access(WRITER, **DRAFT),
+    ("contracts.amend", "POST"): Access(WRITER),
+    ("contracts.carry_over", "POST"): Access(WRITER),
+    ("contracts.sign", "POST"): Access(MANAGERS, why="for the gemeente: its wijkmanagers"),
+    ("contracts.post_progress", "POST"): Access(MANAGERS, why="the gemeente owns the goal"),
+    ("contracts.set_status", "POST"): Access(MANAGERS),
+    ("contracts.review", "POST"): Access(MANAGERS),
+    ("contracts.answer", "POST"): Access(MANAGERS),
+    ("contracts.commitment_done", "POST"): Access(MANAGERS),
+    ("contracts.add_link", "POST"): Access(OWNER_AND_MANAGERS, why="owner or bewonersraad"),
+    ("contracts.remove_link", "POST"): Access(OWNER_AND_MANAGERS),
+    ("contracts.bewonersraad", "GET"): Access(MANAGERS),
+    ("contracts.bewonersraad", "POST"): Access(MANAGERS),
+    ("contracts.end_membership", "POST"): Access(MANAGERS),
+    ("contracts.authorise", "POST"): Access(MANAGERS),
+    ("contracts.revoke", "POST"): Access(MANAGERS),
+    # --- outcomes --------------------------------------------------------------------------
+    ("outcomes.wijk", "GET"): Access(EVERYONE),
+    ("outcomes.wijk_export", "GET"): Access(EVERYONE),
+    ("outcomes.municipality", "GET"): Access(EVERYONE),
+    ("outcomes.municipality_export", "GET"): Access(EVERYONE),
+    ("outcomes.import_figures", "GET"): Access(
+        MANAGERS | {OTHER_MANAGER}, why="a wijkmanager of any wijk of the gemeente"
+    ),
+    ("outcomes.import_figures", "POST"): Access(MANAGERS | {OTHER_MANAGER}),
+    ("api.outcomes", "GET"): Access(EVERYONE),
 }

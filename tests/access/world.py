@@ -9,11 +9,13 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from conftest import link_from
 from factories.accounts import AdminFactory, UserFactory, WijkmanagerFactory
 from factories.budgets import ROWS, BudgetFactory, line_with_key
+from factories.contracts import ContractFactory
 from factories.initiatives import InitiativeFactory, PublishedInitiativeFactory
 from factories.places import MunicipalityFactory, WijkFactory
 from factories.voting import ProjectFactory, RoundFactory
@@ -24,6 +26,8 @@ from samenhang.accounts import services as accounts
 from samenhang.accounts.models import User
 from samenhang.budgets import importing
 from samenhang.budgets import services as budgets
+from samenhang.contracts import services as contracts
+from samenhang.contracts.models import Unit
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives.models import Comment, Photo, State
@@ -147,6 +151,7 @@ def build_world(outbox: list[Any]) -> World:
         "reset_token": reset_token,
         "verify_token": verify_token,
     }
+    _contracts(wijk, users, published, values, objects)
     return World(users=users, values=values, objects=objects)
 
 
@@ -163,6 +168,41 @@ def _buurtbegroting(wijk: Any, manager: User, resident: User) -> tuple[Any, Any,
         budget, "nieuw.csv", importing.rows_to_csv(changed), actor=manager
     ).budget_import
     return budget, challenge, pending
+
+
+def _contracts(
+    wijk: Any, users: dict[str, Any], initiative: Any, values: dict[str, Any], objects: Any
+) -> None:
+    """Buurtcontract: the resident is on the bewonersraad; this year's contract is signed
+    (version 1, with progress, a question and a link) and an amendment is a draft (v2)."""
+    resident, manager = users[RESIDENT], users[MANAGER]
+    contracts.grant_membership(wijk, resident, actor=manager)
+    signed = ContractFactory(wijk=wijk)
+    goal = signed.goals[0]
+    photo = contracts.Photo(io.BytesIO(photo_bytes()), "image/jpeg")
+    progress = contracts.post_progress(
+        goal, Decimal(60), Unit.percent, utcnow().date(), actor=manager, photo=photo
+    )
+    question = contracts.ask_question(goal, "Wanneer?", author=users[ELSEWHERE])
+    link = contracts.link(goal, initiative, actor=resident)
+    draft = contracts.amend(signed, "Bijstellen.", actor=resident)
+    db.session.flush()
+    values.update(
+        year=signed.year,
+        version=1,
+        party_id=goal.owner_party_id,
+        goal_id=goal.id,
+        commitment_id=goal.commitments[0].id,
+        question_id=question.id,
+        link_id=link.id,
+    )
+    objects["contract_draft"] = {
+        "version": 2,
+        "party_id": draft.goals[0].owner_party_id,
+        "goal_id": draft.goals[0].id,
+        "commitment_id": draft.goals[0].commitments[0].id,
+    }
+    objects["progress_photo"] = progress.photo_name
 
 
 def _photo(initiative: Any) -> Photo:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,10 @@ FATMA = "fatma@demo.samenhang.nl"  # bewoner of the Korrewegwijk
 WIJKMANAGER = "wijkmanager@demo.samenhang.nl"  # Korrewegwijk and De Hoogte
 PIOTR = "piotr@demo.samenhang.nl"  # bewoner, volunteer at the demo stemdag
 ADMIN = "admin@demo.samenhang.nl"
+OLENA = "olena@demo.samenhang.nl"  # bewoner of Woensel-West, on its bewonersraad
+EINDHOVEN = "wijkmanager.eindhoven@demo.samenhang.nl"  # Woensel-West; acts for the gemeente
+WOENSEL_WEST = "/g/eindhoven/woensel-west"
+THIS_YEAR = date.today().year  # the demo buurtcontract is this year's
 
 #: The year of the demo buurtbegrotingen.
 BUDGET_YEAR = local_today().year
@@ -179,6 +184,25 @@ PAGES = [
         login=WIJKMANAGER,
         then=upload_budget_file([["GRN-KW-09", "wonen", "gemeente", "G", "Bankjes", "", "4000"]]),
     ),
+    # buurtcontract and outcomes (Woensel-West: this year's contract, version 2 in force
+    # with goals 5-8; next year's draft with the goals carried over)
+    Page("buurtcontract", f"{WOENSEL_WEST}/buurtcontract"),
+    Page("buurtcontract-year", f"{WOENSEL_WEST}/buurtcontract/{THIS_YEAR}"),
+    Page("buurtcontract-changes", f"{WOENSEL_WEST}/buurtcontract/{THIS_YEAR}/v2/changes"),
+    Page("buurtcontract-goal", f"{WOENSEL_WEST}/buurtcontract/{THIS_YEAR}/goals/5"),
+    Page(
+        "buurtcontract-owner", f"{WOENSEL_WEST}/buurtcontract/{THIS_YEAR}/goals/5", login=EINDHOVEN
+    ),
+    Page("buurtcontract-draft", f"{WOENSEL_WEST}/buurtcontract/{THIS_YEAR + 1}/v1", login=OLENA),
+    Page(
+        "buurtcontract-new-goal",
+        f"{WOENSEL_WEST}/buurtcontract/{THIS_YEAR + 1}/v1/goals/new",
+        login=OLENA,
+    ),
+    Page("bewonersraad", f"{WOENSEL_WEST}/bewonersraad", login=EINDHOVEN),
+    Page("outcomes-wijk", f"{WOENSEL_WEST}/outcomes"),
+    Page("outcomes-municipality", "/g/eindhoven/outcomes"),
+    Page("outcomes-import", "/g/eindhoven/outcomes/import", login=ADMIN),
 ]
 LOCALES = ["nl", "ar"]
 WIDTHS = [360, 1280]

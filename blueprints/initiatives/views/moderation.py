@@ -3,13 +3,11 @@ comments; and the public log of all of it."""
 
 from __future__ import annotations
 
-import difflib
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from samenhang.blueprints.forms import render_form
@@ -30,6 +28,7 @@ from samenhang.initiatives.models import Comment, Initiative
 from samenhang.initiatives.queries import Queue
 from samenhang.initiatives.reasons import REASON_TEMPLATES
 from samenhang.policies import require_manager, require_visible
+from samenhang.text import word_diff
 
 
 @login_required
@@ -54,32 +53,16 @@ def moderation(municipality_slug: str, wijk_slug: str) -> str:
     )
 
 
-def _diff(old: str, new: str) -> Markup:
-    """Word-level differences as <del>/<ins>; escaped, so user text stays inert."""
-    parts = []
-    old_words, new_words = old.split(" "), new.split(" ")
-    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            parts.append(escape(" ".join(old_words[a1:a2])))
-            continue
-        if a2 > a1:
-            parts.append(Markup("<del>{}</del>").format(" ".join(old_words[a1:a2])))
-        if b2 > b1:
-            parts.append(Markup("<ins>{}</ins>").format(" ".join(new_words[b1:b2])))
-    return Markup(" ").join(parts)
-
-
 def _changes(initiative: Initiative) -> dict[str, Markup] | None:
     """What the initiator changed between the last two times they sent it."""
     if len(initiative.revisions) < 2:
         return None
     old, new = initiative.revisions[-2:]
     return {
-        _("Title"): _diff(old.title, new.title),
-        _("Summary"): _diff(old.summary, new.summary),
-        _("Description"): _diff(old.description, new.description),
-        _("Budget"): _diff(old.budget, new.budget),
+        _("Title"): word_diff(old.title, new.title),
+        _("Summary"): word_diff(old.summary, new.summary),
+        _("Description"): word_diff(old.description, new.description),
+        _("Budget"): word_diff(old.budget, new.budget),
     }
 
 

@@ -1,0 +1,1 @@
+"""Buurtcontract: a wijk's yearly contract between its bewonersraad, the gemeente and partners."""

@@ -1,0 +1,83 @@
+"""The buurtcontract's write side, by sub-domain; every public name is re-exported here."""
+
+from samenhang.contracts.services.carry_over import carry_over, is_unfinished
+from samenhang.contracts.services.common import ContractIsFixed
+from samenhang.contracts.services.copying import copy_goal, copy_party
+from samenhang.contracts.services.drafting import (
+    MIN_COMMENT_DAYS,
+    GoalInput,
+    add_commitment,
+    add_goal,
+    add_party,
+    comment_on_draft,
+    publish_for_comments,
+    remove_commitment,
+    remove_goal,
+    remove_party,
+    start_draft,
+    update_draft,
+    update_goal,
+    update_party,
+)
+from samenhang.contracts.services.members import (
+    authorise_signatory,
+    end_membership,
+    follow,
+    grant_membership,
+    revoke_signatory,
+    unfollow,
+)
+from samenhang.contracts.services.progress import (
+    Photo,
+    answer_question,
+    ask_question,
+    complete_commitment,
+    link,
+    post_progress,
+    review_goal,
+    review_opens_on,
+    set_status,
+    unlink,
+)
+from samenhang.contracts.services.signing import amend, open_signing, sign
+
+__all__ = [
+    "MIN_COMMENT_DAYS",
+    "ContractIsFixed",
+    "GoalInput",
+    "Photo",
+    "add_commitment",
+    "add_goal",
+    "add_party",
+    "amend",
+    "answer_question",
+    "ask_question",
+    "authorise_signatory",
+    "carry_over",
+    "comment_on_draft",
+    "complete_commitment",
+    "copy_goal",
+    "copy_party",
+    "end_membership",
+    "follow",
+    "grant_membership",
+    "is_unfinished",
+    "link",
+    "open_signing",
+    "post_progress",
+    "publish_for_comments",
+    "remove_commitment",
+    "remove_goal",
+    "remove_party",
+    "review_goal",
+    "review_opens_on",
+    "revoke_signatory",
+    "set_status",
+    "sign",
+    "start_draft",
+    "unfollow",
+    "unlink",
+    "update_draft",
+    "update_goal",
+    "update_party",
+]

@@ -1,0 +1,1 @@
+"""Wijk outcomes: indicators over the years against the city average (the Outcomemonitor)."""
