@@ -7,6 +7,7 @@ from flask import Blueprint
 from samenhang.blueprints.accounts import bp as accounts_bp
 from samenhang.blueprints.admin import bp as admin_bp
 from samenhang.blueprints.api import bp as api_bp
+from samenhang.blueprints.campaigns import bp as campaigns_bp
 from samenhang.blueprints.content import bp as content_bp
 from samenhang.blueprints.initiatives import bp as initiatives_bp
 from samenhang.blueprints.main import bp as main_bp
@@ -24,4 +25,5 @@ BLUEPRINTS: list[Blueprint] = [
     vouchers_bp,
     api_bp,
     admin_bp,
+    campaigns_bp,
 ]

@@ -5,6 +5,7 @@ One line per area; keep them sorted.
 
 import samenhang.accounts.models
 import samenhang.audit.models
+import samenhang.campaigns.models
 import samenhang.content.models
 import samenhang.initiatives.models
 import samenhang.ledger.models

@@ -21,6 +21,7 @@ from samenhang.voting.models import Phase, RoundVolunteer
 from samenhang.vouchers.models import ApplicationStatus, CriteriaStatus, PotStatus
 
 if TYPE_CHECKING:
+    from samenhang.campaigns.models import Campaign, Pledge
     from samenhang.content.models import Translatable
     from samenhang.initiatives.models import Initiative
     from samenhang.places.models import Wijk
@@ -143,6 +144,28 @@ def is_panel_member(user: Any, pot: Pot) -> bool:
     return is_member(user) and any(m.user_id == user.id for m in pot.panel_members)
 
 
+# --- campaigns ----------------------------------------------------------------------------
+
+
+def is_initiator(user: Any, campaign: Campaign) -> bool:
+    return is_self(user, campaign.initiator_id)
+
+
+def can_view_campaign(user: Any, campaign: Campaign) -> bool:
+    """Running and closed campaigns are public, and so are the reasons of a rejection;
+    drafts and those waiting for approval only for their initiator and the managers."""
+    return campaign.is_public or is_initiator(user, campaign) or can_manage(user, campaign.wijk)
+
+
+def can_run_campaign(user: Any, campaign: Campaign) -> bool:
+    """The initiator and the wijk's managers see the campaign's management page."""
+    return is_initiator(user, campaign) or can_manage(user, campaign.wijk)
+
+
+def can_view_pledge(user: Any, pledge: Pledge) -> bool:
+    return is_self(user, pledge.supporter_id) or can_manage(user, pledge.campaign.wijk)
+
+
 #: The predicates templates may ask about the signed-in user: `can("manage", wijk)`.
 TEMPLATE_POLICIES = {
     "administer": can_administer,
@@ -155,4 +178,6 @@ TEMPLATE_POLICIES = {
     "apply_as": is_applicant,
     "panel": is_panel_member,
     "author": is_author,
+    "initiate": is_initiator,
+    "run_campaign": can_run_campaign,
 }
