@@ -16,6 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from samenhang.blueprints.forms import MoneyField
@@ -69,7 +70,9 @@ class CampaignForm(FlaskForm):
         validators=[_required],
     )
     original_locale = SelectField(
-        _l("Language you write in"), choices=list(LOCALES.items()), default="nl"
+        _l("Language you write in"),
+        choices=[SelectChoice(code, name) for code, name in LOCALES.items()],
+        default="nl",
     )
 
 

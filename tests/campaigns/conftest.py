@@ -9,26 +9,26 @@ served on 127.0.0.1 too, so localstripe can deliver its signed webhooks to
 from __future__ import annotations
 
 import asyncio
-import json
-import queue
-import socket
 import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 import stripe
+from campaigns.stripe_peer import (
+    SECRET_KEY,
+    WEBHOOK_SECRET,
+    Recorder,
+    StripePeer,
+    configure_stripe,
+    free_port,
+    wait_until_listening,
+)
 from flask import Flask
 from werkzeug.serving import make_server
 
 from samenhang.ledger.queries import check_ledger_consistency
-
-SECRET_KEY = "sk_test_12345"
-PUBLISHABLE_KEY = "pk_test_12345"
-WEBHOOK_SECRET = "whsec_samenhang_tests"
 
 
 @pytest.fixture(autouse=True)
@@ -37,21 +37,6 @@ def ledger_stays_consistent(db_session: Any) -> Iterator[None]:
     yield
     report = check_ledger_consistency()
     assert report.is_consistent, report
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _wait_until_listening(port: int) -> None:
-    for _ in range(100):
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"nothing listens on 127.0.0.1:{port}")
 
 
 @pytest.fixture(scope="session")
@@ -64,7 +49,7 @@ def localstripe_url() -> Iterator[str]:
     # It pickles its whole store to one fixed file in /tmp after every change; that file
     # would be shared with anything else on the machine.
     resources.Store.dump_to_disk = lambda self: None  # type: ignore[method-assign]
-    port = _free_port()
+    port = free_port()
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(localstripe_app, access_log=None)
 
@@ -76,79 +61,16 @@ def localstripe_url() -> Iterator[str]:
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    _wait_until_listening(port)
+    wait_until_listening(port)
     yield f"http://127.0.0.1:{port}"
     asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
     loop.call_soon_threadsafe(loop.stop)
     thread.join(timeout=10)
 
 
-class _Recorder:
-    """WSGI middleware that tells the test each time a webhook was answered."""
-
-    def __init__(self, app: Flask) -> None:
-        self.app = app
-        self.answered: queue.Queue[dict[str, Any]] = queue.Queue()
-
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
-        status: list[str] = []
-
-        def recording_start(code: str, headers: Any, *args: Any) -> Any:
-            status.append(code)
-            return start_response(code, headers, *args)
-
-        body = b"".join(self.app(environ, recording_start))
-        if environ.get("PATH_INFO") == "/webhooks/stripe":
-            self.answered.put({"status": status[0], "body": json.loads(body or b"{}")})
-        return [body]
-
-
-@dataclass
-class StripePeer:
-    base_url: str
-    client: stripe.StripeClient
-    recorder: _Recorder
-
-    def wait_for_webhook(self, timeout: float = 10) -> dict[str, Any]:
-        """The next answer of `/webhooks/stripe` (localstripe sends about 1 s after an act)."""
-        return self.recorder.answered.get(timeout=timeout)
-
-    def no_webhook_within(self, seconds: float) -> bool:
-        try:
-            self.recorder.answered.get(timeout=seconds)
-        except queue.Empty:
-            return True
-        return False
-
-    def pay(self, pledge: Any, card: str = "4242424242424242") -> Any:
-        """What the Payment Element does in the supporter's browser."""
-        method = self.client.v1.payment_methods.create(
-            params={
-                "type": "card",
-                "card": {"number": card, "exp_month": 12, "exp_year": 2030, "cvc": "123"},
-            }
-        )
-        self.client.v1.payment_intents.update(
-            pledge.provider_ref, params={"payment_method": method.id}
-        )
-        return self.client.v1.payment_intents.confirm(pledge.provider_ref)
-
-    def authenticate(self, intent_id: str, client_secret: str, success: bool) -> None:
-        """Finish (or fail) a 3-D Secure check: a route only localstripe has."""
-        requests.post(
-            f"{self.base_url}/v1/payment_intents/{intent_id}/_authenticate",
-            data={
-                "client_secret": client_secret,
-                "success": "true" if success else "false",
-                "key": PUBLISHABLE_KEY,
-            },
-            timeout=10,
-        ).raise_for_status()
-
-
 @pytest.fixture(scope="session")
-def _served_app(app: Flask, localstripe_url: str) -> Iterator[_Recorder]:
-    recorder = _Recorder(app)
+def _served_app(app: Flask, localstripe_url: str) -> Iterator[Recorder]:
+    recorder = Recorder(app)
     server = make_server("127.0.0.1", 0, recorder, threaded=False)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -166,24 +88,13 @@ def _served_app(app: Flask, localstripe_url: str) -> Iterator[_Recorder]:
     thread.join(timeout=10)
 
 
-def configure_stripe(monkeypatch: pytest.MonkeyPatch, app: Flask, api_base: str | None) -> None:
-    for key, value in {
-        "STRIPE_SECRET_KEY": SECRET_KEY,
-        "STRIPE_PUBLISHABLE_KEY": PUBLISHABLE_KEY,
-        "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
-        "STRIPE_API_BASE": api_base,
-        "STRIPE_JS_URL": f"{api_base}/js.stripe.com/v3/" if api_base else None,
-    }.items():
-        monkeypatch.setitem(app.config, key, value)
-
-
 @pytest.fixture
 def stripe_peer(
     app: Flask,
     db_session: Any,
     monkeypatch: pytest.MonkeyPatch,
     localstripe_url: str,
-    _served_app: _Recorder,
+    _served_app: Recorder,
 ) -> Iterator[StripePeer]:
     """The app talking to localstripe, and localstripe's webhooks reaching the app."""
     configure_stripe(monkeypatch, app, localstripe_url)
@@ -192,12 +103,3 @@ def stripe_peer(
         _served_app.answered.get_nowait()
     client = stripe.StripeClient(SECRET_KEY, base_addresses={"api": localstripe_url})
     yield StripePeer(localstripe_url, client, _served_app)
-
-
-def signed(event: dict[str, Any], secret: str = WEBHOOK_SECRET, at: int | None = None) -> Any:
-    """A webhook body and its Stripe-Signature header, as Stripe would send them."""
-    payload = json.dumps(event)
-    header = stripe.WebhookSignature.generate_signature_header(
-        payload, secret, timestamp=at if at is not None else int(time.time())
-    )
-    return payload, {"Stripe-Signature": header, "Content-Type": "application/json"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from samenhang.blueprints.campaigns.forms import DecisionForm, MatchForm, PayoutForm
 from samenhang.blueprints.campaigns.views.loading import (
@@ -53,7 +54,7 @@ def match(campaign_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
     require_manager(current_user, campaign.wijk)
     form = MatchForm()
-    form.pot.choices = [(p.id, p.name) for p in queries.match_pots(campaign.wijk)]
+    form.pot.choices = [SelectChoice(p.id, p.name) for p in queries.match_pots(campaign.wijk)]
     if not form.validate_on_submit():
         flash_form_errors(form)
         return back(campaign, "#matchfunding", "campaigns.manage")
