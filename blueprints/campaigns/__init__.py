@@ -65,9 +65,9 @@ bp.add_url_rule(f"{_one}/match", view_func=manage.match, methods=POST)
 bp.add_url_rule(f"{_one}/payouts", view_func=manage.pay_out, methods=POST)
 bp.add_url_rule(f"{_pledge}/received", view_func=manage.mark_received, methods=POST)
 bp.add_url_rule(f"{_pledge}/refund", view_func=manage.refund, methods=POST)
-bp.add_url_rule("/api/v1/campaigns", view_func=api.campaigns)
-bp.add_url_rule("/api/v1/campaigns/<int:campaign_id>", view_func=api.campaign)
-bp.add_url_rule("/webhooks/stripe", view_func=stripe_webhook, methods=POST)
+bp.add_url_rule("/api/v1/campaigns", "api_campaigns", view_func=api.campaigns)
+bp.add_url_rule("/api/v1/campaigns/<int:campaign_id>", "api_campaign", view_func=api.campaign)
+bp.add_url_rule("/webhooks/stripe", "stripe_webhook", view_func=stripe_webhook, methods=POST)
 
 
 @bp.app_template_global()

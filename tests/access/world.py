@@ -13,6 +13,7 @@ from typing import Any
 
 from conftest import link_from
 from factories.accounts import AdminFactory, UserFactory, WijkmanagerFactory
+from factories.campaigns import CampaignFactory, give, in_days
 from factories.initiatives import InitiativeFactory, PublishedInitiativeFactory
 from factories.places import MunicipalityFactory, WijkFactory
 from factories.voting import ProjectFactory, RoundFactory
@@ -102,6 +103,7 @@ def build_world(outbox: list[Any]) -> World:
     supplier, till_token = vouchers.create_supplier(wijk, actor=manager, name="Bouwmarkt")
     report_image = _report_image(pot, resident)
     db.session.flush()
+    campaign_values, campaign_objects = _campaign(wijk, resident, users[ELSEWHERE], manager)
     accounts.request_password_reset(resident.email)
     accounts.send_verification_mail(resident)
     reset_token, verify_token = (link_from(m).rsplit("/", 1)[1] for m in outbox[-2:])
@@ -127,6 +129,7 @@ def build_world(outbox: list[Any]) -> World:
         "name": public_photo.stored_name,
         "width": PAGE_WIDTHS[0],
         "filename": "css/app.css",
+        **campaign_values,
     }
     objects = {
         "draft_initiative": draft,
@@ -137,6 +140,7 @@ def build_world(outbox: list[Any]) -> World:
         "resident": resident,
         "reset_token": reset_token,
         "verify_token": verify_token,
+        **campaign_objects,
     }
     return World(users=users, values=values, objects=objects)
 
@@ -180,3 +184,27 @@ def _counted_round(wijk: Any, manager: User) -> Any:
     counted.phase = Phase.results
     db.session.flush()
     return counted
+
+
+def _campaign(
+    wijk: Any, resident: User, supporter: User, manager: User
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A running campaign of the resident with a task, a wanted thing, an offer and a gift
+    promised by `supporter`; and a published initiative of theirs without a campaign yet."""
+    from samenhang.campaigns import services as campaigns
+    from samenhang.campaigns.models import NeedKind
+
+    campaign = CampaignFactory(initiative__wijk=wijk, initiative__author=resident, manager=manager)
+    task = campaigns.add_task(campaign, "Verven", in_days(5), 3, actor=resident)
+    need = campaigns.add_need(campaign, NeedKind.space, "Een zaal", actor=resident)
+    offer = campaigns.offer_help(need, "Ons buurthuis", actor=supporter)
+    pledge = give(campaign, 10_00, supporter, received=False)
+    fresh = PublishedInitiativeFactory(wijk=wijk, author=resident)
+    values = {
+        "campaign_id": campaign.id,
+        "task_id": task.id,
+        "need_id": need.id,
+        "offer_id": offer.id,
+        "pledge_id": pledge.id,
+    }
+    return values, {"initiative_without_campaign": fresh}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from samenhang.blueprints.campaigns.forms import (
     CampaignForm,
@@ -36,6 +37,8 @@ from samenhang.policies import (
     can_manage,
     can_run_campaign,
     can_view_initiative,
+    is_author,
+    is_initiator,
     require,
     require_visible,
 )
@@ -58,6 +61,7 @@ def create(initiative_id: int) -> View:
     initiative = db.session.get(Initiative, initiative_id)
     require_visible(initiative is not None and can_view_initiative(current_user, initiative))
     assert initiative is not None
+    require(is_author(current_user, initiative))
     existing = queries.campaign_for_initiative(initiative)
     if existing is not None:
         return redirect(url_for("campaigns.show", campaign_id=existing.id))
@@ -79,7 +83,7 @@ def create(initiative_id: int) -> View:
 @login_required
 def edit(campaign_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
-    require(current_user.id == campaign.initiator_id)
+    require(is_initiator(current_user, campaign))
     form = CampaignForm(obj=campaign)
     if not form.is_submitted():
         form.goal.data = campaign.goal_cents
@@ -99,6 +103,7 @@ def edit(campaign_id: int) -> View:
 @login_required
 def submit(campaign_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
+    require(is_initiator(current_user, campaign))
     with flash_errors():
         services.submit_campaign(campaign, actor=current_user)
         flash(_("The campaign is sent to the wijkmanager."), "success")
@@ -114,7 +119,7 @@ def manage(campaign_id: int) -> View:
     pledges = queries.pledges_of(campaign) if is_manager else []
     match_form = MatchForm()
     match_form.pot.choices = [
-        (p.id, f"{p.name} ({p.year})") for p in queries.match_pots(campaign.wijk)
+        SelectChoice(p.id, f"{p.name} ({p.year})") for p in queries.match_pots(campaign.wijk)
     ]
     return render_template(
         "campaigns/manage.html",
@@ -146,6 +151,7 @@ def _run(campaign: Campaign, message: str, anchor: str, action: object) -> View:
 @login_required
 def add_task(campaign_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
+    require(is_initiator(current_user, campaign))
     form = TaskForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -163,6 +169,7 @@ def add_task(campaign_id: int) -> View:
 @login_required
 def remove_task(campaign_id: int, task_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
+    require(is_initiator(current_user, campaign))
     task = get_task_or_404(campaign, task_id)
     return _run(
         campaign,
@@ -175,6 +182,7 @@ def remove_task(campaign_id: int, task_id: int) -> View:
 @login_required
 def task_done(campaign_id: int, task_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
+    require(can_run_campaign(current_user, campaign))
     task = get_task_or_404(campaign, task_id)
     return _run(
         campaign,
@@ -187,6 +195,7 @@ def task_done(campaign_id: int, task_id: int) -> View:
 @login_required
 def add_need(campaign_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
+    require(is_initiator(current_user, campaign))
     form = NeedForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -204,6 +213,7 @@ def add_need(campaign_id: int) -> View:
 @login_required
 def remove_need(campaign_id: int, need_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
+    require(is_initiator(current_user, campaign))
     need = get_need_or_404(campaign, need_id)
     return _run(
         campaign,
@@ -216,6 +226,7 @@ def remove_need(campaign_id: int, need_id: int) -> View:
 @login_required
 def confirm_offer(campaign_id: int, offer_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
+    require(can_run_campaign(current_user, campaign))
     offer = get_offer_or_404(campaign, offer_id)
     return _run(
         campaign,
@@ -228,6 +239,7 @@ def confirm_offer(campaign_id: int, offer_id: int) -> View:
 @login_required
 def post_update(campaign_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
+    require(can_run_campaign(current_user, campaign))
     form = UpdateForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
