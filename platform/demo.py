@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from samenhang.accounts.models import Role, User
 from samenhang.accounts.passwords import hash_password
+from samenhang.campaigns.demo import seed_campaigns_demo
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives.demo import seed_initiatives
@@ -139,4 +140,5 @@ def seed_demo() -> list[DemoUser]:
         users["admin@demo.samenhang.nl"],
     )
     seed_vouchers_demo()
+    seed_campaigns_demo()
     return DEMO_USERS

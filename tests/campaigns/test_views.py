@@ -295,6 +295,9 @@ def test_the_api_lists_public_campaigns(client: Any) -> None:
     assert campaign.id in ids and draft.id not in ids
     one = client.get(f"/api/v1/campaigns/{campaign.id}").json
     assert (one["raised_cents"], one["goal_cents"], one["supporters"]) == (10_00, 1_000_00, 1)
+    spec = client.get("/api/v1/openapi.json").json
+    assert set(one) == set(spec["components"]["schemas"]["Campaign"]["properties"])
+    assert {"/campaigns", "/campaigns/{id}"} <= set(spec["paths"])
     assert client.get(f"/api/v1/campaigns/{draft.id}").status_code == 404
     assert client.get("/api/v1/campaigns?status=draft").status_code == 400
     wijk = campaign.wijk

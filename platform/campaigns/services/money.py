@@ -13,6 +13,7 @@ cancelled), so a provider's message that comes twice or late changes nothing: a
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -119,6 +120,7 @@ def pledge_money(
     share_with_initiator: bool = False,
     locale: str = "nl",
     actor: User,
+    now: datetime | None = None,
 ) -> Pledge:
     """A gift: a bank transfer promised, or an online payment started.
 
@@ -129,7 +131,7 @@ def pledge_money(
     existing = queries.pledge_by_key(key)
     if existing is not None:
         return _same_giver(existing, actor)
-    require_open_for_support(campaign)
+    require_open_for_support(campaign, now)
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int):
         raise PledgeRefused(_l("This is not an amount. Write it like 12,50."))
     minimum = max(campaign.min_amount_cents, PLATFORM_MIN_CENTS)
