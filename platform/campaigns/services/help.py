@@ -4,6 +4,7 @@ the initiator's confirmation of what was done."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, update
@@ -85,17 +86,27 @@ def add_task(
     return task
 
 
-def remove_task(task: Task, *, actor: User) -> None:
-    campaign = task.campaign
+def _remove_planned(
+    item: Task | Need, in_use: bool, refusal: Any, action: str, actor: User
+) -> None:
+    campaign = item.campaign
     require_initiator(actor, campaign)
     _require_planning(campaign)
-    if task.taken:
-        raise DomainError(_l("People have signed up for this task; it cannot be removed."))
-    log_event(
-        actor, "campaign.task_removed", campaign, wijk=campaign.wijk, before={"title": task.title}
-    )
-    db.session.delete(task)
+    if in_use:
+        raise DomainError(refusal)
+    log_event(actor, action, campaign, wijk=campaign.wijk, before={"title": item.title})
+    db.session.delete(item)
     db.session.flush()
+
+
+def remove_task(task: Task, *, actor: User) -> None:
+    _remove_planned(
+        task,
+        task.taken > 0,
+        _l("People have signed up for this task; it cannot be removed."),
+        "campaign.task_removed",
+        actor,
+    )
 
 
 def sign_up(task: Task, *, actor: User, now: datetime | None = None) -> TaskSignup:
@@ -206,16 +217,13 @@ def add_need(
 
 
 def remove_need(need: Need, *, actor: User) -> None:
-    campaign = need.campaign
-    require_initiator(actor, campaign)
-    _require_planning(campaign)
-    if need.offers:
-        raise DomainError(_l("Someone has offered this already; it cannot be removed."))
-    log_event(
-        actor, "campaign.need_removed", campaign, wijk=campaign.wijk, before={"title": need.title}
+    _remove_planned(
+        need,
+        bool(need.offers),
+        _l("Someone has offered this already; it cannot be removed."),
+        "campaign.need_removed",
+        actor,
     )
-    db.session.delete(need)
-    db.session.flush()
 
 
 def offer_help(need: Need, description: str, *, actor: User) -> Offer:
