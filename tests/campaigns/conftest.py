@@ -39,6 +39,12 @@ def ledger_stays_consistent(db_session: Any) -> Iterator[None]:
     assert report.is_consistent, report
 
 
+@pytest.fixture(autouse=True)
+def _generous_gift_limit(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gives from 127.0.0.1; test_views.py checks the real limit."""
+    monkeypatch.setitem(app.config, "RATELIMIT_CAMPAIGN_GIFTS", "1000 per minute")
+
+
 @pytest.fixture(scope="session")
 def localstripe_url() -> Iterator[str]:
     """localstripe's app on 127.0.0.1, in a thread with its own event loop."""

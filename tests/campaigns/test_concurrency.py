@@ -13,13 +13,14 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from campaigns.stripe_peer import configure_stripe
 from conftest import TEST_DATABASE_URL
 from factories.accounts import UserFactory
 from factories.campaigns import CampaignFactory, in_days
 from flask import Flask
 
 from samenhang.accounts.models import User
-from samenhang.campaigns import queries, services
+from samenhang.campaigns import payments, queries, services
 from samenhang.campaigns.models import Campaign, Pledge, Provider, Task
 from samenhang.errors import DomainError
 from samenhang.extensions import db
@@ -207,3 +208,38 @@ def test_a_transfer_marked_received_by_two_managers_at_once_is_booked_once(
     results = _all_at_once(app, [mark] * 4)
     assert sorted(results) == [False, False, False, True]
     assert queries.summary(db.session.get(Campaign, campaign_id)).raised_cents == 20_00
+
+
+def test_a_webhook_delivered_many_times_at_once_books_once(
+    app: Flask, committed: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    configure_stripe(monkeypatch, app, None)
+    monkeypatch.setattr(
+        payments.StripeProvider,
+        "start",
+        lambda self, pledge: setattr(pledge, "provider_ref", f"pi_race_{pledge.id}"),
+    )
+    campaign = CampaignFactory()
+    committed.append(campaign.wijk_id)
+    pledge = services.pledge_money(
+        campaign,
+        30_00,
+        provider=Provider.stripe,
+        idempotency_key=services.new_idempotency_key(),
+        actor=UserFactory(wijk=campaign.wijk),
+    )
+    db.session.commit()
+    campaign_id, intent = campaign.id, pledge.provider_ref
+    db.session.remove()
+
+    def event(event_id: str) -> dict[str, Any]:
+        obj = {"id": intent, "object": "payment_intent", "amount": 30_00, "currency": "eur"}
+        return {"id": event_id, "type": "payment_intent.succeeded", "data": {"object": obj}}
+
+    same = _all_at_once(app, [lambda: services.handle_stripe_event(event("evt_race"))] * 4)
+    assert sorted(same) == ["duplicate"] * 3 + ["received"]
+    others = _all_at_once(
+        app, [lambda n=n: services.handle_stripe_event(event(f"evt_other_{n}")) for n in range(3)]
+    )
+    assert others == ["ignored"] * 3
+    assert queries.summary(db.session.get(Campaign, campaign_id)).raised_cents == 30_00

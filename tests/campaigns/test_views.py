@@ -312,3 +312,14 @@ def test_a_resident_cancels_a_promise_from_the_pledge_page(client: Any, login: A
     assert client.post(f"/campaigns/pledges/{pledge.id}/cancel").status_code == 303
     db.session.refresh(pledge)
     assert pledge.status is PledgeStatus.cancelled
+
+
+def test_giving_is_rate_limited(
+    app: Any, client: Any, login: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "RATELIMIT_CAMPAIGN_GIFTS", "2 per hour")
+    campaign = CampaignFactory()
+    login(UserFactory())
+    answers = [_give(client, campaign, "10", key=f"{n}" * 32).status_code for n in range(3)]
+    assert answers == [303, 303, 429]
+    assert client.get(f"/campaigns/{campaign.id}/give").status_code == 200

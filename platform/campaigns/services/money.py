@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from samenhang.accounts.models import User
+from samenhang.accounts.services import user_locale
 from samenhang.audit.services import log_event
 from samenhang.campaigns import notifications, payments, queries
 from samenhang.campaigns.models import (
@@ -118,7 +119,7 @@ def pledge_money(
     idempotency_key: str,
     is_anonymous: bool = False,
     share_with_initiator: bool = False,
-    locale: str = "nl",
+    locale: str | None = None,
     actor: User,
     now: datetime | None = None,
 ) -> Pledge:
@@ -157,7 +158,8 @@ def pledge_money(
         idempotency_key=key,
         is_anonymous=is_anonymous,
         share_with_initiator=share_with_initiator and not is_anonymous,
-        locale=locale,
+        # The language the receipt and other mails about this gift are written in.
+        locale=locale or user_locale(actor),
     )
     try:
         with db.session.begin_nested():
