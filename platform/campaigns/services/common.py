@@ -63,11 +63,15 @@ def require_open_for_support(campaign: Campaign, now: datetime | None = None) ->
 
 
 def locked_campaign(campaign: Campaign) -> Campaign:
-    """The campaign's row lock (PostgreSQL): its money moves one booking at a time."""
+    """The campaign's row lock (PostgreSQL): its money moves one booking at a time.
+
+    `FOR NO KEY UPDATE` (key_share): rows that merely point at the campaign (a new pledge,
+    its foreign key) take a key-share lock on it, which this lock must not wait for; the
+    same for `locked_pledge` and the webhook events that point at a pledge."""
     stmt = (
         select(Campaign)
         .where(Campaign.id == campaign.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return db.session.scalars(stmt).one()
@@ -77,7 +81,7 @@ def locked_pledge(pledge: Pledge) -> Pledge:
     stmt = (
         select(Pledge)
         .where(Pledge.id == pledge.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     )
     return db.session.scalars(stmt).one()

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from samenhang.campaigns import queries
 from samenhang.campaigns.models import PaymentEvent, Pledge, Provider
 from samenhang.campaigns.services import money
+from samenhang.campaigns.services.common import locked_pledge
 from samenhang.extensions import db
 
 
@@ -72,6 +73,9 @@ def handle_stripe_event(event: dict[str, Any]) -> str:
     if pledge is None:
         record.outcome = "unknown_payment"
         return record.outcome
+    # Lock the pledge before the event row points at it: messages about one payment are
+    # handled one after the other.
+    pledge = locked_pledge(pledge)
     record.pledge_id = pledge.id
     record.outcome = handler(pledge, obj)
     return record.outcome
