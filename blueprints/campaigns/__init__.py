@@ -94,4 +94,4 @@ def booking_label(kind: str) -> str:
 @bp.app_template_global()
 def campaign_count(wijk: Any) -> int:
     """How many campaigns are listed in a wijk, for the wijk's page."""
-    return len(queries.campaigns_in_wijk(wijk))
+    return queries.listed_count(wijk)

@@ -105,6 +105,13 @@ def campaigns_in_wijk(wijk: Wijk) -> list[Campaign]:
     return _listed(select(Campaign).where(Campaign.wijk_id == wijk.id))
 
 
+def listed_count(wijk: Wijk) -> int:
+    stmt = select(func.count(Campaign.id)).where(
+        Campaign.wijk_id == wijk.id, Campaign.status.in_(LISTED_STATUSES)
+    )
+    return int(db.session.scalar(stmt) or 0)
+
+
 def campaigns_in_municipality(municipality: Municipality) -> list[Campaign]:
     wijken = select(Wijk.id).where(Wijk.municipality_id == municipality.id)
     return _listed(select(Campaign).where(Campaign.wijk_id.in_(wijken)))
