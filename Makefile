@@ -9,7 +9,7 @@ AXE_JS := tests/browser/axe.min.js
 # pytest-xdist workers; each gets its own database (and browser for the browser tests).
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test translations compile-translations lint format install install-test clean
+.PHONY: run test translations compile-translations lint format install install-test clean vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,12 @@ $(AXE_JS):
 		tmp=$$(mktemp -d) && (cd $$tmp && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
 		&& tar xzf axe-core-$(AXE_VERSION).tgz) && cp $$tmp/package/axe.min.js $@ && rm -rf $$tmp; \
 	else echo "npm not found: browser tests need $(AXE_JS) (npm pack axe-core@$(AXE_VERSION))"; fi
+
+# NL Design System CSS and design tokens, from the npm registry (npm pack), into
+# platform/static/vendor/nlds and platform/static/themes: see docs/themes.md. The files are
+# committed; neither `make run` nor `make test` runs this.
+vendor: install
+	$(BIN)/python tools/vendor_nlds.py
 
 lint: install-test
 	$(BIN)/ruff check .

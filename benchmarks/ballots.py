@@ -95,7 +95,6 @@ def seed(env: dict[str, str], count: int) -> tuple[int, list[int], list[str]]:
         db.session.add_all([municipality, wijk, manager])
         db.session.flush()
         round_ = services.create_round(
-            manager,
             wijk,
             services.RoundData(
                 title="Benchmark",
@@ -106,22 +105,23 @@ def seed(env: dict[str, str], count: int) -> tuple[int, list[int], list[str]]:
                 min_projects=1,
                 max_projects=3,
             ),
+            actor=manager,
         )
-        services.change_phase(manager, round_, Phase.ideas)
+        services.change_phase(round_, Phase.ideas, actor=manager)
         projects = []
         for n in range(6):
             project = services.propose_project(
-                manager,
                 round_,
                 services.ProjectData(f"Project {n}", "Een project.", 500_000 + n * 10_000, "nl"),
+                actor=manager,
             )
-            services.review_project(manager, project, True, "")
+            services.review_project(project, True, "", actor=manager)
             projects.append(project.id)
-        services.change_phase(manager, round_, Phase.review)
-        services.change_phase(manager, round_, Phase.voting)
+        services.change_phase(round_, Phase.review, actor=manager)
+        services.change_phase(round_, Phase.voting, actor=manager)
         codes = []
         while len(codes) < count:
-            issued = services.generate_codes(manager, round_, min(5000, count - len(codes)))
+            issued = services.generate_codes(round_, min(5000, count - len(codes)), actor=manager)
             codes += [code for _, code in issued]
         db.session.commit()
         round_id = round_.id

@@ -1,11 +1,15 @@
-"""Time the counting engine on every file in ../shared/pabulib, each with its own rule.
+"""Time the counting engine on every pabulib file, each with its own rule.
+
+By default the files are the real rounds shipped with the tests (tests/voting/data, gzipped);
+--pabulib DIR times every .pb and .pb.gz file in DIR instead, e.g. a full pabulib download.
 
 For the Method of Equal Shares files it also times pabutools (the reference
 implementation) on the same file in the same run and prints how many times faster the
 engine is; and it measures the peak memory of reading and counting Krakow 2024 (65,101
 ranked ballots) in a fresh process.
 
-    .venv/bin/python benchmarks/tally.py [--skip-reference] [--reference-timeout 300]
+    .venv/bin/python benchmarks/tally.py [--pabulib DIR] [--skip-reference]
+                                         [--reference-timeout 300]
 
 Times are seconds of CPU time of the process doing the work (wall-clock time is shown
 too, but on a shared machine it also counts other programs' turns). The engine's are the
@@ -24,10 +28,9 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
-from samenhang.voting.rules import GreedyMode, default_rule, read_pb_file, tally
+from samenhang.voting.rules import GreedyMode, default_rule, read_pb_bytes, read_pb_file, tally
 
-ROOT = Path(__file__).resolve().parents[1]
-PABULIB = ROOT.parent / "shared" / "pabulib"
+PABULIB = Path(__file__).resolve().parents[1] / "tests" / "voting" / "data"
 KRAKOW = "Poland_Krakow_2024.pb"
 MES_RULES = {"mes", "mes-add1", "mes-add1-comparison"}
 #: Files whose META does not say how they were counted: the options that reproduce them
@@ -49,7 +52,12 @@ OPTIONS: dict[str, dict[str, Any]] = {
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pabulib", type=Path, default=PABULIB, help="folder of .pb files")
+    parser.add_argument(
+        "--pabulib",
+        type=Path,
+        default=PABULIB,
+        help=f"folder of .pb and .pb.gz files (default: {PABULIB})",
+    )
     parser.add_argument("--skip-reference", action="store_true", help="do not run pabutools")
     parser.add_argument(
         "--reference-timeout",
@@ -59,9 +67,9 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3, help="engine runs per file")
     args = parser.parse_args()
-    files = sorted(args.pabulib.glob("*.pb"))
+    files = sorted([*args.pabulib.glob("*.pb"), *args.pabulib.glob("*.pb.gz")])
     if not files:
-        sys.exit(f"No .pb files in {args.pabulib}")
+        sys.exit(f"No .pb or .pb.gz files in {args.pabulib}")
 
     print(f"{'file':62} {'rule':20} {'ballots':>7} {'read':>6} {'count':>6} {'wall':>6}  official")
     total, total_wall = 0.0, 0.0
@@ -70,7 +78,7 @@ def main() -> None:
         timing = _time_engine(path, args.repeat)
         total, total_wall = total + timing.seconds, total_wall + timing.wall
         print(
-            f"{path.name:62} {timing.rule:20} {timing.ballots:>7} {timing.read:6.3f}"
+            f"{_name(path):62} {timing.rule:20} {timing.ballots:>7} {timing.read:6.3f}"
             f" {timing.seconds - timing.read:6.3f} {timing.wall:6.3f}  {timing.verdict}"
         )
         if timing.rule in MES_RULES:
@@ -79,8 +87,12 @@ def main() -> None:
         f"\nAll {len(files)} files read and counted in {total:.2f} s CPU"
         f" ({total_wall:.2f} s wall), best of {args.repeat} runs each."
     )
-    memory_mb, krakow_s = _krakow_in_fresh_process(args.pabulib / KRAKOW)
-    print(f"{KRAKOW}: read and counted in {krakow_s:.2f} s CPU, peak memory {memory_mb:.0f} MB.")
+    krakow = [path for path in files if _name(path) == KRAKOW]
+    if krakow:
+        memory_mb, krakow_s = _krakow_in_fresh_process(krakow[0])
+        print(
+            f"{KRAKOW}: read and counted in {krakow_s:.2f} s CPU, peak memory {memory_mb:.0f} MB."
+        )
 
     if args.skip_reference:
         return
@@ -94,7 +106,12 @@ def main() -> None:
             )
         else:
             shown, ratio = f"{reference:.2f}", f"{reference / seconds:.0f}x"
-        print(f"{path.name:62} {rule:20} {seconds:9.3f} {shown:>12} {ratio:>8}")
+        print(f"{_name(path):62} {rule:20} {seconds:9.3f} {shown:>12} {ratio:>8}")
+
+
+def _name(path: Path) -> str:
+    """The `.pb` name of a file, gzipped or not: the key of OPTIONS."""
+    return path.name.removesuffix(".gz")
 
 
 @dataclass
@@ -115,14 +132,14 @@ def _time_engine(path: Path, repeat: int) -> Timing:
         wall, start = time.perf_counter(), time.process_time()
         election = read_pb_file(path)
         read = time.process_time() - start
-        result = tally(election, **OPTIONS.get(path.name, {}))
+        result = tally(election, **OPTIONS.get(_name(path), {}))
         best = min(best, time.process_time() - start)
         best_read, best_wall = min(best_read, read), min(best_wall, time.perf_counter() - wall)
     official = sorted(p for p, x in election.projects.items() if x.extra.get("selected") == "1")
     verdict = "same" if result.selected == official else "DIFFERENT"
     if "selected" not in election.project_columns:
         verdict = "-"
-    rule = default_rule(election) if path.name not in OPTIONS else "greedy, stop, caps"
+    rule = default_rule(election) if _name(path) not in OPTIONS else "greedy, stop, caps"
     return Timing(best, best_read, best_wall, rule, len(election.ballots), verdict)
 
 
@@ -161,11 +178,12 @@ def _time_pabutools(path: Path, rule: str, timeout: float) -> float | None:
 
 
 def _pabutools_child(path: Path, rule: str, queue: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    from pabutools.election import Cost_Sat, parse_pabulib
+    from pabutools.election import Cost_Sat
+    from pabutools.election.pabulib import parse_pabulib_from_string
     from pabutools.rules import exhaustion_by_budget_increase, method_of_equal_shares
 
     start = time.process_time()
-    instance, profile = parse_pabulib(str(path))
+    instance, profile = parse_pabulib_from_string(read_pb_bytes(path).decode("utf-8-sig"))
     if rule == "mes":
         method_of_equal_shares(instance, profile, sat_class=Cost_Sat)
     else:

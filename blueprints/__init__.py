@@ -12,6 +12,7 @@ from samenhang.blueprints.content import bp as content_bp
 from samenhang.blueprints.initiatives import bp as initiatives_bp
 from samenhang.blueprints.main import bp as main_bp
 from samenhang.blueprints.places import bp as places_bp
+from samenhang.blueprints.theming import bp as themes_bp
 from samenhang.blueprints.voting import bp as voting_bp
 from samenhang.blueprints.vouchers import bp as vouchers_bp
 
@@ -25,5 +26,6 @@ BLUEPRINTS: list[Blueprint] = [
     vouchers_bp,
     api_bp,
     admin_bp,
+    themes_bp,
     campaigns_bp,
 ]

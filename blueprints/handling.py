@@ -22,14 +22,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
 from samenhang.errors import DomainError, NotFound, PermissionDenied
-from samenhang.extensions import db
+from samenhang.extensions import db, login_manager
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,6 +46,7 @@ _JSON_KINDS = {
     422: "refused",
     429: "too_many",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -124,6 +126,10 @@ def _titles() -> dict[int, tuple[str, str]]:
             _("Go back, check the form and try again."),
         ),
         429: (_("Too many attempts"), _("Wait a few minutes and try again.")),
+        503: (
+            _("Something went wrong on our side"),
+            _("We have been told about it. Please try again later."),
+        ),
         500: (
             _("Something went wrong on our side"),
             _("We have been told about it. Please try again later."),
@@ -172,7 +178,20 @@ def _domain_error(error: DomainError) -> Any:
     return error_answer(error.status if error.status in _titles() else 422, str(error))
 
 
+def _database_unavailable(error: OperationalError) -> Any:
+    """The database is down or unreachable: a passing fault, so say when to come back."""
+    current_app.logger.error("database unavailable: %s", error)
+    db.session.rollback()
+    # The page must not ask the database who is signed in.
+    g._login_user = login_manager.anonymous_user()
+    answer = error_answer(503)
+    response = current_app.make_response(answer)
+    response.headers["Retry-After"] = "30"
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     for code in (400, 401, 403, 404, 405, 413, 422, 429, 500):
         app.register_error_handler(code, _http_error)
     app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(OperationalError, _database_unavailable)

@@ -1,3 +1,10 @@
+<%!
+    def commands(code):
+        """Alembic's autogenerate wraps its commands in "# ### ... ###" banner comments,
+        which only ask a person to check them: leave them out."""
+        lines = [line for line in code.splitlines() if not line.strip().startswith("# ###")]
+        return "\n".join(lines).strip() or "pass"
+%>\
 """${message}
 
 Revision ID: ${up_revision}
@@ -18,8 +25,8 @@ depends_on = ${repr(depends_on)}
 
 
 def upgrade() -> None:
-    ${upgrades if upgrades else "pass"}
+    ${commands(upgrades) if upgrades else "pass"}
 
 
 def downgrade() -> None:
-    ${downgrades if downgrades else "pass"}
+    ${commands(downgrades) if downgrades else "pass"}

@@ -31,6 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
     init_security_headers(app)
+    _init_compression(app)
     _register_template_helpers(app)
     _init_request_boundary(app)
     return app
@@ -56,11 +57,19 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from samenhang.blueprints import BLUEPRINTS
+    from samenhang.blueprints.guards import init_request_guards
     from samenhang.blueprints.handling import register_error_handlers
 
+    init_request_guards(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     register_error_handlers(app)
+
+
+def _init_compression(app: Flask) -> None:
+    from samenhang.blueprints.compression import init_compression
+
+    init_compression(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

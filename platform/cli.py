@@ -9,6 +9,7 @@ from flask_migrate.cli import db as migrate_commands
 
 from samenhang.app import create_app
 from samenhang.extensions import db
+from samenhang.ledger.cli import ledger_cli
 from samenhang.voting.cli import tally_command
 
 
@@ -19,6 +20,7 @@ def cli() -> None:
 
 cli.add_command(migrate_commands, "db")
 cli.add_command(tally_command)
+cli.add_command(ledger_cli)
 
 
 @cli.command("seed-demo")
@@ -78,7 +80,7 @@ def send_digests_command() -> None:
 def stemdag_import_command(
     path: str, wijk_slug: str, municipality_slug: str | None, email: str | None
 ) -> None:
-    """Import a wijkstemdag round from a pabulib .pb file and count it."""
+    """Import a wijkstemdag round from a pabulib .pb (or .pb.gz) file and count it."""
     from samenhang.errors import DomainError
     from samenhang.voting.counting import import_pb_file
 

@@ -54,8 +54,15 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "memory://"),
+        #: How many reverse proxies (TLS terminator, load balancer) stand before the app;
+        #: their X-Forwarded-For hops are trusted, no more.
+        "TRUSTED_PROXIES": int(env.get("SAMENHANG_TRUSTED_PROXIES", "0")),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_SIGNIN": env.get("SAMENHANG_RATELIMIT_SIGNIN", "10 per minute;50 per hour"),
+        "RATELIMIT_SIGNIN_ADDRESS": env.get(
+            "SAMENHANG_RATELIMIT_SIGNIN_ADDRESS", "30 per minute;300 per hour"
+        ),
+        "RATELIMIT_SIGNUP": env.get("SAMENHANG_RATELIMIT_SIGNUP", "10 per hour"),
         "RATELIMIT_PASSWORD_RESET": env.get("SAMENHANG_RATELIMIT_PASSWORD_RESET", "5 per hour"),
         # console: mails are written to the log; smtp: sent with the SMTP_* settings;
         # memory: kept in app.extensions["outbox"] (tests).
@@ -69,6 +76,8 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         #: Where the site is reached; used for links in mails sent outside a request.
         "BASE_URL": env.get("SAMENHANG_BASE_URL", "http://127.0.0.1:5000"),
         "CONTACT_EMAIL": env.get("SAMENHANG_CONTACT_EMAIL", "contact@samenhang.localhost"),
+        #: Extra themes (design tokens) of municipalities, one folder each: see docs/themes.md.
+        "THEMES_DIR": env.get("SAMENHANG_THEMES_DIR", str(instance_path / "themes")),
         #: `module:Class` of a machine-translation provider; none by default.
         "MACHINE_TRANSLATOR": env.get("SAMENHANG_MACHINE_TRANSLATOR"),
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),

@@ -13,6 +13,7 @@ from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives.demo import seed_initiatives
 from samenhang.places.models import Municipality, Wijk, WijkPostcode
+from samenhang.themes import DEFAULT_THEME
 from samenhang.voting.demo import seed_stemdagen
 from samenhang.vouchers.demo import seed_vouchers_demo
 
@@ -60,6 +61,11 @@ DEMO_PLACES = [
     ),
 ]
 
+#: The demo municipalities' looks (samenhang.themes): two token sets of our own; the others
+#: keep NL Design System's example theme (Amsterdam's and Utrecht's own tokens are not
+#: licensed for others to ship).
+DEMO_THEMES = {"groningen": "groningen-demo", "eindhoven": "eindhoven-demo"}
+
 DEMO_PASSWORD = "samenhang-demo"  # printed on the console by seed-demo
 
 
@@ -102,7 +108,9 @@ def seed_demo() -> list[DemoUser]:
     """Add the demo places and users; the caller commits. Returns the users created."""
     wijken: dict[str, Wijk] = {}
     for name, code, slug, wijk_rows in DEMO_PLACES:
-        municipality = Municipality(name=name, cbs_code=code, slug=slug)
+        municipality = Municipality(
+            name=name, cbs_code=code, slug=slug, theme=DEMO_THEMES.get(slug, DEFAULT_THEME)
+        )
         db.session.add(municipality)
         for wijk_name, wijk_code, wijk_slug, postcodes in wijk_rows:
             wijk = Wijk(name=wijk_name, cbs_code=wijk_code, slug=wijk_slug)

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from samenhang.accounts.models import Role, User
 from samenhang.errors import NotFound, PermissionDenied
 from samenhang.extensions import db
-from samenhang.voting.models import Phase, RoundVolunteer
+from samenhang.voting.models import Phase, ProjectStatus, RoundVolunteer
 from samenhang.vouchers.models import ApplicationStatus, CriteriaStatus, PotStatus
 
 if TYPE_CHECKING:
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from samenhang.content.models import Translatable
     from samenhang.initiatives.models import Initiative
     from samenhang.places.models import Wijk
-    from samenhang.voting.models import Round
+    from samenhang.voting.models import PaperBatch, Project, Round
     from samenhang.vouchers.models import Application, Pot
 
 
@@ -68,11 +68,20 @@ def require_manager(user: Any, wijk: Wijk) -> None:
     require(can_manage(user, wijk), _l("Only a wijkmanager of {wijk} can do this."), wijk=wijk.name)
 
 
+def is_manager(user: Any) -> bool:
+    """A wijkmanager (of any wijk) or an admin: someone with a managers' dashboard."""
+    return is_member(user) and user.role in {Role.wijkmanager, Role.admin}
+
+
 # --- initiatives --------------------------------------------------------------------------
 
 
 def is_author(user: Any, initiative: Initiative) -> bool:
     return is_self(user, initiative.author_id)
+
+
+def require_author(user: Any, initiative: Initiative) -> None:
+    require(is_author(user, initiative), _l("Only the initiator can change this initiative."))
 
 
 def can_view_initiative(user: Any, initiative: Initiative) -> bool:
@@ -83,6 +92,11 @@ def can_view_initiative(user: Any, initiative: Initiative) -> bool:
     )
 
 
+def can_report_realised(user: Any, initiative: Initiative) -> bool:
+    """The initiator or a wijkmanager of the wijk says that a funded initiative is done."""
+    return is_author(user, initiative) or can_manage(user, initiative.wijk)
+
+
 # --- content translations -----------------------------------------------------------------
 
 
@@ -91,6 +105,10 @@ def can_translate(user: Any, obj: Translatable) -> bool:
     if not is_member(user):
         return False
     return user.id == obj.owner_id or user.is_translator or can_manage(user, obj.wijk)
+
+
+def require_translator(user: Any, obj: Translatable) -> None:
+    require(can_translate(user, obj), _l("You may not translate this."))
 
 
 # --- wijkstemdag --------------------------------------------------------------------------
@@ -117,6 +135,26 @@ def is_volunteer(user: Any, round_: Round) -> bool:
     return db.session.get(RoundVolunteer, (round_.id, user.id)) is not None
 
 
+def require_volunteer(user: Any, round_: Round) -> None:
+    require(is_volunteer(user, round_), _l("Only the volunteers of this stemdag can do this."))
+
+
+def can_check_batch(user: Any, round_: Round, batch: PaperBatch) -> bool:
+    """Four eyes: a volunteer checks the paper stacks another volunteer entered."""
+    return is_volunteer(user, round_) and not is_self(user, batch.entered_by_id)
+
+
+def can_edit_project(user: Any, project: Project) -> bool:
+    """The wijk's managers; the proposer while the idea waits for review in the ideas phase."""
+    if can_manage(user, project.round.wijk):
+        return True
+    return (
+        is_self(user, project.proposer_id)
+        and project.status is ProjectStatus.proposed
+        and project.round.phase is Phase.ideas
+    )
+
+
 # --- bewonersbudgetten --------------------------------------------------------------------
 
 
@@ -133,6 +171,21 @@ def is_applicant(user: Any, application: Application) -> bool:
     return is_self(user, application.applicant_id)
 
 
+def require_applicant(user: Any, application: Application) -> None:
+    require(is_applicant(user, application), _l("Only the residents who applied can do this."))
+
+
+def require_may_apply(user: Any, pot: Pot) -> None:
+    """Residents of the pot's wijk, with a confirmed e-mail address, apply."""
+    require(is_member(user), _l("Please sign in to apply."))
+    require(user.is_email_verified, _l("Please confirm your e-mail address first."))
+    require(
+        user.wijk_id == pot.wijk_id,
+        _l("This pot is for residents of {wijk}. Add your postcode to your profile."),
+        wijk=pot.wijk.name,
+    )
+
+
 def can_view_application(user: Any, application: Application) -> bool:
     """Applications are public (decisions are made in the open), except withdrawn ones."""
     if application.status is not ApplicationStatus.withdrawn:
@@ -140,8 +193,26 @@ def can_view_application(user: Any, application: Application) -> bool:
     return is_applicant(user, application) or can_manage(user, application.pot.wijk)
 
 
+def can_see_receipts(user: Any, application: Application) -> bool:
+    """Receipts can carry a name or an address: the applicants and the managers only."""
+    return is_applicant(user, application) or can_manage(user, application.pot.wijk)
+
+
 def is_panel_member(user: Any, pot: Pot) -> bool:
     return is_member(user) and any(m.user_id == user.id for m in pot.panel_members)
+
+
+def can_advise(user: Any, application: Application) -> bool:
+    """A panel member of the pot, on someone else's application."""
+    return is_panel_member(user, application.pot) and not is_applicant(user, application)
+
+
+def require_adviser(user: Any, application: Application) -> None:
+    require(
+        is_panel_member(user, application.pot),
+        _l("Only members of the resident panel can give advice."),
+    )
+    require(not is_applicant(user, application), _l("You cannot advise on your own application."))
 
 
 # --- campaigns ----------------------------------------------------------------------------
@@ -172,11 +243,16 @@ TEMPLATE_POLICIES = {
     "manage": can_manage,
     "translate": can_translate,
     "view_initiative": can_view_initiative,
+    "report_realised": can_report_realised,
     "see_results": can_see_results,
     "volunteer": is_volunteer,
+    "edit_project": can_edit_project,
+    "check_batch": can_check_batch,
     "view_pot": can_view_pot,
     "apply_as": is_applicant,
     "panel": is_panel_member,
+    "advise": can_advise,
+    "see_receipts": can_see_receipts,
     "author": is_author,
     "initiate": is_initiator,
     "run_campaign": can_run_campaign,

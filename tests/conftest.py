@@ -25,7 +25,25 @@ from samenhang.extensions import db
 from samenhang.mail import Mail
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+#: The real pabulib rounds the voting tests count: Assen as plain text (small, and edited by
+#: the malformed-file tests), the others gzipped. See tests/voting/data/README.md.
+PABULIB = Path(__file__).parent / "voting" / "data"
+
+
+def pabulib_files(pattern: str = "*") -> list[Path]:
+    """The shipped pabulib files whose name, without `.pb` or `.pb.gz`, matches `pattern`."""
+    return sorted([*PABULIB.glob(f"{pattern}.pb"), *PABULIB.glob(f"{pattern}.pb.gz")])
+
+
+def pabulib_file(name: str) -> Path:
+    """The shipped pabulib file `name` (e.g. "Poland_Krakow_2024.pb"), plain or gzipped."""
+    path = PABULIB / name
+    return path if path.is_file() else PABULIB / f"{name}.gz"
+
+
+def pabulib_name(path: Path) -> str:
+    """The name of the `.pb` file at `path`, gzipped or not ("Poland_Krakow_2024.pb")."""
+    return path.name.removesuffix(".gz")
 
 
 class _BoundSession(FlaskSQLAlchemySession):
@@ -81,6 +99,8 @@ TEST_CONFIG = {
     "TESTING": True,
     "WTF_CSRF_ENABLED": False,
     "RATELIMIT_SIGNIN": "1000 per minute",
+    "RATELIMIT_SIGNIN_ADDRESS": "1000 per minute",
+    "RATELIMIT_SIGNUP": "1000 per minute",
     "RATELIMIT_PASSWORD_RESET": "1000 per minute",
     "MAIL_BACKEND": "memory",
     # Tests assert the English msgids; tests of the Dutch default set it themselves.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 import tomllib
@@ -13,6 +14,11 @@ import pytest
 pytestmark = pytest.mark.pure
 
 ROOT = Path(__file__).resolve().parent.parent
+#: What reaches for the folder `shared` beside the repository, which a clone lacks. (Spelled
+#: so that this file does not match itself.)
+OUTSIDE_THE_REPOSITORY = re.compile(
+    r"""\.\./shared|shared/(pabulib)|\bparents?(\[\d+\])?\s*/\s*["']shared["']"""
+)
 
 
 def test_platform_has_no_init_so_it_never_shadows_the_stdlib() -> None:
@@ -96,4 +102,16 @@ def test_commits_only_at_the_boundaries() -> None:
         for p in _python_files("platform", "blueprints")
         if p not in allowed and ".commit()" in p.read_text()
     ]
+    assert offenders == []
+
+
+def test_tests_need_nothing_beside_the_repository() -> None:
+    """A clone with nothing beside it passes: what the tests read ships in tests/."""
+    offenders = []
+    for path in (ROOT / "tests").rglob("*"):
+        if not path.is_file() or path.suffix in {".gz", ".pyc"}:
+            continue
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            if OUTSIDE_THE_REPOSITORY.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
     assert offenders == []

@@ -1,33 +1,73 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from collections.abc import Callable
+from typing import Any
 
+from flask import Blueprint, current_app, request
+from flask_limiter.util import get_remote_address
+from werkzeug.wrappers import Response
+
+from samenhang.accounts.services import normalise_email
 from samenhang.blueprints.accounts import views
 from samenhang.extensions import limiter
 
 bp = Blueprint("accounts", __name__)
 
 
-def _signin_limit() -> str:
-    return current_app.config["RATELIMIT_SIGNIN"]
-
-
-def _reset_limit() -> str:
-    return current_app.config["RATELIMIT_PASSWORD_RESET"]
+def _setting(name: str) -> Callable[[], str]:
+    return lambda: current_app.config[name]
 
 
 def _not_post() -> bool:
     return request.method != "POST"
 
 
-signin = limiter.limit(_signin_limit, exempt_when=_not_post)(views.signin)
-forgot = limiter.limit(_reset_limit, exempt_when=_not_post)(views.forgot_password)
+def _failed(response: Response) -> bool:
+    """A sign-in that worked costs nothing: only mistakes fill a bucket."""
+    return response.status_code >= 400
 
-bp.add_url_rule("/signup", view_func=views.signup, methods=["GET", "POST"])
+
+def _account_and_address() -> str:
+    """What a guesser attacks: one account, from one address. Someone else's failures, from
+    elsewhere, never lock the owner of the account out."""
+    return f"{normalise_email(request.form.get('email', ''))}|{get_remote_address()}"
+
+
+def _account() -> str:
+    return normalise_email(request.form.get("email", ""))
+
+
+def _limited(view: Callable[..., Any], *limits: tuple[str, Callable[[], str], bool]) -> Any:
+    for setting, key, only_failures in limits:
+        view = limiter.limit(
+            _setting(setting),
+            key_func=key,
+            exempt_when=_not_post,
+            deduct_when=_failed if only_failures else None,
+        )(view)
+    return view
+
+
+signin = _limited(
+    views.signin,
+    ("RATELIMIT_SIGNIN", _account_and_address, True),
+    ("RATELIMIT_SIGNIN_ADDRESS", get_remote_address, True),
+)
+signup = _limited(views.signup, ("RATELIMIT_SIGNUP", get_remote_address, False))
+forgot = _limited(
+    views.forgot_password,
+    ("RATELIMIT_PASSWORD_RESET", get_remote_address, False),
+    ("RATELIMIT_PASSWORD_RESET", _account, False),
+)
+resend = _limited(
+    views.resend_verification, ("RATELIMIT_PASSWORD_RESET", get_remote_address, False)
+)
+
+bp.add_url_rule("/signup", view_func=signup, methods=["GET", "POST"])
 bp.add_url_rule("/signin", view_func=signin, methods=["GET", "POST"])
 bp.add_url_rule("/signout", view_func=views.signout, methods=["POST"])
 bp.add_url_rule("/verify/<token>", view_func=views.verify)
-bp.add_url_rule("/verify/resend", view_func=views.resend_verification, methods=["POST"])
+bp.add_url_rule("/verify/resend", view_func=resend, methods=["POST"])
 bp.add_url_rule("/password/forgot", view_func=forgot, methods=["GET", "POST"])
 bp.add_url_rule("/password/reset/<token>", view_func=views.reset_password, methods=["GET", "POST"])
 bp.add_url_rule("/profile", view_func=views.profile, methods=["GET", "POST"])

@@ -74,12 +74,7 @@ class ProfileForm(FlaskForm):
     house_number = StringField(_l("House number"), validators=[Optional(), Length(max=10)])
     wijk_id = SelectField(_l("Your wijk"), coerce=int, validators=[Optional()], choices=[])
     notification_mode = SelectField(
-        _l("E-mails about initiatives you follow"),
-        choices=[
-            SelectChoice(NotificationMode.immediate.value, _l("At once, for each change")),
-            SelectChoice(NotificationMode.digest.value, _l("Once a day, in one e-mail")),
-            SelectChoice(NotificationMode.off.value, _l("No e-mails")),
-        ],
+        _l("E-mails about initiatives you follow"), choices=NotificationMode.choices()
     )
 
 

@@ -18,9 +18,9 @@ from samenhang.blueprints.accounts.forms import (
     SigninForm,
     SignupForm,
 )
-from samenhang.blueprints.forms import render_form, render_form_error, wijk_choice
+from samenhang.blueprints.forms import render_form, wijk_choice
+from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.urls import safe_next_url
-from samenhang.errors import DomainError
 from samenhang.i18n import current_locale
 from samenhang.places.queries import wijken_for_postcode
 
@@ -32,13 +32,10 @@ def signup() -> View:
         return redirect(url_for("main.home"))
     form = SignupForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "email"):
             user = services.register_user(
                 form.email.data, form.password.data, form.display_name.data, current_locale()
             )
-        except DomainError as exc:
-            form.email.errors.append(str(exc))
-        else:
             login_user(user)
             flash(_("Welcome! We sent you an e-mail. Click the link in it to confirm."), "success")
             return redirect(url_for("accounts.profile"))
@@ -65,11 +62,8 @@ def signout() -> BaseResponse:
 
 
 def verify(token: str) -> BaseResponse:
-    try:
+    with flash_errors():
         services.verify_email(token)
-    except DomainError as exc:
-        flash(str(exc), "error")
-    else:
         flash(_("Thank you. Your e-mail address is confirmed."), "success")
     return redirect(url_for("accounts.profile" if current_user.is_authenticated else "main.home"))
 
@@ -92,22 +86,18 @@ def forgot_password() -> View:
 
 
 def reset_password(token: str) -> View:
-    try:
+    # An expired or used link is refused before the form shows: back to "forgot password".
+    with flash_errors():
         services.user_for_reset_token(token)
-    except DomainError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("accounts.forgot_password"))
-    form = ResetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = services.reset_password(token, form.password.data)
-        except DomainError as exc:
-            form.password.errors.append(str(exc))
-        else:
-            login_user(user)
-            flash(_("Your new password is saved."), "success")
-            return redirect(url_for("accounts.profile"))
-    return render_form(form, "accounts/reset.html", form=form)
+        form = ResetPasswordForm()
+        if form.validate_on_submit():
+            with form_errors(form, "password"):
+                user = services.reset_password(token, form.password.data)
+                login_user(user)
+                flash(_("Your new password is saved."), "success")
+                return redirect(url_for("accounts.profile"))
+        return render_form(form, "accounts/reset.html", form=form)
+    return redirect(url_for("accounts.forgot_password"))
 
 
 def _profile_form() -> ProfileForm:
@@ -126,7 +116,7 @@ def _profile_form() -> ProfileForm:
 def profile() -> View:
     form = _profile_form()
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "postcode"):
             services.update_profile(
                 current_user,
                 display_name=form.display_name.data,
@@ -136,9 +126,6 @@ def profile() -> View:
                 wijk_id=form.wijk_id.data if form.wijk_id.choices else None,
                 notification_mode=NotificationMode(form.notification_mode.data),
             )
-        except DomainError as exc:
-            form.postcode.errors.append(str(exc))
-        else:
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
     context = {"form": form, "password_form": ChangePasswordForm()}
@@ -149,17 +136,15 @@ def profile() -> View:
 def change_password() -> View:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "current_password"):
             services.change_password(
                 current_user, form.current_password.data, form.new_password.data
             )
-        except DomainError as exc:
-            form.current_password.errors.append(str(exc))
-        else:
             login_user(current_user)
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("accounts.profile"))
-    return render_form_error("accounts/profile.html", form=_profile_form(), password_form=form)
+    context = {"form": _profile_form(), "password_form": form}
+    return render_form(form, "accounts/profile.html", **context)
 
 
 @login_required
@@ -176,11 +161,8 @@ def export() -> Response:
 def delete() -> View:
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        try:
+        with form_errors(form, "password"):
             services.delete_account(current_user, form.password.data)
-        except DomainError as exc:
-            form.password.errors.append(str(exc))
-        else:
             logout_user()
             flash(_("Your account and your personal data are deleted."), "success")
             return redirect(url_for("main.home"))

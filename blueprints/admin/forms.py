@@ -3,24 +3,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired
 
 from samenhang.accounts.models import Role
 
-ROLE_LABELS = {
-    Role.bewoner: _l("Resident"),
-    Role.wijkmanager: _l("Wijkmanager"),
-    Role.admin: _l("Administrator"),
-}
-
 
 class RoleForm(FlaskForm):
-    role = SelectField(
-        _l("Role"),
-        choices=[SelectChoice(r.value, label) for r, label in ROLE_LABELS.items()],
-        validators=[InputRequired()],
-    )
+    role = SelectField(_l("Role"), choices=Role.choices(), validators=[InputRequired()])
     wijken = SelectMultipleField(
         _l("Wijken this wijkmanager works in"),
         coerce=int,
@@ -30,4 +19,15 @@ class RoleForm(FlaskForm):
     is_translator = BooleanField(
         _l("Volunteer translator"),
         description=_l("May translate what residents write, in every wijk."),
+    )
+
+
+class ThemeForm(FlaskForm):
+    theme = SelectField(
+        _l("Appearance"),
+        choices=[],
+        # The service refuses a theme that is not installed, with its own message.
+        validate_choice=False,
+        validators=[InputRequired()],
+        description=_l("The colours and letters of this municipality's pages."),
     )

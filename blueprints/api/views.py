@@ -1,4 +1,8 @@
-"""Open data: read-only JSON of everything public. The OpenAPI description lives beside it."""
+"""Open data: read-only JSON of everything public. The OpenAPI description lives beside it.
+
+Errors need nothing here: under /api/ the app's handler answers every error as JSON
+(`{"error": kind, "message": ...}`, see `samenhang.blueprints.handling`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 
 from flask import Response, abort, jsonify, request, url_for
 
+from samenhang.blueprints.guards import bounded_int
 from samenhang.extensions import db
 from samenhang.initiatives import queries
 from samenhang.initiatives.models import HelpKind, Initiative, State, Theme
@@ -23,11 +28,18 @@ def openapi() -> Response:
     return jsonify(spec)
 
 
-def _enum_list(name: str, enum: Any) -> list[Any]:
+#: The states the list may be filtered on: only public ones exist for the API.
+PUBLIC_STATES = (State.published, State.funded, State.realised)
+
+
+def _enum_list(name: str, enum: Any, allowed: Any = None) -> list[Any]:
     try:
-        return [enum(v) for v in request.args.getlist(name) if v]
+        values = [enum(v) for v in request.args.getlist(name) if v]
     except ValueError:
-        abort(Response(json.dumps({"error": f"unknown {name}"}), 400, mimetype="application/json"))
+        abort(400)
+    if allowed is not None and any(v not in allowed for v in values):
+        abort(400)
+    return values
 
 
 def _initiative_json(initiative: Initiative, supporters: int) -> dict[str, Any]:
@@ -61,21 +73,24 @@ def _initiative_json(initiative: Initiative, supporters: int) -> dict[str, Any]:
 def initiatives() -> Response:
     scope: dict[str, Any] = {}
     municipality_slug, wijk_slug = request.args.get("municipality"), request.args.get("wijk")
+    query = request.args.get("q", "")
+    if (wijk_slug and not municipality_slug) or len(query) > 100:
+        abort(400)
     if municipality_slug and wijk_slug:
         scope["wijk"] = wijk_by_slugs(municipality_slug, wijk_slug) or abort(404)
     elif municipality_slug:
         scope["municipality"] = municipality_by_slug(municipality_slug) or abort(404)
     criteria = queries.InitiativeFilter(
         themes=_enum_list("theme", Theme),
-        states=_enum_list("state", State),
+        states=_enum_list("state", State, PUBLIC_STATES),
         help_asked=_enum_list("help", HelpKind),
-        query=request.args.get("q", "")[:100],
+        query=query,
         **scope,
     )
-    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), MAX_PER_PAGE)
-    page = queries.public_initiatives(
-        criteria, request.args.get("page", 1, type=int) or 1, per_page
-    )
+    per_page = bounded_int(request.args.get("per_page"), 20)
+    if per_page > MAX_PER_PAGE:
+        abort(400)
+    page = queries.public_initiatives(criteria, bounded_int(request.args.get("page"), 1), per_page)
     counts = queries.support_counts(page.items)
     return jsonify(
         {

@@ -14,13 +14,21 @@ from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
 from samenhang.blueprints.forms import render_form
+from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.config import LOCALES
 from samenhang.content import services
 from samenhang.content.machine import machine_translator
 from samenhang.content.queries import translations_of
-from samenhang.errors import DomainError
 from samenhang.extensions import db
+from samenhang.i18n import current_locale
 from samenhang.initiatives.models import Initiative
+from samenhang.policies import (
+    can_view_initiative,
+    can_view_pot,
+    can_view_round,
+    require_translator,
+    require_visible,
+)
 from samenhang.voting.models import Project
 from samenhang.vouchers.models import Criterion
 
@@ -32,8 +40,8 @@ class Kind:
     model: type
     #: Where the object is shown; the translator returns there.
     url: Callable[[Any], str]
-    #: Whether the public may see it (drafts are not translated by others).
-    is_visible: Callable[[Any], bool]
+    #: Whether the user may see it at all (the policy of the page that shows it).
+    can_view: Callable[[Any, Any], bool]
 
 
 #: Every translatable kind, by its table name. A new kind joins with one line here and
@@ -42,17 +50,17 @@ KINDS: dict[str, Kind] = {
     Initiative.__tablename__: Kind(
         Initiative,
         lambda o: url_for("initiatives.show", initiative_id=o.id),
-        lambda o: o.is_viewable,
+        can_view_initiative,
     ),
     Project.__tablename__: Kind(
         Project,
         lambda o: url_for("voting.show", round_id=o.round_id),
-        lambda o: True,
+        lambda user, o: can_view_round(user, o.round),
     ),
     Criterion.__tablename__: Kind(
         Criterion,
         lambda o: url_for("vouchers.pot", pot_id=o.pot_id),
-        lambda o: True,
+        lambda user, o: can_view_pot(user, o.pot),
     ),
 }
 
@@ -64,11 +72,11 @@ FIELD_LABELS = {
 
 
 def _object_or_404(kind: str, object_id: int) -> tuple[Kind, Any]:
-    found = KINDS.get(kind)
-    obj = db.session.get(found.model, object_id) if found else None
-    if found is None or obj is None or not found.is_visible(obj):
+    spec = KINDS.get(kind)
+    obj = db.session.get(spec.model, object_id) if spec else None
+    if spec is None or obj is None or not spec.can_view(current_user, obj):
         abort(404)
-    return found, obj
+    return spec, obj
 
 
 def _form_class(fields: tuple[str, ...]) -> type[FlaskForm]:
@@ -82,16 +90,14 @@ def _form_class(fields: tuple[str, ...]) -> type[FlaskForm]:
 @login_required
 def translate(kind: str, object_id: int, locale: str) -> View:
     spec, obj = _object_or_404(kind, object_id)
-    if locale not in LOCALES or not services.can_translate(current_user, obj):
-        abort(403)
-    back = spec.url(obj)
+    require_visible(locale in LOCALES)
+    require_translator(current_user, obj)
     translator = machine_translator()
     if request.method == "POST" and request.form.get("machine") and translator is not None:
-        try:
-            services.suggest_machine_translation(translator, current_user, obj, locale)
-        except DomainError as exc:
-            flash(str(exc), "error")
-        else:
+        with flash_errors():
+            services.suggest_machine_translation(
+                obj, locale, actor=current_user, translator=translator
+            )
             flash(
                 _("A machine translation is ready. Check it and correct it before you save."),
                 "success",
@@ -100,22 +106,15 @@ def translate(kind: str, object_id: int, locale: str) -> View:
     existing = translations_of(obj).get(locale, {})
     form = _form_class(obj.__translatable__)(data={f: row.text for f, row in existing.items()})
     if form.validate_on_submit():
-        try:
-            services.save_translation(
-                current_user,
-                obj,
-                locale,
-                {f: getattr(form, f).data or "" for f in obj.__translatable__},
-            )
-        except DomainError as exc:
-            flash(str(exc), "error")
-        else:
+        with form_errors(form):
+            texts = {f: getattr(form, f).data or "" for f in obj.__translatable__}
+            services.save_translation(obj, locale, texts, actor=current_user)
             flash(_("The translation is saved."), "success")
-            return redirect(back)
+            return redirect(spec.url(obj))
     context = {
         "form": form,
         "obj": obj,
-        "back": back,
+        "back": spec.url(obj),
         "locale": locale,
         "locale_name": LOCALES[locale],
         "existing": existing,
@@ -127,12 +126,7 @@ def translate(kind: str, object_id: int, locale: str) -> View:
 @login_required
 def request_translation(kind: str, object_id: int) -> Response:
     spec, obj = _object_or_404(kind, object_id)
-    from samenhang.i18n import current_locale
-
-    try:
-        services.request_translation(current_user, obj, current_locale())
-    except DomainError as exc:
-        flash(str(exc), "error")
-    else:
+    with flash_errors():
+        services.request_translation(obj, current_locale(), actor=current_user)
         flash(_("Thank you. We asked for a translation."), "success")
     return redirect(spec.url(obj))

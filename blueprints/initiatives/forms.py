@@ -19,25 +19,9 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from samenhang.blueprints.forms import MoneyField
 from samenhang.config import LOCALES
-from samenhang.initiatives.models import HelpKind, Theme
+from samenhang.initiatives.models import PUBLIC_STATES, HelpKind, State, Theme
 
 _required = InputRequired(message=_l("Please fill this in."))
-
-THEME_LABELS = {
-    Theme.wonen: _l("Housing and liveability"),
-    Theme.veiligheid: _l("Safety"),
-    Theme.leren: _l("Learning"),
-    Theme.werken: _l("Work"),
-    Theme.inkomen: _l("Income"),
-    Theme.gezondheid: _l("Health"),
-    Theme.meedoen: _l("Taking part"),
-}
-HELP_LABELS = {
-    HelpKind.money: _l("Money"),
-    HelpKind.time: _l("Time (volunteers)"),
-    HelpKind.space: _l("A space or place"),
-    HelpKind.materials: _l("Materials"),
-}
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -78,12 +62,12 @@ class InitiativeForm(FlaskForm):
     )
     themes = MultiCheckboxField(
         _l("Themes"),
-        choices=[SelectChoice(t.value, label) for t, label in THEME_LABELS.items()],
+        choices=Theme.choices(),
         validators=[InputRequired(message=_l("Choose at least one theme."))],
     )
     help_asked = MultiCheckboxField(
         _l("What help do you need?"),
-        choices=[SelectChoice(k.value, label) for k, label in HELP_LABELS.items()],
+        choices=HelpKind.choices(),
     )
     address = StringField(
         _l("Address or place (optional)"), validators=[Optional(), Length(max=200)]
@@ -152,7 +136,7 @@ class FilterForm(FlaskForm):
         _l("Theme"),
         choices=[
             SelectChoice("", _l("All themes")),
-            *(SelectChoice(t.value, label) for t, label in THEME_LABELS.items()),
+            *Theme.choices(),
         ],
         validators=[Optional()],
     )
@@ -161,16 +145,14 @@ class FilterForm(FlaskForm):
         validators=[Optional()],
         choices=[
             SelectChoice("", _l("All")),
-            SelectChoice("published", _l("Published")),
-            SelectChoice("funded", _l("Funded")),
-            SelectChoice("realised", _l("Realised")),
+            *State.choices(members=[s for s in State if s in PUBLIC_STATES]),
         ],
     )
     help = SelectField(
         _l("Help asked"),
         choices=[
             SelectChoice("", _l("Any help")),
-            *(SelectChoice(k.value, label) for k, label in HELP_LABELS.items()),
+            *HelpKind.choices(),
         ],
         validators=[Optional()],
     )

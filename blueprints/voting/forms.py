@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -13,6 +15,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -22,34 +25,9 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from samenhang.blueprints.forms import MoneyField
 from samenhang.config import LOCALES
-from samenhang.voting.models import BallotType, Eligibility, Phase, Rule
+from samenhang.voting.models import BallotType, Eligibility, Rule
 
 _required = InputRequired(message=_l("Please fill this in."))
-
-BALLOT_TYPE_LABELS = {
-    BallotType.approval: _l("Approval: tick the projects you support"),
-    BallotType.knapsack: _l("Budget: choose projects that fit in the budget together"),
-    BallotType.ranking: _l("Ranking: put projects in order of preference"),
-    BallotType.points: _l("Points: spread points over the projects"),
-}
-RULE_LABELS = {
-    Rule.greedy: _l("Most votes first (greedy)"),
-    Rule.mes: _l("Method of Equal Shares"),
-    Rule.mes_add1: _l("Method of Equal Shares, using the whole budget (add1)"),
-}
-ELIGIBILITY_LABELS = {
-    Eligibility.codes: _l("Stemcodes on letters"),
-    Eligibility.residents: _l("Signed-in residents with an address in the wijk"),
-    Eligibility.both: _l("Both"),
-}
-PHASE_LABELS = {
-    Phase.draft: _l("Draft"),
-    Phase.ideas: _l("Ideas"),
-    Phase.review: _l("Review"),
-    Phase.voting: _l("Voting"),
-    Phase.counting: _l("Counting"),
-    Phase.results: _l("Results"),
-}
 
 
 class CategoryForm(Form):
@@ -69,8 +47,8 @@ class RoundForm(FlaskForm):
         description=_l("What the vote is about and who may vote. You can use Markdown."),
     )
     budget = MoneyField(_l("Budget in euros"))
-    ballot_type = SelectField(
-        _l("Ballot"), choices=[SelectChoice(k.value, v) for k, v in BALLOT_TYPE_LABELS.items()]
+    ballot_type = RadioField(
+        _l("Ballot"), choices=BallotType.choices(), default=BallotType.approval.value
     )
     min_projects = IntegerField(
         _l("Fewest projects a voter must choose"),
@@ -87,13 +65,11 @@ class RoundForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=1000)],
         description=_l("Points ballots."),
     )
-    rule = SelectField(
-        _l("How the votes are counted"),
-        choices=[SelectChoice(k.value, v) for k, v in RULE_LABELS.items()],
+    rule = RadioField(
+        _l("How the votes are counted"), choices=Rule.choices(), default=Rule.greedy.value
     )
-    eligibility = SelectField(
-        _l("Who may vote"),
-        choices=[SelectChoice(k.value, v) for k, v in ELIGIBILITY_LABELS.items()],
+    eligibility = RadioField(
+        _l("Who may vote"), choices=Eligibility.choices(), default=Eligibility.codes.value
     )
     min_age = IntegerField(
         _l("Minimum age (optional)"),
@@ -229,6 +205,14 @@ class RegisterForm(FlaskForm):
     code = StringField(_l("Stemcode"), validators=[Optional(), Length(max=30)])
     email = StringField(_l("Or the resident's e-mail address"), validators=[Optional()])
     action = HiddenField()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if not (self.code.data or self.email.data):
+            self.code.errors.append(_l("Fill in the stemcode or the e-mail address."))
+            return False
+        return True
 
 
 class BatchForm(FlaskForm):

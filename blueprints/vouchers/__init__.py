@@ -1,21 +1,23 @@
-"""Bewonersbudgetten and vouchers: pots, criteria, applications, decisions, payouts, codes."""
+"""Bewonersbudgetten and vouchers: pots, criteria, applications, decisions, payouts, codes.
+
+Everything lives under `/bewonersbudgetten` (and a wijk's `/g/<gemeente>/<wijk>/
+bewonersbudgetten`); the addresses under `/budgets` from before redirect there."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
 
 from samenhang.blueprints.vouchers import views
-from samenhang.blueprints.vouchers.labels import template_labels
-from samenhang.extensions import limiter
+from samenhang.extensions import csrf, limiter
 
 bp = Blueprint("vouchers", __name__)
-bp.context_processor(template_labels)
 
 GET_POST = ["GET", "POST"]
 POST = ["POST"]
-_wijk = "/g/<municipality_slug>/<wijk_slug>"
-_pot = "/budgets/pots/<int:pot_id>"
-_one = "/budgets/applications/<int:application_id>"
+_wijk = "/g/<municipality_slug>/<wijk_slug>/bewonersbudgetten"
+_area = "/bewonersbudgetten"
+_pot = f"{_area}/pots/<int:pot_id>"
+_one = f"{_area}/applications/<int:application_id>"
 
 
 def _till_limit() -> str:
@@ -29,11 +31,11 @@ def _not_post() -> bool:
 # Guessing codes at a till must be slow.
 till = limiter.limit(_till_limit, exempt_when=_not_post)(views.till)
 
-bp.add_url_rule(f"{_wijk}/budgets", view_func=views.wijk_pots)
-bp.add_url_rule(f"{_wijk}/budgets/new", view_func=views.new_pot, methods=GET_POST)
+bp.add_url_rule(_wijk, view_func=views.wijk_pots)
+bp.add_url_rule(f"{_wijk}/new", view_func=views.new_pot, methods=GET_POST)
 bp.add_url_rule(f"{_wijk}/suppliers", view_func=views.suppliers, methods=GET_POST)
 bp.add_url_rule(
-    "/budgets/suppliers/<int:supplier_id>/renew", view_func=views.renew_till_link, methods=POST
+    f"{_area}/suppliers/<int:supplier_id>/renew", view_func=views.renew_till_link, methods=POST
 )
 bp.add_url_rule(_pot, view_func=views.pot)
 bp.add_url_rule(f"{_pot}/ledger", view_func=views.pot_ledger)
@@ -52,7 +54,7 @@ bp.add_url_rule(f"{_pot}/apply", view_func=views.apply, methods=GET_POST)
 bp.add_url_rule(f"{_pot}/vouchers", view_func=views.vouchers, methods=GET_POST)
 bp.add_url_rule(f"{_pot}/vouchers/expire", view_func=views.expire_vouchers, methods=POST)
 bp.add_url_rule(f"{_pot}/decisions.<any(csv, json):fmt>", view_func=views.export_decisions)
-bp.add_url_rule("/budgets/decisions.<any(csv, json):fmt>", view_func=views.export_decisions)
+bp.add_url_rule(f"{_area}/decisions.<any(csv, json):fmt>", view_func=views.export_decisions)
 bp.add_url_rule(_one, view_func=views.application)
 bp.add_url_rule(f"{_one}/withdraw", view_func=views.withdraw, methods=POST)
 bp.add_url_rule(f"{_one}/scores", view_func=views.score, methods=POST)
@@ -65,10 +67,14 @@ bp.add_url_rule(f"{_one}/report", view_func=views.submit_report, methods=POST)
 bp.add_url_rule(f"{_one}/returns", view_func=views.record_return, methods=POST)
 bp.add_url_rule(f"{_one}/settle", view_func=views.settle, methods=POST)
 bp.add_url_rule(
-    "/media/budgets/<any(receipts, reports):kind>/<name>.jpg", view_func=views.uploaded_image
+    "/media/bewonersbudgetten/<any(receipts, reports):kind>/<name>.jpg",
+    view_func=views.uploaded_image,
 )
-bp.add_url_rule("/budgets/my", view_func=views.my_applications)
-bp.add_url_rule("/budgets/manage", view_func=views.dashboard)
-bp.add_url_rule("/budgets/till/<token>", view_func=till, methods=GET_POST)
+bp.add_url_rule(f"{_area}/my", view_func=views.my_applications)
+bp.add_url_rule(f"{_area}/manage", view_func=views.dashboard)
+bp.add_url_rule(f"{_area}/till/<token>", view_func=till, methods=GET_POST)
 
-bp.cli.command("check-ledger")(views.check_ledger_command)
+# The redirect only sends the request on; the view it lands on checks the CSRF token.
+csrf.exempt(views.moved)
+for _old in views.MOVED:
+    bp.add_url_rule(_old, endpoint="moved", view_func=views.moved, methods=GET_POST)

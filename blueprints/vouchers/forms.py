@@ -22,8 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from samenhang.blueprints.forms import MoneyField
-from samenhang.blueprints.vouchers.labels import CONTRIBUTION_LABELS, OUTCOME_LABELS, SOURCE_LABELS
-from samenhang.vouchers.models import Criterion, Outcome, Supplier
+from samenhang.vouchers.models import ContributionKind, Criterion, Outcome, SourceKind, Supplier
 from samenhang.vouchers.services import MAX_CRITERIA
 
 _required = InputRequired(message=_l("Please fill this in."))
@@ -51,7 +50,7 @@ class PotForm(FlaskForm):
     )
     source_kind = SelectField(
         _l("Where does the money come from?"),
-        choices=[SelectChoice(k.value, label) for k, label in SOURCE_LABELS.items()],
+        choices=SourceKind.choices(),
     )
     source_name = StringField(
         _l("Name of the source"),
@@ -119,8 +118,8 @@ class BudgetLineRow(Form):
 class ContributionRow(Form):
     kind = SelectField(
         _l("Kind"),
-        default="time",
-        choices=[SelectChoice(k.value, label) for k, label in CONTRIBUTION_LABELS.items()],
+        default=ContributionKind.time.value,
+        choices=ContributionKind.choices(),
     )
     description = StringField(_l("What"), validators=[Optional(), Length(max=200)])
     hours = IntegerField(
@@ -164,7 +163,7 @@ def score_form_class(criteria: Sequence[Criterion]) -> type[FlaskForm]:
 class DecisionForm(FlaskForm):
     outcome = RadioField(
         _l("Decision"),
-        choices=[SelectChoice(k.value, label) for k, label in OUTCOME_LABELS.items()],
+        choices=Outcome.choices("verb"),
         validators=[InputRequired(message=_l("Choose a decision."))],
     )
     amount = MoneyField(
@@ -186,7 +185,7 @@ class DecisionForm(FlaskForm):
 class AdviceForm(DecisionForm):
     outcome = RadioField(
         _l("Your advice"),
-        choices=[SelectChoice(k.value, label) for k, label in OUTCOME_LABELS.items()],
+        choices=Outcome.choices("verb"),
         validators=[InputRequired(message=_l("Choose your advice."))],
     )
     amount = MoneyField(

@@ -1,7 +1,7 @@
 """Add campaigns: pledges, tasks, wanted things and offers, news, payouts, payment events
 
 Revision ID: a3aeacff5e7f
-Revises: 80ea19108cd7
+Revises: 5e0c2a7d9b41
 Create Date: 2026-11-28 19:32:42.488164
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 import samenhang.db
 
 revision = "a3aeacff5e7f"
-down_revision = "80ea19108cd7"
+down_revision = "5e0c2a7d9b41"
 branch_labels = None
 depends_on = None
 

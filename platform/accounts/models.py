@@ -4,26 +4,39 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samenhang.db import bool_false, created_at, intpk
+from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
 from samenhang.places.models import Wijk
 
 
-class Role(StrEnum):
+class Role(LabelledEnum):
     bewoner = "bewoner"
     wijkmanager = "wijkmanager"
     admin = "admin"
 
+    __labels__ = {
+        bewoner: _l("Resident"),
+        wijkmanager: _l("Wijkmanager"),
+        admin: _l("Administrator"),
+    }
 
-class NotificationMode(StrEnum):
+
+class NotificationMode(LabelledEnum):
     immediate = "immediate"
     digest = "digest"
     off = "off"
+
+    __labels__ = {
+        immediate: _l("At once, for each change"),
+        digest: _l("Once a day, in one e-mail"),
+        off: _l("No e-mails"),
+    }
 
 
 def new_session_nonce() -> str:

@@ -14,6 +14,16 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+#: A hash of nothing anyone types, made once: checking a password against it costs what a
+#: real check costs, so an unknown e-mail address answers as slowly as a known one.
+_NOBODY = _hasher.hash("no account has this password")
+
+
+def verify_nobody(password: str) -> bool:
+    verify_password(_NOBODY, password)
+    return False
+
+
 def verify_password(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)

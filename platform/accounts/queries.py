@@ -22,3 +22,8 @@ def load_user_from_session(session_id: str) -> User | None:
 def active_users() -> list[User]:
     stmt = select(User).where(User.is_deleted.is_(False)).order_by(User.role, User.email)
     return list(db.session.scalars(stmt))
+
+
+def active_user_by_email(email: str) -> User | None:
+    stmt = select(User).where(User.email == email.strip().lower(), User.is_deleted.is_(False))
+    return db.session.scalar(stmt)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from flask import current_app
@@ -16,16 +17,17 @@ from samenhang.accounts.passwords import (
     MIN_PASSWORD_LENGTH,
     hash_password,
     needs_rehash,
+    verify_nobody,
     verify_password,
 )
 from samenhang.audit.services import log_event
 from samenhang.config import LOCALES
 from samenhang.db import utcnow
-from samenhang.errors import DomainError, PermissionDenied
+from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.places.models import Wijk
 from samenhang.places.queries import normalise_postcode, wijken_for_postcode
-from samenhang.policies import can_administer
+from samenhang.policies import can_administer, require
 
 VERIFY_MAX_AGE = 60 * 60 * 24 * 7
 RESET_MAX_AGE = 60 * 60 * 2
@@ -87,14 +89,22 @@ def user_locale(user: User) -> str:
     return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-def verify_email(token: str) -> User:
+def _user_of_link(
+    purpose: str, token: str, max_age: int, still_valid: Callable[[User, dict[str, Any]], bool]
+) -> User:
+    """The active user a signed link in a mail names, while `still_valid` holds."""
     try:
-        data = _serializer("verify").loads(token, max_age=VERIFY_MAX_AGE)
+        data = _serializer(purpose).loads(token, max_age=max_age)
     except (SignatureExpired, BadSignature) as exc:
         raise InvalidToken(_l("This link is not valid or has expired.")) from exc
     user = db.session.get(User, data["uid"])
-    if user is None or user.email != data["email"] or not user.is_active:
+    if user is None or not user.is_active or not still_valid(user, data):
         raise InvalidToken(_l("This link is not valid or has expired."))
+    return user
+
+
+def verify_email(token: str) -> User:
+    user = _user_of_link("verify", token, VERIFY_MAX_AGE, lambda u, d: u.email == d["email"])
     if user.email_verified_at is None:
         user.email_verified_at = utcnow()
         log_event(user, "user.email_verified", user)
@@ -104,8 +114,7 @@ def verify_email(token: str) -> User:
 def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None or not user.is_active:
-        # Same work as a real check, so response time does not reveal which e-mails exist.
-        verify_password(hash_password("timing-equaliser"), password)
+        verify_nobody(password)
         return None
     if not verify_password(user.password_hash, password):
         return None
@@ -126,14 +135,9 @@ def request_password_reset(email: str) -> None:
 
 
 def user_for_reset_token(token: str) -> User:
-    try:
-        data = _serializer("reset").loads(token, max_age=RESET_MAX_AGE)
-    except (SignatureExpired, BadSignature) as exc:
-        raise InvalidToken(_l("This link is not valid or has expired.")) from exc
-    user = db.session.get(User, data["uid"])
-    if user is None or not user.is_active or data["pw"] != _password_fingerprint(user):
-        raise InvalidToken(_l("This link is not valid or has expired."))
-    return user
+    return _user_of_link(
+        "reset", token, RESET_MAX_AGE, lambda u, d: d["pw"] == _password_fingerprint(u)
+    )
 
 
 def reset_password(token: str, new_password: str) -> User:
@@ -207,10 +211,9 @@ def set_locale(user: User, locale: str) -> None:
         user.locale = locale
 
 
-def set_role(actor: User, user: User, role: Role, wijken: list[Wijk]) -> None:
+def set_role(user: User, role: Role, wijken: list[Wijk], *, actor: User) -> None:
     """Give `user` a role; a wijkmanager's scope is exactly `wijken`."""
-    if not can_administer(actor):
-        raise PermissionDenied(_l("Only an administrator can change roles."))
+    require(can_administer(actor), _l("Only an administrator can change roles."))
     if role is Role.wijkmanager and not wijken:
         raise DomainError(_l("A wijkmanager needs at least one wijk."))
     before = {"role": user.role.value, "wijken": sorted(w.id for w in user.managed_wijken)}

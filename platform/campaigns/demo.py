@@ -76,7 +76,6 @@ def _bruisplaats(wijk: Wijk, piotr: User, manager: User, people: list[User]) -> 
     """Ended six weeks ago: 118% of the goal, all tasks done."""
     start = utcnow() - timedelta(days=100)
     initiative = initiatives.create_initiative(
-        piotr,
         wijk,
         initiatives.InitiativeData(
             title="De Bruisplaats: een buurtkamer voor iedereen",
@@ -92,9 +91,10 @@ def _bruisplaats(wijk: Wijk, piotr: User, manager: User, people: list[User]) -> 
             help_asked=[HelpKind.money, HelpKind.time, HelpKind.materials],
             budget_lines=[("Verf en vloer", 1_800_00), ("Meubels en keuken", 1_212_00)],
         ),
+        actor=piotr,
     )
-    initiatives.submit_initiative(piotr, initiative)
-    initiatives.decide_initiative(manager, initiative, "publish", "")
+    initiatives.submit_initiative(initiative, actor=piotr)
+    initiatives.decide_initiative(initiative, "publish", "", actor=manager)
     campaign = services.start_campaign(
         initiative,
         services.CampaignData(

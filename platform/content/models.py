@@ -8,6 +8,7 @@ One mechanism for every area: a translatable model names its fields in
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +16,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from samenhang.accounts.models import User
 from samenhang.db import bool_false, created_at, intpk
 from samenhang.extensions import db
+from samenhang.places.models import Wijk
+
+
+class Translatable(Protocol):
+    """What a model offers to be translated (see `Initiative`)."""
+
+    __tablename__: str
+    __translatable__: tuple[str, ...]
+    id: int
+    original_locale: str
+
+    @property
+    def wijk(self) -> Wijk: ...
+
+    @property
+    def owner_id(self) -> int | None: ...
 
 
 class ContentTranslation(db.Model):

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from samenhang.content.models import ContentTranslation, TranslationRequest
-from samenhang.content.services import Translatable, digest
+from samenhang.content.models import ContentTranslation, Translatable, TranslationRequest
+from samenhang.content.services import digest
 from samenhang.extensions import db
 
 

@@ -3,35 +3,19 @@
 from __future__ import annotations
 
 import hashlib
-from typing import Any, Protocol
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from samenhang.accounts.models import Role, User
+from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
 from samenhang.config import LOCALES
-from samenhang.content.models import ContentTranslation, TranslationRequest
+from samenhang.content.models import ContentTranslation, Translatable, TranslationRequest
 from samenhang.db import utcnow
-from samenhang.errors import DomainError, PermissionDenied
+from samenhang.errors import DomainError
 from samenhang.extensions import db
-from samenhang.places.models import Wijk
-from samenhang.policies import can_manage
-
-
-class Translatable(Protocol):
-    """What a model offers to be translated (see `Initiative`)."""
-
-    __tablename__: str
-    __translatable__: tuple[str, ...]
-    id: int
-    original_locale: str
-
-    @property
-    def wijk(self) -> Wijk: ...
-
-    @property
-    def owner_id(self) -> int | None: ...
+from samenhang.policies import can_administer, require, require_translator
 
 
 class MachineTranslator(Protocol):
@@ -42,13 +26,6 @@ class MachineTranslator(Protocol):
 
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def can_translate(user: Any, obj: Translatable) -> bool:
-    """The author, a volunteer translator or the wijkmanager of the object's wijk."""
-    if not isinstance(user, User) or not user.is_active:
-        return False
-    return user.id == obj.owner_id or user.is_translator or can_manage(user, obj.wijk)
 
 
 def _check_locale(obj: Translatable, locale: str) -> None:
@@ -68,11 +45,11 @@ def _existing(obj: Translatable, field: str, locale: str) -> ContentTranslation 
 
 
 def save_translation(
-    actor: User, obj: Translatable, locale: str, texts: dict[str, str], *, machine: bool = False
+    obj: Translatable, locale: str, texts: dict[str, str], *, actor: User, machine: bool = False
 ) -> list[ContentTranslation]:
     """Store a person's translation of some or all fields. Empty fields are left out."""
-    if not machine and not can_translate(actor, obj):
-        raise PermissionDenied(_l("You may not translate this."))
+    if not machine:
+        require_translator(actor, obj)
     _check_locale(obj, locale)
     saved = []
     for field, text in texts.items():
@@ -105,10 +82,9 @@ def save_translation(
     return saved
 
 
-def approve_machine_translation(actor: User, obj: Translatable, locale: str) -> None:
+def approve_machine_translation(obj: Translatable, locale: str, *, actor: User) -> None:
     """A person checked the machine's text; from now on it shows as a normal translation."""
-    if not can_translate(actor, obj):
-        raise PermissionDenied(_l("You may not translate this."))
+    require_translator(actor, obj)
     rows = db.session.scalars(
         select(ContentTranslation).where(
             ContentTranslation.object_type == obj.__tablename__,
@@ -134,20 +110,19 @@ def approve_machine_translation(actor: User, obj: Translatable, locale: str) -> 
 
 
 def suggest_machine_translation(
-    translator: MachineTranslator, actor: User, obj: Translatable, locale: str
+    obj: Translatable, locale: str, *, actor: User, translator: MachineTranslator
 ) -> list[ContentTranslation]:
     """Fill unreviewed machine suggestions; they stay hidden until a person approves them."""
-    if not can_translate(actor, obj):
-        raise PermissionDenied(_l("You may not translate this."))
+    require_translator(actor, obj)
     texts = {
         field: translator.translate(getattr(obj, field) or "", obj.original_locale, locale)
         for field in obj.__translatable__
         if getattr(obj, field)
     }
-    return save_translation(actor, obj, locale, texts, machine=True)
+    return save_translation(obj, locale, texts, actor=actor, machine=True)
 
 
-def request_translation(user: User, obj: Translatable, locale: str) -> bool:
+def request_translation(obj: Translatable, locale: str, *, actor: User) -> bool:
     """Count a resident's wish; returns False when they had already asked."""
     _check_locale(obj, locale)
     already = db.session.scalar(
@@ -155,7 +130,7 @@ def request_translation(user: User, obj: Translatable, locale: str) -> bool:
             TranslationRequest.object_type == obj.__tablename__,
             TranslationRequest.object_id == obj.id,
             TranslationRequest.locale == locale,
-            TranslationRequest.user_id == user.id,
+            TranslationRequest.user_id == actor.id,
         )
     )
     if already is not None:
@@ -165,7 +140,7 @@ def request_translation(user: User, obj: Translatable, locale: str) -> bool:
             object_type=obj.__tablename__,
             object_id=obj.id,
             locale=locale,
-            user_id=user.id,
+            user_id=actor.id,
             wijk_id=obj.wijk.id,
         )
     )
@@ -184,9 +159,8 @@ def _fulfil_requests(obj: Translatable, locale: str) -> None:
         request.fulfilled_at = utcnow()
 
 
-def set_translator(actor: User, user: User, is_translator: bool) -> None:
-    if actor.role is not Role.admin:
-        raise PermissionDenied(_l("Only an administrator can change roles."))
+def set_translator(user: User, is_translator: bool, *, actor: User) -> None:
+    require(can_administer(actor), _l("Only an administrator can change roles."))
     if user.is_translator != is_translator:
         log_event(
             actor,

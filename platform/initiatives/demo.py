@@ -18,7 +18,6 @@ def seed_initiatives(
     wijk: Wijk, resident: User, neighbour: User, manager: User
 ) -> list[Initiative]:
     garden = create_initiative(
-        resident,
         wijk,
         InitiativeData(
             title="Moestuin op het Korrewegplein",
@@ -35,11 +34,11 @@ def seed_initiatives(
             budget_lines=[("Hout voor zes bakken", 72000), ("Aarde en zaden", 18550)],
             address="Korrewegplein",
         ),
+        actor=resident,
     )
-    submit_initiative(resident, garden)
-    decide_initiative(manager, garden, "publish", "")
+    submit_initiative(garden, actor=resident)
+    decide_initiative(garden, "publish", "", actor=manager)
     save_translation(
-        resident,
         garden,
         "tr",
         {
@@ -51,9 +50,9 @@ def seed_initiatives(
                 "- Hasadı komşularla paylaşıyoruz\n- Okul da katılıyor"
             ),
         },
+        actor=resident,
     )
     benches = create_initiative(
-        neighbour,
         wijk,
         InitiativeData(
             title="Bankjes bij de bushalte",
@@ -65,6 +64,7 @@ def seed_initiatives(
             help_asked=[HelpKind.money],
             budget_lines=[("Twee bankjes", 150000)],
         ),
+        actor=neighbour,
     )
-    submit_initiative(neighbour, benches)
+    submit_initiative(benches, actor=neighbour)
     return [garden, benches]

@@ -6,6 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     CheckConstraint,
     Enum,
@@ -19,11 +20,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samenhang.accounts.models import User
 from samenhang.db import bool_false, cents, created_at, intpk, str_short
+from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
 from samenhang.places.models import Wijk
 
 
-class Theme(StrEnum):
+class Theme(LabelledEnum):
     """The Outcomemonitor's themes."""
 
     wonen = "wonen"  # wonen & leefbaarheid
@@ -34,15 +36,32 @@ class Theme(StrEnum):
     gezondheid = "gezondheid"
     meedoen = "meedoen"
 
+    __labels__ = {
+        wonen: _l("Housing and liveability"),
+        veiligheid: _l("Safety"),
+        leren: _l("Learning"),
+        werken: _l("Work"),
+        inkomen: _l("Income"),
+        gezondheid: _l("Health"),
+        meedoen: _l("Taking part"),
+    }
 
-class HelpKind(StrEnum):
+
+class HelpKind(LabelledEnum):
     money = "money"
     time = "time"
     space = "space"
     materials = "materials"
 
+    __labels__ = {
+        money: _l("Money"),
+        time: _l("Time (volunteers)"),
+        space: _l("A space or place"),
+        materials: _l("Materials"),
+    }
 
-class State(StrEnum):
+
+class State(LabelledEnum):
     draft = "draft"
     submitted = "submitted"
     in_review = "in_review"
@@ -51,6 +70,17 @@ class State(StrEnum):
     published = "published"
     funded = "funded"
     realised = "realised"
+
+    __labels__ = {
+        draft: _l("Draft"),
+        submitted: _l("Sent to the wijkmanager"),
+        in_review: _l("Being reviewed"),
+        returned: _l("Returned for changes"),
+        rejected: _l("Rejected"),
+        published: _l("Published"),
+        funded: _l("Funded"),
+        realised: _l("Realised"),
+    }
 
 
 #: States that are listed and can be supported and discussed.

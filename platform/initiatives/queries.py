@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Generic, TypeVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from samenhang.accounts.models import User
 from samenhang.audit.models import AuditEntry
 from samenhang.db import utcnow
+from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
 from samenhang.initiatives.models import (
     PUBLIC_STATES,
@@ -172,32 +174,43 @@ def top_level_comments(initiative: Initiative) -> list[Comment]:
     return list(db.session.scalars(stmt))
 
 
-QUEUES = ("submitted", "flagged", "stale")
+class Queue(LabelledEnum):
+    """The wijkmanager's moderation queues."""
+
+    submitted = "submitted"
+    flagged = "flagged"
+    stale = "stale"
+
+    __labels__ = {
+        submitted: _l("Waiting for a decision"),
+        flagged: _l("Reported"),
+        stale: _l("Waiting too long"),
+    }
 
 
-def _queue(wijk: Wijk, queue: str, query: str = "") -> Select:
+def _queue(wijk: Wijk, queue: Queue, query: str = "") -> Select:
     """submitted: waiting for a decision; flagged: open reports; stale: waiting too long."""
     stmt = select(Initiative).where(Initiative.wijk_id == wijk.id)
     waiting = Initiative.state.in_([State.submitted, State.in_review])
-    if queue == "flagged":
+    if queue is Queue.flagged:
         stmt = stmt.where(
             exists().where(Flag.initiative_id == Initiative.id, Flag.resolved_at.is_(None))
         )
-    elif queue == "stale":
+    elif queue is Queue.stale:
         stmt = stmt.where(and_(waiting, Initiative.submitted_at < utcnow() - STALE_AFTER))
     else:
         stmt = stmt.where(waiting)
     return _search(stmt, query)
 
 
-def moderation_queue(wijk: Wijk, queue: str, query: str = "", page: int = 1) -> Page[Initiative]:
+def moderation_queue(wijk: Wijk, queue: Queue, query: str = "", page: int = 1) -> Page[Initiative]:
     stmt = _queue(wijk, queue, query).order_by(Initiative.submitted_at.asc(), Initiative.id)
     return _paginate(stmt, page)
 
 
-def queue_counts(wijk: Wijk) -> dict[str, int]:
+def queue_counts(wijk: Wijk) -> dict[Queue, int]:
     """How many initiatives each queue holds (counted, not loaded)."""
-    return {queue: _count(_queue(wijk, queue)) for queue in QUEUES}
+    return {queue: _count(_queue(wijk, queue)) for queue in Queue}
 
 
 def open_flags(initiative: Initiative) -> list[Flag]:

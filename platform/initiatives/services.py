@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
 from samenhang.db import utcnow
-from samenhang.errors import DomainError, PermissionDenied
+from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.initiatives import notifications
 from samenhang.initiatives.models import (
@@ -33,7 +33,7 @@ from samenhang.initiatives.models import (
     Theme,
 )
 from samenhang.places.models import Wijk
-from samenhang.policies import can_manage
+from samenhang.policies import can_report_realised, require, require_author, require_manager
 from samenhang.text import normalise_for_search
 from samenhang.uploads import store_image
 
@@ -57,16 +57,6 @@ class InitiativeData:
     address: str | None = None
     latitude: Decimal | None = None
     longitude: Decimal | None = None
-
-
-def _check_author(actor: User, initiative: Initiative) -> None:
-    if actor.id != initiative.author_id:
-        raise PermissionDenied(_l("Only the initiator can change this initiative."))
-
-
-def _check_manager(actor: User, initiative: Initiative) -> None:
-    if not can_manage(actor, initiative.wijk):
-        raise PermissionDenied(_l("Only a wijkmanager of this wijk can do this."))
 
 
 def _apply(initiative: Initiative, data: InitiativeData) -> None:
@@ -95,7 +85,7 @@ def _apply(initiative: Initiative, data: InitiativeData) -> None:
     initiative.updated_at = utcnow()
 
 
-def create_initiative(actor: User, wijk: Wijk, data: InitiativeData) -> Initiative:
+def create_initiative(wijk: Wijk, data: InitiativeData, *, actor: User) -> Initiative:
     initiative = Initiative(wijk=wijk, author=actor, state=State.draft)
     # Flush the row before its child rows (themes, budget lines) are attached.
     db.session.add(initiative)
@@ -105,8 +95,8 @@ def create_initiative(actor: User, wijk: Wijk, data: InitiativeData) -> Initiati
     return initiative
 
 
-def update_initiative(actor: User, initiative: Initiative, data: InitiativeData) -> None:
-    _check_author(actor, initiative)
+def update_initiative(initiative: Initiative, data: InitiativeData, *, actor: User) -> None:
+    require_author(actor, initiative)
     if initiative.state not in (State.draft, State.returned):
         raise DomainError(_l("You can only change an initiative while it is a draft or returned."))
     before = {"title": initiative.title, "budget_total": initiative.budget_total}
@@ -121,8 +111,8 @@ def update_initiative(actor: User, initiative: Initiative, data: InitiativeData)
     )
 
 
-def add_photo(actor: User, initiative: Initiative, stream: IO[bytes], alt_text: str) -> Photo:
-    _check_author(actor, initiative)
+def add_photo(initiative: Initiative, stream: IO[bytes], alt_text: str, *, actor: User) -> Photo:
+    require_author(actor, initiative)
     if initiative.state not in (State.draft, State.returned, State.funded):
         raise DomainError(_l("You cannot add photos now."))
     if len([p for p in initiative.photos if not p.is_after]) >= MAX_PHOTOS:
@@ -141,9 +131,9 @@ def add_photo(actor: User, initiative: Initiative, stream: IO[bytes], alt_text: 
     return photo
 
 
-def remove_photo(actor: User, photo: Photo) -> None:
+def remove_photo(photo: Photo, *, actor: User) -> None:
     initiative = photo.initiative
-    _check_author(actor, initiative)
+    require_author(actor, initiative)
     if initiative.state not in (State.draft, State.returned, State.funded):
         raise DomainError(_l("You cannot remove photos now."))
     initiative.photos.remove(photo)
@@ -154,9 +144,9 @@ def _budget_text(initiative: Initiative) -> str:
     return "\n".join(f"{line.description}: {line.amount}" for line in initiative.budget_lines)
 
 
-def submit_initiative(actor: User, initiative: Initiative) -> None:
-    _check_author(actor, initiative)
-    _move(actor, initiative, "submit")
+def submit_initiative(initiative: Initiative, *, actor: User) -> None:
+    require_author(actor, initiative)
+    _move(initiative, "submit", actor=actor)
     initiative.submitted_at = utcnow()
     initiative.revisions.append(
         Revision(
@@ -192,7 +182,7 @@ TRANSITIONS: dict[str, Transition] = {
 DECISIONS = ("start_review", "publish", "return", "reject")
 
 
-def _move(actor: User, initiative: Initiative, action: str, reason: str | None = None) -> None:
+def _move(initiative: Initiative, action: str, reason: str | None = None, *, actor: User) -> None:
     """Every state change goes through here: checked, audited, followers told."""
     transition = TRANSITIONS[action]
     if initiative.state not in transition.sources:
@@ -222,23 +212,22 @@ def _move(actor: User, initiative: Initiative, action: str, reason: str | None =
     notifications.state_changed(initiative, actor)
 
 
-def decide_initiative(actor: User, initiative: Initiative, decision: str, reason: str) -> None:
+def decide_initiative(initiative: Initiative, decision: str, reason: str, *, actor: User) -> None:
     """A wijkmanager's decision: start review, publish, return or reject, with reasons."""
+    require_manager(actor, initiative.wijk)
     if decision not in DECISIONS:
         raise DomainError(_l("Unknown decision."))
-    _check_manager(actor, initiative)
-    _move(actor, initiative, decision, reason)
+    _move(initiative, decision, reason, actor=actor)
 
 
-def mark_funded(actor: User, initiative: Initiative, source: str) -> None:
+def mark_funded(initiative: Initiative, source: str, *, actor: User) -> None:
     """Called by the areas that fund (voucher, stemdag, campaign); `source` says which."""
-    _move(actor, initiative, "fund", source)
+    _move(initiative, "fund", source, actor=actor)
 
 
-def mark_realised(actor: User, initiative: Initiative, report: str) -> None:
-    if actor.id != initiative.author_id:
-        _check_manager(actor, initiative)
-    _move(actor, initiative, "realise", report)
+def mark_realised(initiative: Initiative, report: str, *, actor: User) -> None:
+    require(can_report_realised(actor, initiative))
+    _move(initiative, "realise", report, actor=actor)
 
 
 def _check_public(initiative: Initiative) -> None:
@@ -246,7 +235,7 @@ def _check_public(initiative: Initiative) -> None:
         raise DomainError(_l("This initiative is not published."))
 
 
-def support_initiative(actor: User, initiative: Initiative) -> None:
+def support_initiative(initiative: Initiative, *, actor: User) -> None:
     _check_public(initiative)
     try:
         # The primary key (initiative, user) is the guard; a savepoint keeps the request's
@@ -258,26 +247,26 @@ def support_initiative(actor: User, initiative: Initiative) -> None:
     db.session.expire(initiative, ["supports"])
 
 
-def withdraw_support(actor: User, initiative: Initiative) -> None:
+def withdraw_support(initiative: Initiative, *, actor: User) -> None:
     db.session.execute(
         delete(Support).where(Support.initiative_id == initiative.id, Support.user_id == actor.id)
     )
     db.session.expire(initiative, ["supports"])
 
 
-def follow_initiative(actor: User, initiative: Initiative) -> None:
+def follow_initiative(initiative: Initiative, *, actor: User) -> None:
     if db.session.get(Follow, (initiative.id, actor.id)) is None:
         db.session.add(Follow(initiative_id=initiative.id, user_id=actor.id))
 
 
-def unfollow_initiative(actor: User, initiative: Initiative) -> None:
+def unfollow_initiative(initiative: Initiative, *, actor: User) -> None:
     follow = db.session.get(Follow, (initiative.id, actor.id))
     if follow is not None:
         db.session.delete(follow)
 
 
 def add_comment(
-    actor: User, initiative: Initiative, body: str, parent: Comment | None = None
+    initiative: Initiative, body: str, parent: Comment | None = None, *, actor: User
 ) -> Comment:
     _check_public(initiative)
     body = body.strip()
@@ -292,13 +281,13 @@ def add_comment(
     comment = Comment(initiative=initiative, author=actor, body=body, parent=parent)
     db.session.add(comment)
     db.session.flush()
-    follow_initiative(actor, initiative)
+    follow_initiative(initiative, actor=actor)
     notifications.commented(initiative, comment, actor)
     return comment
 
 
-def hide_comment(actor: User, comment: Comment, reason: str) -> None:
-    _check_manager(actor, comment.initiative)
+def hide_comment(comment: Comment, reason: str, *, actor: User) -> None:
+    require_manager(actor, comment.initiative.wijk)
     reason = reason.strip()
     if not reason:
         raise DomainError(_l("Please write the reasons. The initiator and the public see them."))
@@ -316,7 +305,7 @@ def hide_comment(actor: User, comment: Comment, reason: str) -> None:
 
 
 def flag_content(
-    actor: User, initiative: Initiative, reason: str, comment: Comment | None = None
+    initiative: Initiative, reason: str, comment: Comment | None = None, *, actor: User
 ) -> Flag:
     reason = reason.strip()
     if not reason:
@@ -355,8 +344,8 @@ def _resolve_flags(initiative: Initiative, comment: Comment | None) -> None:
             flag.resolved_at = utcnow()
 
 
-def dismiss_flags(actor: User, initiative: Initiative) -> None:
+def dismiss_flags(initiative: Initiative, *, actor: User) -> None:
     """The wijkmanager looked and found nothing to act on."""
-    _check_manager(actor, initiative)
+    require_manager(actor, initiative.wijk)
     _resolve_flags(initiative, None)
     log_event(actor, "initiative.flags_dismissed", initiative, wijk=initiative.wijk, public=True)

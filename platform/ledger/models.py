@@ -7,13 +7,14 @@ database refuses, see the migration's triggers): a correction is a reversing ent
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samenhang.db import bool_false, cents, created_at, currency, intpk, str_short
+from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from samenhang.places.models import Wijk
 
 
-class AccountKind(StrEnum):
+class AccountKind(LabelledEnum):
     #: A municipality's, corporation's or fund's source budget; goes negative as it gives.
     source = "source"
     #: Uncommitted money in a bewonersbudget pot.
@@ -38,6 +39,17 @@ class AccountKind(StrEnum):
     campaign = "campaign"
     #: Money in transit at a payment provider.
     clearing = "clearing"
+
+    __labels__ = {
+        source: _l("Source"),
+        pot: _l("Pot"),
+        reservation: _l("Reserved for a grant"),
+        initiative: _l("Paid to an initiative"),
+        voucher: _l("Voucher codes"),
+        payee: _l("Supplier"),
+        campaign: _l("Campaign"),
+        clearing: _l("Payment provider"),
+    }
 
 
 class LedgerAccount(db.Model):

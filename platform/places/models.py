@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samenhang.db import created_at, intpk, str_short
 from samenhang.extensions import db
+from samenhang.themes import DEFAULT_THEME
 
 if TYPE_CHECKING:
     from samenhang.accounts.models import User
@@ -23,6 +24,10 @@ class Municipality(db.Model):
     #: CBS gemeentecode, e.g. GM0014 for Groningen.
     cbs_code: Mapped[str] = mapped_column(String(6), unique=True)
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    #: The folder name of its theme (samenhang.themes): the look of its pages.
+    theme: Mapped[str] = mapped_column(
+        String(64), default=DEFAULT_THEME, server_default=DEFAULT_THEME
+    )
     created_at: Mapped[created_at]
 
     wijken: Mapped[list[Wijk]] = relationship(

@@ -74,7 +74,7 @@ def tally_command(
     category_budgets: dict[str, int] | None,
     as_json: bool,
 ) -> None:
-    """Count the votes in FILE (pabulib .pb format) and explain the outcome."""
+    """Count the votes in FILE (pabulib .pb format, or gzipped .pb.gz) and explain the outcome."""
     try:
         election = read_pb_file(file)
         result = tally(election, rule, GreedyMode(greedy_mode), category_budgets)

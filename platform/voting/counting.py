@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -24,29 +23,36 @@ from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
 from samenhang.config import LOCALES
 from samenhang.db import utcnow
-from samenhang.errors import DomainError, PermissionDenied
+from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.places.models import Wijk
-from samenhang.policies import can_manage
+from samenhang.policies import require_manager
 from samenhang.voting import codes
 from samenhang.voting.models import (
     Ballot,
     BallotType,
-    BatchStatus,
     Category,
     Channel,
+    CodeStatus,
     Eligibility,
-    PaperBatch,
     Phase,
     Project,
     ProjectStatus,
     Round,
     Rule,
 )
+from samenhang.voting.queries import code_counts, counted_ballots, numbered_projects
 from samenhang.voting.rules import election as engine
 from samenhang.voting.rules.explain import Explanation, number_param, render
 from samenhang.voting.rules.greedy import project_support
-from samenhang.voting.rules.pabulib import PabulibError, read_pb, with_counts, write_pb
+from samenhang.voting.rules.pabulib import (
+    GZIP_SUFFIX,
+    PabulibError,
+    read_pb,
+    read_pb_bytes,
+    with_counts,
+    write_pb,
+)
 from samenhang.voting.rules.tally import META_RULES, RuleError, tally
 
 VOTE_TYPES = {
@@ -72,29 +78,6 @@ class _Rendered:
         from flask_babel import gettext
 
         return render(self.explanation, gettext)
-
-
-def counted_ballots(round_: Round) -> list[Ballot]:
-    """The ballots that count: current online ones and those of confirmed paper batches,
-    in their (random) key order."""
-    confirmed = select(PaperBatch.id).where(
-        PaperBatch.round_id == round_.id, PaperBatch.status == BatchStatus.confirmed
-    )
-    stmt = (
-        select(Ballot)
-        .where(
-            Ballot.round_id == round_.id,
-            Ballot.is_superseded.is_(False),
-            (Ballot.channel == Channel.online) | Ballot.batch_id.in_(confirmed),
-        )
-        .order_by(Ballot.id)
-    )
-    return list(db.session.scalars(stmt))
-
-
-def numbered_projects(round_: Round) -> list[Project]:
-    """The projects on the ballot, in ballot order; a project's number is its place + 1."""
-    return sorted(round_.accepted_projects, key=lambda p: (p.position, p.id))
 
 
 def money_unit(round_: Round) -> int:
@@ -221,10 +204,8 @@ def _turnout(round_: Round, election: engine.Election) -> dict[str, Any]:
     ballots = counted_ballots(round_)
     eligible = round_.eligible_count
     if eligible is None and round_.eligibility is Eligibility.codes:
-        from samenhang.voting.queries import code_counts
-
         counts = code_counts(round_)
-        eligible = (counts["issued"] + counts["spent"]) or None
+        eligible = (counts[CodeStatus.issued] + counts[CodeStatus.spent]) or None
     return {
         "total": len(ballots),
         "online": sum(1 for b in ballots if b.channel is Channel.online),
@@ -244,12 +225,9 @@ def run_tally(election: engine.Election, round_: Round) -> Any:
         ) from exc
 
 
-def count_round(actor: User, round_: Round) -> dict[str, Any]:
+def count_round(round_: Round, *, actor: User) -> dict[str, Any]:
     """Count the round (again, while it is in the counting phase) and keep the result."""
-    if not can_manage(actor, round_.wijk):
-        raise PermissionDenied(
-            _l("Only a wijkmanager of {wijk} can do this."), wijk=round_.wijk.name
-        )
+    require_manager(actor, round_.wijk)
     if round_.phase is not Phase.counting:
         raise DomainError(_l("Close the vote (phase: counting) before you count."))
     round_.result = _result(round_)
@@ -285,62 +263,6 @@ def _result(round_: Round) -> dict[str, Any]:
         "turnout": _turnout(round_, election),
         "counted_at": utcnow().isoformat(),
     }
-
-
-def funded_amounts(round_: Round) -> dict[int, int]:
-    """Cents per funded project (by project id), from the stored count."""
-    if not round_.result:
-        return {}
-    unit = int(round_.result["unit_cents"])
-    explanations = round_.result["tally"]["explanations"]
-    amounts = {}
-    for project in round_.accepted_projects:
-        found = explanations.get(project.engine_id)
-        if found and found["funded"]:
-            amounts[project.id] = int(found["amount"]) * unit
-    return amounts
-
-
-def voter_explanations(round_: Round, receipt: str) -> list[Explanation]:
-    """What the count did with the ballot of this receipt: for its holder's eyes only."""
-    if not round_.result or not codes.looks_valid(receipt):
-        return []
-    selection = db.session.scalar(
-        select(Ballot.selection).where(
-            Ballot.round_id == round_.id,
-            Ballot.receipt_hash == codes.hash_code(round_.salt, receipt),
-            Ballot.is_superseded.is_(False),
-        )
-    )
-    if selection is None:
-        return []
-    funded = funded_amounts(round_)
-    chosen = set(selection)
-    return [
-        Explanation(
-            "voter.share",
-            {"amount": sum(funded.get(p, 0) for p in chosen), "spent": sum(funded.values())},
-        ),
-        Explanation(
-            "voter.funded_count", {"funded": len(chosen & funded.keys()), "chosen": len(chosen)}
-        ),
-    ]
-
-
-def explain(
-    round_: Round,
-    explanation: dict[str, Any],
-    gettext: Callable[[str], str],
-    format_money: Callable[[int, str], str],
-) -> str:
-    """An explanation stored with the count, as a sentence in the reader's language."""
-    unit = int(round_.result["unit_cents"]) if round_.result else 100
-    currency = round_.currency
-    return render(
-        Explanation(explanation["code"], explanation["params"]),
-        gettext,
-        lambda amount: format_money(round(float(amount) * unit), currency),
-    )
 
 
 # --- open data --------------------------------------------------------------------------
@@ -412,20 +334,15 @@ def _ballot_type(election: engine.Election) -> tuple[BallotType, dict[str, int |
     }
 
 
-def import_pb(actor: User, wijk: Wijk, data: bytes, filename: str) -> Round:
+def import_pb(wijk: Wijk, data: bytes, filename: str, *, actor: User) -> Round:
     """A round from a pabulib file, counted at once and shown with its results."""
-    if not can_manage(actor, wijk):
-        raise PermissionDenied(_l("Only a wijkmanager of {wijk} can do this."), wijk=wijk.name)
+    require_manager(actor, wijk)
     if len(data) > MAX_IMPORT_BYTES:
         raise DomainError(_l("The file is too large. The maximum is {size} MB."), size=20)
     try:
         election = read_pb(data, filename=filename)
     except PabulibError as exc:
-        raise DomainError(
-            _l("The file cannot be read (line {line}): {problem}"),
-            line=exc.line or "-",
-            problem=_Rendered(exc.explanation),
-        ) from exc
+        raise _unreadable(exc) from exc
     if election.budget <= 0 or not election.projects:
         raise DomainError(_l("The file has no budget or no projects."))
     text = data.decode("utf-8").removeprefix("\ufeff")
@@ -497,7 +414,8 @@ def import_pb(actor: User, wijk: Wijk, data: bytes, filename: str) -> Round:
 def import_pb_file(
     path: str, wijk_slug: str, municipality_slug: str | None = None, email: str | None = None
 ) -> Round:
-    """`samenhang stemdag-import`: find the wijk and the importing user, then import."""
+    """`samenhang stemdag-import`: find the wijk and the importing user, then import the
+    file (`.pb`, or gzipped `.pb.gz`)."""
     from pathlib import Path
 
     from samenhang.accounts.models import Role
@@ -518,4 +436,16 @@ def import_pb_file(
     if actor is None:
         raise DomainError(_l("No user to import as: create an administrator first."))
     file = Path(path)
-    return import_pb(actor, wijken[0], file.read_bytes(), file.name)
+    try:
+        data = read_pb_bytes(file)
+    except PabulibError as exc:
+        raise _unreadable(exc) from exc
+    return import_pb(wijken[0], data, file.name.removesuffix(GZIP_SUFFIX), actor=actor)
+
+
+def _unreadable(exc: PabulibError) -> DomainError:
+    return DomainError(
+        _l("The file cannot be read (line {line}): {problem}"),
+        line=exc.line or "-",
+        problem=_Rendered(exc.explanation),
+    )

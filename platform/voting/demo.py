@@ -94,7 +94,6 @@ def seed_stemdagen(
 def _voting_round(wijk: Wijk, manager: User, volunteer: User) -> Round:
     today = date.today()
     round_ = create_round(
-        manager,
         wijk,
         RoundData(
             title="Wijkstemdag Korrewegwijk",
@@ -116,16 +115,16 @@ def _voting_round(wijk: Wijk, manager: User, volunteer: User) -> Round:
             counting_on=today + timedelta(days=14),
             results_on=today + timedelta(days=16),
         ),
+        actor=manager,
     )
     garden = db.session.scalar(
         select(Initiative).where(
             Initiative.wijk_id == wijk.id, Initiative.title == DEMO_PROJECTS[0][0]
         )
     )
-    change_phase(manager, round_, Phase.ideas)
+    change_phase(round_, Phase.ideas, actor=manager)
     for title, summary, cost, linked in DEMO_PROJECTS:
         project = propose_project(
-            manager,
             round_,
             ProjectData(
                 title=title,
@@ -134,11 +133,12 @@ def _voting_round(wijk: Wijk, manager: User, volunteer: User) -> Round:
                 original_locale="nl",
                 initiative_id=garden.id if linked and garden is not None else None,
             ),
+            actor=manager,
         )
-        review_project(manager, project, True, "Haalbaar; de kosten zijn nagerekend.")
-    change_phase(manager, round_, Phase.review)
-    change_phase(manager, round_, Phase.voting)
-    add_volunteer(manager, round_, volunteer)
+        review_project(project, True, "Haalbaar; de kosten zijn nagerekend.", actor=manager)
+    change_phase(round_, Phase.review, actor=manager)
+    change_phase(round_, Phase.voting, actor=manager)
+    add_volunteer(round_, volunteer, actor=manager)
     db.session.execute(
         StemCode.__table__.insert(),
         [
@@ -162,7 +162,7 @@ def _amsterdam_round(wijk: Wijk, admin: User) -> Round | None:
         log.warning("%s not found: the imported demo round is left out", path)
         return None
     try:
-        return import_pb(admin, wijk, path.read_bytes(), path.name)
+        return import_pb(wijk, path.read_bytes(), path.name, actor=admin)
     except DomainError as exc:  # pragma: no cover - the file is checked in
         log.warning("could not import %s: %s", path, exc)
         return None

@@ -11,9 +11,9 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -30,12 +30,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samenhang.accounts.models import User
 from samenhang.db import bool_false, cents, created_at, currency, intpk, str_short
+from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative
 from samenhang.places.models import Wijk
 
 
-class Phase(StrEnum):
+class Phase(LabelledEnum):
     draft = "draft"
     ideas = "ideas"
     review = "review"
@@ -43,12 +44,21 @@ class Phase(StrEnum):
     counting = "counting"
     results = "results"
 
+    __labels__ = {
+        draft: _l("Draft"),
+        ideas: _l("Ideas"),
+        review: _l("Review"),
+        voting: _l("Voting"),
+        counting: _l("Counting"),
+        results: _l("Results"),
+    }
+
 
 #: The order phases follow; a round moves one step forward (or back, before voting).
 PHASE_ORDER = tuple(Phase)
 
 
-class BallotType(StrEnum):
+class BallotType(LabelledEnum):
     #: Tick between `min_projects` and `max_projects` projects.
     approval = "approval"
     #: Tick projects whose costs together fit in the budget.
@@ -58,43 +68,91 @@ class BallotType(StrEnum):
     #: Spread up to `max_points` points over the projects.
     points = "points"
 
+    __labels__ = {
+        approval: _l("Approval: tick the projects you support"),
+        knapsack: _l("Budget: choose projects that fit in the budget together"),
+        ranking: _l("Ranking: put projects in order of preference"),
+        points: _l("Points: spread points over the projects"),
+    }
 
-class Rule(StrEnum):
+
+class Rule(LabelledEnum):
     greedy = "greedy"
     mes = "mes"
     mes_add1 = "mes-add1"
 
+    __labels__ = {
+        greedy: _l("Most votes first (greedy)"),
+        mes: _l("Method of Equal Shares"),
+        mes_add1: _l("Method of Equal Shares, using the whole budget (add1)"),
+    }
 
-class Eligibility(StrEnum):
+
+class Eligibility(LabelledEnum):
     codes = "codes"
     residents = "residents"
     both = "both"
 
+    __labels__ = {
+        codes: _l("Stemcodes on letters"),
+        residents: _l("Signed-in residents with an address in the wijk"),
+        both: _l("Both"),
+    }
 
-class Channel(StrEnum):
+    @property
+    def uses_codes(self) -> bool:
+        return self is not Eligibility.residents
+
+    @property
+    def uses_residents(self) -> bool:
+        return self is not Eligibility.codes
+
+
+class Channel(LabelledEnum):
     online = "online"
     paper = "paper"
 
+    __labels__ = {online: _l("Online"), paper: _l("On paper")}
 
-class CodeStatus(StrEnum):
+
+class CodeStatus(LabelledEnum):
     issued = "issued"
     spent = "spent"
     revoked = "revoked"
 
+    #: As the manager's figures name them: how many codes are in each status.
+    __labels__ = {
+        issued: _l("Codes not used"),
+        spent: _l("Codes used"),
+        revoked: _l("Codes revoked"),
+    }
 
-class ProjectStatus(StrEnum):
+
+class ProjectStatus(LabelledEnum):
     proposed = "proposed"
     accepted = "accepted"
     rejected = "rejected"
 
+    __labels__ = {
+        proposed: _l("Waiting for review"),
+        accepted: _l("On the ballot"),
+        rejected: _l("Not on the ballot"),
+    }
 
-class BatchStatus(StrEnum):
+
+class BatchStatus(LabelledEnum):
     entered = "entered"
     confirmed = "confirmed"
     rejected = "rejected"
 
+    __labels__ = {
+        entered: _l("Waiting for a check"),
+        confirmed: _l("Confirmed"),
+        rejected: _l("Rejected"),
+    }
 
-def _enum(enum: type[StrEnum]) -> Enum:
+
+def _enum(enum: type[LabelledEnum]) -> Enum:
     return Enum(enum, native_enum=False, length=20, validate_strings=True)
 
 
@@ -186,12 +244,10 @@ class Round(db.Model):
         return self.imported_pb is not None
 
     @property
-    def uses_codes(self) -> bool:
-        return self.eligibility in (Eligibility.codes, Eligibility.both)
-
-    @property
-    def uses_residents(self) -> bool:
-        return self.eligibility in (Eligibility.residents, Eligibility.both)
+    def schedule(self) -> list[tuple[Phase, date]]:
+        """The published first day of each phase that has one, in order."""
+        days = (self.ideas_on, self.review_on, self.voting_on, self.counting_on, self.results_on)
+        return [(phase, day) for phase, day in zip(PHASE_ORDER[1:], days, strict=True) if day]
 
     @property
     def is_editable(self) -> bool:

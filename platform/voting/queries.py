@@ -1,20 +1,26 @@
-"""Reading wijkstemdag rounds: lists, the ballot's projects, receipts, counts."""
+"""Reading wijkstemdag rounds: lists, the ballot's projects, receipts, counts, and what
+the stored count says."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from samenhang.accounts.models import User
 from samenhang.extensions import db
+from samenhang.initiatives.models import PUBLIC_STATES, Initiative
 from samenhang.places.models import Wijk
+from samenhang.policies import can_view_round
 from samenhang.voting import codes
-from samenhang.voting.counting import numbered_projects
 from samenhang.voting.models import (
     Ballot,
+    BatchStatus,
+    Channel,
     CodeStatus,
     PaperBatch,
     Phase,
@@ -24,7 +30,8 @@ from samenhang.voting.models import (
     StemCode,
     VoterRecord,
 )
-from samenhang.voting.services import BallotProject, BallotRules, Credential
+from samenhang.voting.rules.explain import Explanation, render
+from samenhang.voting.services.ballots import BallotProject, BallotRules, Credential
 
 #: While voting, projects cannot change: their ballot data is cached this long per process.
 BALLOT_CACHE_SECONDS = 60.0
@@ -55,6 +62,11 @@ def get_round(round_id: int) -> Round | None:
     return db.session.get(Round, round_id)
 
 
+def numbered_projects(round_: Round) -> list[Project]:
+    """The projects on the ballot, in ballot order; a project's number is its place + 1."""
+    return sorted(round_.accepted_projects, key=lambda p: (p.position, p.id))
+
+
 def ballot_projects(round_: Round) -> dict[int, BallotProject]:
     """Project id -> what validating a ballot needs; cached while the vote is open."""
     key = (round_.id, round_.salt)
@@ -72,7 +84,7 @@ def ballot_projects(round_: Round) -> dict[int, BallotProject]:
 
 
 def ballot_rules(round_id: int) -> BallotRules | None:
-    """A public round's `BallotRules`, or None for no such round (or a draft).
+    """The `BallotRules` of a round anyone may see, or None.
 
     Kept per process while the round is voting, when nothing in it can change but the
     phase: `services.cast_ballot` checks the phase (and the salt, which tells this round
@@ -82,8 +94,10 @@ def ballot_rules(round_id: int) -> BallotRules | None:
     rules = _rules_cache.get(round_id)
     if rules is not None:
         return rules
-    round_ = db.session.get(Round, round_id)
-    if round_ is None or round_.phase is Phase.draft:
+    # Read afresh: after a refusal found the kept copy stale, the session may still hold
+    # the round as it was.
+    round_ = db.session.get(Round, round_id, populate_existing=True)
+    if round_ is None or not can_view_round(None, round_):
         return None
     rules = BallotRules.of(round_, ballot_projects(round_))
     if round_.phase is Phase.voting:
@@ -107,8 +121,6 @@ def rules_are_stale(rules: BallotRules) -> bool:
 
 def projects_with_initiatives(round_: Round) -> list[Project]:
     """The ballot's projects with their initiatives' photos loaded, in ballot order."""
-    from samenhang.initiatives.models import Initiative
-
     stmt = (
         select(Project)
         .where(Project.round_id == round_.id)
@@ -117,6 +129,16 @@ def projects_with_initiatives(round_: Round) -> list[Project]:
             selectinload(Project.category),
         )
         .order_by(Project.position, Project.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def linkable_initiatives(round_: Round) -> list[Initiative]:
+    """The published initiatives of the round's wijk, which a project may come from."""
+    stmt = (
+        select(Initiative)
+        .where(Initiative.wijk_id == round_.wijk_id, Initiative.state.in_(PUBLIC_STATES))
+        .order_by(Initiative.title)
     )
     return list(db.session.scalars(stmt))
 
@@ -143,15 +165,15 @@ def receipt_status(round_: Round, receipt: str) -> ReceiptStatus:
     return ReceiptStatus(found=True, is_counted=not superseded, is_superseded=bool(superseded))
 
 
-def code_counts(round_: Round) -> dict[str, int]:
+def code_counts(round_: Round) -> dict[CodeStatus, int]:
     rows = db.session.execute(
         select(StemCode.status, func.count(StemCode.id))
         .where(StemCode.round_id == round_.id)
         .group_by(StemCode.status)
     )
-    counts = {status.value: 0 for status in CodeStatus}
+    counts = dict.fromkeys(CodeStatus, 0)
     for status, count in rows:
-        counts[CodeStatus(status).value] = int(count)
+        counts[CodeStatus(status)] = int(count)
     return counts
 
 
@@ -191,3 +213,98 @@ def paper_batches(round_: Round) -> list[PaperBatch]:
         .order_by(PaperBatch.id.desc())
     )
     return list(db.session.scalars(stmt))
+
+
+def paper_counts(round_: Round) -> dict[str, int]:
+    """Reconciliation: paper ballots handed out (register) and entered per status."""
+    handed_out = db.session.scalar(
+        select(func.count(VoterRecord.id)).where(
+            VoterRecord.round_id == round_.id, VoterRecord.channel == Channel.paper
+        )
+    )
+    rows = db.session.execute(
+        select(PaperBatch.status, func.coalesce(func.sum(PaperBatch.entered_count), 0))
+        .where(PaperBatch.round_id == round_.id)
+        .group_by(PaperBatch.status)
+    )
+    counts = {status.value: 0 for status in BatchStatus}
+    for status, total in rows:
+        counts[BatchStatus(status).value] = int(total)
+    return {"handed_out": int(handed_out or 0), **counts}
+
+
+# --- the count --------------------------------------------------------------------------
+
+
+def counted_ballots(round_: Round) -> list[Ballot]:
+    """The ballots that count: current online ones and those of confirmed paper batches,
+    in their (random) key order."""
+    confirmed = select(PaperBatch.id).where(
+        PaperBatch.round_id == round_.id, PaperBatch.status == BatchStatus.confirmed
+    )
+    stmt = (
+        select(Ballot)
+        .where(
+            Ballot.round_id == round_.id,
+            Ballot.is_superseded.is_(False),
+            (Ballot.channel == Channel.online) | Ballot.batch_id.in_(confirmed),
+        )
+        .order_by(Ballot.id)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def funded_amounts(round_: Round) -> dict[int, int]:
+    """Cents per funded project (by project id), from the stored count."""
+    if not round_.result:
+        return {}
+    unit = int(round_.result["unit_cents"])
+    explanations = round_.result["tally"]["explanations"]
+    amounts = {}
+    for project in round_.accepted_projects:
+        found = explanations.get(project.engine_id)
+        if found and found["funded"]:
+            amounts[project.id] = int(found["amount"]) * unit
+    return amounts
+
+
+def voter_explanations(round_: Round, receipt: str) -> list[Explanation]:
+    """What the count did with the ballot of this receipt: for its holder's eyes only."""
+    if not round_.result or not codes.looks_valid(receipt):
+        return []
+    selection = db.session.scalar(
+        select(Ballot.selection).where(
+            Ballot.round_id == round_.id,
+            Ballot.receipt_hash == codes.hash_code(round_.salt, receipt),
+            Ballot.is_superseded.is_(False),
+        )
+    )
+    if selection is None:
+        return []
+    funded = funded_amounts(round_)
+    chosen = set(selection)
+    return [
+        Explanation(
+            "voter.share",
+            {"amount": sum(funded.get(p, 0) for p in chosen), "spent": sum(funded.values())},
+        ),
+        Explanation(
+            "voter.funded_count", {"funded": len(chosen & funded.keys()), "chosen": len(chosen)}
+        ),
+    ]
+
+
+def explain(
+    round_: Round,
+    explanation: dict[str, Any],
+    gettext: Callable[[str], str],
+    format_money: Callable[[int, str], str],
+) -> str:
+    """An explanation stored with the count, as a sentence in the reader's language."""
+    unit = int(round_.result["unit_cents"]) if round_.result else 100
+    currency = round_.currency
+    return render(
+        Explanation(explanation["code"], explanation["params"]),
+        gettext,
+        lambda amount: format_money(round(float(amount) * unit), currency),
+    )

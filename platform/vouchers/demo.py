@@ -5,7 +5,8 @@ audit log are filled as in real use). Called by `samenhang.demo.seed_demo()`.
   with one grant partly paid out and one application waiting for a decision.
 - "Leefbaarheidsfonds Lefier" (woningcorporatie): draft criteria whose comment period just
   ended, so the demo wijkmanager can make them final and open the pot.
-- A supplier, "Bakkerij De Korrel", whose till is at /budgets/till/demo-kassa-korrewegwijk.
+- A supplier, "Bakkerij De Korrel", whose till is at
+  /bewonersbudgetten/till/demo-kassa-korrewegwijk.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from samenhang.extensions import db
 from samenhang.places.models import Wijk
 from samenhang.vouchers import services
 from samenhang.vouchers.codes import hash_secret
-from samenhang.vouchers.models import Outcome, Pot, SourceKind
+from samenhang.vouchers.models import ContributionKind, Outcome, Pot, SourceKind
 
 #: A fixed till secret for the demo only; real till links are random and shown once.
 DEMO_TILL_TOKEN = "demo-kassa-korrewegwijk"
@@ -85,13 +86,13 @@ def seed_vouchers_demo() -> list[Pot]:
     )
     services.comment_on_criteria(
         gemeente,
-        author=fatma,
+        actor=fatma,
         body="Graag ook iets voor kinderen: dat de buurt er samen beter van wordt.",
         now=published + timedelta(days=2),
     )
     services.comment_on_criteria(
         gemeente,
-        author=piotr,
+        actor=piotr,
         body="Zet erbij dat plannen in meer talen mogen worden ingediend.",
         now=published + timedelta(days=5),
     )
@@ -105,7 +106,7 @@ def seed_vouchers_demo() -> list[Pot]:
 
     garden = services.submit_application(
         gemeente,
-        applicant=piotr,
+        actor=piotr,
         title="Buurtmoestuin Gorechtkade",
         summary=(
             "Zes moestuinbakken op het pleintje, samen met de basisschool. "
@@ -118,7 +119,7 @@ def seed_vouchers_demo() -> list[Pot]:
         ],
         contributions=[
             services.ContributionInput(
-                services.ContributionKind.time, "Bakken bouwen en onderhoud", hours=60
+                ContributionKind.time, "Bakken bouwen en onderhoud", hours=60
             ),
         ],
     )
@@ -132,7 +133,7 @@ def seed_vouchers_demo() -> list[Pot]:
 
     services.submit_application(
         gemeente,
-        applicant=piotr,
+        actor=piotr,
         title="Taalcafé in het buurthuis",
         summary="Elke donderdag koffie en oefenen met Nederlands praten, met vrijwilligers.",
         budget_lines=[
@@ -174,7 +175,7 @@ def seed_vouchers_demo() -> list[Pot]:
     )
     services.comment_on_criteria(
         lefier,
-        author=fatma,
+        actor=fatma,
         body="Ook geveltuintjes en bankjes bij de entree zouden mooi zijn.",
         now=started + timedelta(days=1),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samenhang.accounts.models import User
 from samenhang.db import cents, created_at, currency, intpk, str_short
+from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
 from samenhang.ledger.models import JournalEntry, LedgerAccount
 from samenhang.places.models import Wijk
@@ -34,13 +36,19 @@ def _enum(cls: type[StrEnum]) -> Enum:
     return Enum(cls, native_enum=False, length=20, validate_strings=True)
 
 
-class SourceKind(StrEnum):
+class SourceKind(LabelledEnum):
     gemeente = "gemeente"
     woningcorporatie = "woningcorporatie"
     fonds = "fonds"
 
+    __labels__ = {
+        gemeente: _l("Municipality"),
+        woningcorporatie: _l("Housing corporation"),
+        fonds: _l("Fund"),
+    }
 
-class PotStatus(StrEnum):
+
+class PotStatus(LabelledEnum):
     #: Being prepared: criteria are written, no applications yet.
     draft = "draft"
     #: Residents may apply.
@@ -48,15 +56,27 @@ class PotStatus(StrEnum):
     #: No new applications; running ones are finished.
     closed = "closed"
 
+    __labels__ = {
+        draft: _l("Being prepared"),
+        open: _l("Open for applications"),
+        closed: _l("Closed"),
+    }
 
-class CriteriaStatus(StrEnum):
+
+class CriteriaStatus(LabelledEnum):
     draft = "draft"
     #: The draft is public and residents comment until `comments_close_at`.
     consultation = "consultation"
     final = "final"
 
+    __labels__ = {
+        draft: _l("Draft"),
+        consultation: _l("Draft, open for comments"),
+        final: _l("Final"),
+    }
 
-class ApplicationStatus(StrEnum):
+
+class ApplicationStatus(LabelledEnum):
     submitted = "submitted"
     #: The wijkmanager asked the resident panel for advice.
     advice_requested = "advice_requested"
@@ -67,24 +87,91 @@ class ApplicationStatus(StrEnum):
     #: Accounted for: receipts and report in, unspent money back in the pot.
     settled = "settled"
 
+    __labels__ = {
+        submitted: _l("Waiting for a decision"),
+        advice_requested: _l("With the resident panel for advice"),
+        granted: _l("Granted"),
+        refused: _l("Refused"),
+        withdrawn: _l("Withdrawn"),
+        settled: _l("Done and accounted for"),
+    }
 
-class Outcome(StrEnum):
+
+class Outcome(LabelledEnum):
+    """A decision's outcome, or a panel member's advice. `label` is how a decided outcome
+    reads; `label_for("verb")` is the choice on the decision and advice forms."""
+
     full = "full"
     partial = "partial"
     refused = "refused"
 
+    __labels__ = {
+        full: _l("Granted in full"),
+        partial: _l("Granted in part"),
+        refused: _l("Refused"),
+    }
+    __verb_labels__ = {
+        full: _l("Grant in full"),
+        partial: _l("Grant in part"),
+        refused: _l("Refuse"),
+    }
 
-class ContributionKind(StrEnum):
+
+class ContributionKind(LabelledEnum):
     time = "time"
     materials = "materials"
     co_funding = "co_funding"
 
+    __labels__ = {
+        time: _l("Time (hours of work)"),
+        materials: _l("Materials or a space"),
+        co_funding: _l("Money of our own or from others"),
+    }
 
-class VoucherStatus(StrEnum):
+
+class VoucherStatus(LabelledEnum):
     issued = "issued"
     redeemed = "redeemed"
     #: Expired unspent; its value went back to the pot.
     expired = "expired"
+
+    __labels__ = {
+        issued: _l("Not used yet"),
+        redeemed: _l("Used"),
+        expired: _l("Expired"),
+    }
+
+
+class EntryKind(LabelledEnum):
+    """The ledger entries the bewonersbudgetten post (`JournalEntry.kind`)."""
+
+    pot_funded = "pot.funded"
+    application_granted = "application.granted"
+    application_paid_out = "application.paid_out"
+    application_returned = "application.returned"
+    application_released = "application.released"
+    voucher_issued = "voucher.issued"
+    voucher_redeemed = "voucher.redeemed"
+    voucher_expired = "voucher.expired"
+
+    __labels__ = {
+        pot_funded: _l("Money into the pot"),
+        application_granted: _l("Reserved for a grant"),
+        application_paid_out: _l("Paid out"),
+        application_returned: _l("Unspent money returned"),
+        application_released: _l("Unpaid part of a grant released"),
+        voucher_issued: _l("Vouchers issued"),
+        voucher_redeemed: _l("Voucher spent"),
+        voucher_expired: _l("Vouchers expired"),
+    }
+
+    @classmethod
+    def of(cls, kind: str) -> EntryKind | None:
+        """The kind of a stored entry; None for kinds of other areas or reversals."""
+        try:
+            return cls(kind)
+        except ValueError:
+            return None
 
 
 class Pot(db.Model):

@@ -9,12 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from samenhang.accounts.models import Role, User
+from samenhang.accounts.models import User
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.ledger.models import JournalEntry, LedgerAccount
 from samenhang.ledger.queries import balances, entries_for_accounts
 from samenhang.places.models import Municipality, Wijk
+from samenhang.policies import can_administer, is_manager
 from samenhang.vouchers.codes import CODE_LENGTH, hash_secret, normalise_code
 from samenhang.vouchers.models import (
     Application,
@@ -88,6 +89,7 @@ def pot_summary(pot: Pot) -> PotSummary:
 
 
 def pot_ledger(pot: Pot) -> list[JournalEntry]:
+    """The pot's bookings, newest first; `EntryKind.of(entry.kind)` names each."""
     return entries_for_accounts(pot_accounts(pot))
 
 
@@ -102,22 +104,16 @@ def pots_for_wijk(wijk: Wijk) -> list[Pot]:
 
 def managed_pots(user: Any) -> list[Pot]:
     """The pots in the wijken `user` manages (every pot for an admin)."""
-    if not isinstance(user, User) or not user.is_active:
+    if not is_manager(user):
         return []
     stmt = select(Pot).join(Pot.wijk).order_by(Wijk.name, Pot.year.desc(), Pot.name)
-    if user.role is not Role.admin:
-        wijk_ids = [w.id for w in user.managed_wijken] if user.role is Role.wijkmanager else []
-        stmt = stmt.where(Pot.wijk_id.in_(wijk_ids))
+    if not can_administer(user):
+        stmt = stmt.where(Pot.wijk_id.in_([w.id for w in user.managed_wijken]))
     return list(db.session.scalars(stmt))
 
 
 def application_by_id(application_id: int) -> Application | None:
     return db.session.get(Application, application_id)
-
-
-def public_applications(pot: Pot) -> list[Application]:
-    """Applications as the public list shows them: all but the withdrawn ones."""
-    return [a for a in pot.applications if a.status is not ApplicationStatus.withdrawn]
 
 
 def applications_of(user: User) -> list[Application]:
@@ -143,7 +139,7 @@ def advice_requests_for(user: Any) -> list[Application]:
         )
         .order_by(Application.id)
     )
-    return [a for a in db.session.scalars(stmt) if all(x.member_id != user.id for x in a.advice)]
+    return [a for a in db.session.scalars(stmt) if not has_advised(user, a)]
 
 
 @dataclass
@@ -184,8 +180,8 @@ def comments_are_open(pot: Pot, now: datetime | None = None) -> bool:
     )
 
 
-def is_panel_member(user: Any, pot: Pot) -> bool:
-    return isinstance(user, User) and any(m.user_id == user.id for m in pot.panel_members)
+def has_advised(user: User, application: Application) -> bool:
+    return any(advice.member_id == user.id for advice in application.advice)
 
 
 def score_total(application: Application) -> tuple[int, int]:
@@ -206,6 +202,10 @@ def find_voucher(code: str) -> Voucher | None:
     if len(normalised) != CODE_LENGTH:
         return None
     return db.session.scalar(select(Voucher).where(Voucher.code_hash == hash_secret(normalised)))
+
+
+def supplier_by_id(supplier_id: int) -> Supplier | None:
+    return db.session.get(Supplier, supplier_id)
 
 
 def supplier_by_token(token: str) -> Supplier | None:
@@ -231,11 +231,6 @@ def voucher_counts(pot: Pot) -> dict[int, dict[VoucherStatus, int]]:
             tally[voucher.status] += 1
         counts[batch.id] = tally
     return counts
-
-
-def active_user_by_email(email: str) -> User | None:
-    stmt = select(User).where(User.email == email.strip().lower(), User.is_deleted.is_(False))
-    return db.session.scalar(stmt)
 
 
 def decisions_export(pot: Pot | None = None) -> list[dict[str, Any]]:

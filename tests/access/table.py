@@ -31,6 +31,8 @@ VOLUNTEERS = MANAGERS | {VOLUNTEER}
 NOBODY_BUT_OWNER = frozenset({RESIDENT})
 OWNER_AND_MANAGERS = MANAGERS | {RESIDENT}
 ADMINS = frozenset({ADMIN})
+#: People whose address lies in wijk A.
+WIJK_RESIDENTS = frozenset({RESIDENT, VOLUNTEER, PANEL})
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,14 @@ def _report_image(world: World) -> dict[str, Any]:
 
 def _receipt_image(world: World) -> dict[str, Any]:
     return {"kind": "receipts", "name": world.objects["receipt_image"]}
+
+
+def _municipality(world: World) -> dict[str, Any]:
+    return {"municipality_id": world.objects["draft_initiative"].wijk.municipality_id}
+
+
+def _theme_file(world: World) -> dict[str, Any]:
+    return {"name": "voorbeeld", "filename": "theme.css"}
 
 
 def _resident(world: World) -> dict[str, Any]:
@@ -117,6 +127,11 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("admin.users", "GET"): Access(ADMINS),
     ("admin.edit_user", "GET"): Access(ADMINS, values=_resident),
     ("admin.edit_user", "POST"): Access(ADMINS, values=_resident),
+    ("admin.municipalities", "GET"): Access(ADMINS),
+    ("admin.set_theme", "POST"): Access(
+        ADMINS, values=_municipality, data={"m1-theme": "voorbeeld"}
+    ),
+    ("themes.theme_file", "GET"): Access(EVERYONE, values=_theme_file),
     # --- places ----------------------------------------------------------------------------
     ("places.find_by_postcode", "GET"): Access(EVERYONE),
     ("places.municipality", "GET"): Access(EVERYONE),
@@ -141,7 +156,9 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("initiatives.submit", "POST"): Access(NOBODY_BUT_OWNER, values=_draft_initiative),
     ("initiatives.add_photo", "POST"): Access(NOBODY_BUT_OWNER, values=_draft_initiative),
     ("initiatives.remove_photo", "POST"): Access(NOBODY_BUT_OWNER, values=_photo),
-    ("initiatives.realise", "POST"): Access(NOBODY_BUT_OWNER),
+    ("initiatives.realise", "POST"): Access(
+        OWNER_AND_MANAGERS, why="the initiator or a wijkmanager says it is done"
+    ),
     ("initiatives.decide", "GET"): Access(MANAGERS),
     ("initiatives.decide", "POST"): Access(MANAGERS),
     ("initiatives.dismiss_flags", "POST"): Access(MANAGERS),
@@ -227,8 +244,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("vouchers.panel", "GET"): Access(MANAGERS),
     ("vouchers.panel", "POST"): Access(MANAGERS),
     ("vouchers.remove_panel_member", "POST"): Access(MANAGERS),
-    ("vouchers.apply", "GET"): Access(SIGNED_IN),
-    ("vouchers.apply", "POST"): Access(SIGNED_IN),
+    ("vouchers.apply", "GET"): Access(WIJK_RESIDENTS, why="told before the form, not after"),
+    ("vouchers.apply", "POST"): Access(WIJK_RESIDENTS),
     ("vouchers.vouchers", "GET"): Access(MANAGERS),
     ("vouchers.vouchers", "POST"): Access(MANAGERS),
     ("vouchers.expire_vouchers", "POST"): Access(MANAGERS),
@@ -244,6 +261,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("vouchers.record_return", "POST"): Access(MANAGERS),
     ("vouchers.settle", "POST"): Access(MANAGERS),
     ("vouchers.uploaded_image", "GET"): Access(EVERYONE, values=_report_image),
+    ("vouchers.moved", "GET"): Access(EVERYONE, why="old /budgets addresses, 308 onwards"),
+    ("vouchers.moved", "POST"): Access(EVERYONE),
     # --- campaigns -------------------------------------------------------------------------
     ("campaigns.wijk_list", "GET"): Access(EVERYONE),
     ("campaigns.wijk_feed", "GET"): Access(EVERYONE),

@@ -129,6 +129,7 @@ def build_world(outbox: list[Any]) -> World:
         "name": public_photo.stored_name,
         "width": PAGE_WIDTHS[0],
         "filename": "css/app.css",
+        "rest": f"pots/{pot.id}",
         **campaign_values,
     }
     objects = {
@@ -180,7 +181,7 @@ def _counted_round(wijk: Any, manager: User) -> Any:
         )
     )
     db.session.flush()
-    counting.count_round(manager, counted)
+    counting.count_round(counted, actor=manager)
     counted.phase = Phase.results
     db.session.flush()
     return counted

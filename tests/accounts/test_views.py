@@ -201,3 +201,26 @@ def test_admin_pages_are_for_admins_only(client: FlaskClient, login: Any, factor
     assert client.get("/admin/users").status_code == 302
     login(factory())
     assert client.get("/admin/users").status_code == 403
+
+
+def test_admin_makes_a_volunteer_translator(client: FlaskClient, login: Any) -> None:
+    user = UserFactory()
+    login(AdminFactory())
+    response = client.post(
+        f"/admin/users/{user.id}", data={"role": "bewoner", "is_translator": "y"}
+    )
+    assert response.status_code == 302
+    assert _user(user.email).is_translator
+    client.post(f"/admin/users/{user.id}", data={"role": "bewoner"})
+    assert not _user(user.email).is_translator
+    actions = db.session.scalars(
+        select(AuditEntry.action).where(AuditEntry.action == "user.translator_changed")
+    ).all()
+    assert len(actions) == 2
+
+
+def test_admin_sees_roles_by_their_titles(client: FlaskClient, login: Any) -> None:
+    WijkmanagerFactory(display_name="Wim")
+    login(AdminFactory())
+    page = client.get("/admin/users").text
+    assert "<td>Neighbourhood manager</td>" in page and "<td>Administrator</td>" in page

@@ -1,5 +1,5 @@
 """Browser tests: the real app in its own process, Debian's Chromium driven by Playwright,
-axe-core for the accessibility rules. See ../../../shared/notes/axe-chromium.md.
+axe-core for the accessibility rules.
 
 Needs `apt-get install -y chromium fonts-noto-core` (never `playwright install`) and
 `make tests/browser/axe.min.js`. Without them the tests are skipped locally and fail in CI.
@@ -32,7 +32,7 @@ AXE_JS = HERE / "axe.min.js"
 SCREENSHOTS = ROOT / "screenshots"
 BIN = Path(sys.executable).parent
 
-# Verified on this kind of machine (shared/notes/axe-chromium.md): running as root needs
+# Verified on this kind of machine (2 cores, Debian's chromium): running as root needs
 # --no-sandbox, and the /usr/bin/chromium wrapper's /dev/shm check is unreliable here.
 CHROMIUM_ARGS = [
     "--no-sandbox",

@@ -25,10 +25,10 @@ def test_turkish_translation_shows_and_polish_gets_the_original_notice(
 ) -> None:
     initiative = PublishedInitiativeFactory(title="Moestuin", summary="Samen tuinieren.")
     services.save_translation(
-        initiative.author,
         initiative,
         "tr",
         {"title": "Sebze bahçesi", "summary": "Birlikte bahçe."},
+        actor=initiative.author,
     )
     db.session.commit()
     client.set_cookie("locale", "tr")
@@ -45,7 +45,9 @@ def test_turkish_translation_shows_and_polish_gets_the_original_notice(
 
 def test_translation_becomes_outdated_when_the_original_changes(db_session: Any) -> None:
     initiative = PublishedInitiativeFactory(title="Moestuin")
-    services.save_translation(initiative.author, initiative, "en", {"title": "Vegetable garden"})
+    services.save_translation(
+        initiative, "en", {"title": "Vegetable garden"}, actor=initiative.author
+    )
     assert not localize(initiative, "en").is_outdated
     initiative.title = "Moestuin met kas"
     assert localize(initiative, "en").is_outdated
@@ -54,25 +56,27 @@ def test_translation_becomes_outdated_when_the_original_changes(db_session: Any)
 def test_only_author_translator_or_wijkmanager_may_translate(db_session: Any) -> None:
     initiative = PublishedInitiativeFactory()
     with pytest.raises(PermissionDenied):
-        services.save_translation(UserFactory(), initiative, "en", {"title": "x"})
-    services.save_translation(UserFactory(is_translator=True), initiative, "en", {"title": "x"})
+        services.save_translation(initiative, "en", {"title": "x"}, actor=UserFactory())
     services.save_translation(
-        WijkmanagerFactory(wijken=[initiative.wijk]), initiative, "pl", {"title": "y"}
+        initiative, "en", {"title": "x"}, actor=UserFactory(is_translator=True)
+    )
+    services.save_translation(
+        initiative, "pl", {"title": "y"}, actor=WijkmanagerFactory(wijken=[initiative.wijk])
     )
     with pytest.raises(DomainError):
-        services.save_translation(initiative.author, initiative, "nl", {"title": "same"})
+        services.save_translation(initiative, "nl", {"title": "same"}, actor=initiative.author)
 
 
 def test_requests_are_counted_once_per_resident_and_fulfilled(db_session: Any) -> None:
     initiative = PublishedInitiativeFactory()
     a, b = UserFactory(), UserFactory()
-    assert services.request_translation(a, initiative, "uk")
-    assert not services.request_translation(a, initiative, "uk")
-    services.request_translation(b, initiative, "uk")
+    assert services.request_translation(initiative, "uk", actor=a)
+    assert not services.request_translation(initiative, "uk", actor=a)
+    services.request_translation(initiative, "uk", actor=b)
     db.session.flush()
     [wanted] = translation_queue(initiative.wijk.id)
     assert (wanted.locale, wanted.requests) == ("uk", 2)
-    services.save_translation(initiative.author, initiative, "uk", {"title": "Город"})
+    services.save_translation(initiative, "uk", {"title": "Город"}, actor=initiative.author)
     db.session.flush()
     assert translation_queue(initiative.wijk.id) == []
 
@@ -80,10 +84,12 @@ def test_requests_are_counted_once_per_resident_and_fulfilled(db_session: Any) -
 def test_machine_translation_is_hidden_until_a_person_checks_it(db_session: Any) -> None:
     initiative = PublishedInitiativeFactory(title="Moestuin")
     translator = UserFactory(is_translator=True)
-    services.suggest_machine_translation(FakeTranslator(), translator, initiative, "ar")
+    services.suggest_machine_translation(
+        initiative, "ar", actor=translator, translator=FakeTranslator()
+    )
     assert localize(initiative, "ar")["title"].text == "Moestuin"
     assert localize(initiative, "ar").is_fallback
-    services.approve_machine_translation(translator, initiative, "ar")
+    services.approve_machine_translation(initiative, "ar", actor=translator)
     shown = localize(initiative, "ar")["title"]
     assert shown.text == "[ar] Moestuin" and shown.is_machine
 
@@ -118,7 +124,7 @@ def test_machine_translation_through_the_web_needs_a_person(
 
 def test_wijkmanager_sees_the_translation_queue(client: Any, login: Any) -> None:
     initiative = PublishedInitiativeFactory(title="Moestuin")
-    services.request_translation(UserFactory(), initiative, "uk")
+    services.request_translation(initiative, "uk", actor=UserFactory())
     db.session.commit()
     login(WijkmanagerFactory(wijken=[initiative.wijk]))
     wijk = initiative.wijk
@@ -138,17 +144,19 @@ def test_pot_criteria_use_the_same_translation_mechanism(client: Any, login: Any
     )
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/pots/{pot.id}")
     client.set_cookie("locale", "tr")
-    turkish = client.get(f"/budgets/pots/{pot.id}").text
+    turkish = client.get(f"/bewonersbudgetten/pots/{pot.id}").text
     assert "Mahalle için iyi" in turkish
     client.set_cookie("locale", "pl")
-    polish = client.get(f"/budgets/pots/{pot.id}").text
+    polish = client.get(f"/bewonersbudgetten/pots/{pot.id}").text
     assert criterion.title in polish and 'class="notice language-notice"' in polish
 
 
 def test_stemdag_projects_can_be_translated_and_asked_for(client: Any, login: Any) -> None:
     from factories.voting import ProjectFactory
 
-    project = ProjectFactory(title="Bankjes", summary="Twee bankjes.")
+    from samenhang.voting.models import Phase
+
+    project = ProjectFactory(title="Bankjes", summary="Twee bankjes.", round__phase=Phase.ideas)
     manager = WijkmanagerFactory(wijken=[project.round.wijk])
     resident = UserFactory()
     login(resident)
@@ -163,6 +171,19 @@ def test_stemdag_projects_can_be_translated_and_asked_for(client: Any, login: An
     )
     [wanted] = translation_queue(project.round.wijk.id) or [None]
     assert wanted is None  # the request is fulfilled by the translation
+
+
+def test_what_a_page_hides_cannot_be_translated_or_asked_for(client: Any, login: Any) -> None:
+    """A project of a round in preparation is as unknown here as on the round's page."""
+    from factories.voting import ProjectFactory
+
+    project = ProjectFactory()
+    login(UserFactory(is_translator=True))
+    assert client.get(f"/translate/stemdag_projects/{project.id}/uk").status_code == 404
+    assert client.post(f"/translate/stemdag_projects/{project.id}/request").status_code == 404
+    client.post("/signout")
+    login(WijkmanagerFactory(wijken=[project.round.wijk]))
+    assert client.get(f"/translate/stemdag_projects/{project.id}/uk").status_code == 200
 
 
 def test_unknown_kinds_and_hidden_objects_are_not_found(client: Any, login: Any) -> None:

@@ -13,7 +13,7 @@ from samenhang.accounts.models import User
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.vouchers import services
-from samenhang.vouchers.models import Application, Outcome, Pot, SourceKind
+from samenhang.vouchers.models import Application, ContributionKind, Outcome, Pot, SourceKind
 
 CRITERIA = [
     services.CriterionInput("Goed voor de buurt", "Schoner, groener, veiliger.", 2),
@@ -102,11 +102,9 @@ class ApplicationFactory(factory.Factory):
         lines = [services.BudgetLineInput(d, c) for d, c in kw.pop("lines")]
         application = services.submit_application(
             kw.pop("pot"),
-            applicant=kw.pop("applicant"),
+            actor=kw.pop("applicant"),
             budget_lines=lines,
-            contributions=[
-                services.ContributionInput(services.ContributionKind.time, "Bouwen", hours=20)
-            ],
+            contributions=[services.ContributionInput(ContributionKind.time, "Bouwen", hours=20)],
             **kw,
         )
         _commit()

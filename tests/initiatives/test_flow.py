@@ -105,7 +105,7 @@ def test_submit_return_fix_publish_support_comment(
     login(neighbour)
     assert client.post(f"{page}/support").status_code == 302
     twice = client.post(f"{page}/support", follow_redirects=True)
-    assert "already support" in twice.text or "al" in twice.text
+    assert "already support" in twice.text
     assert client.post(f"{page}/comments", data={"body": "Ik help mee!"}).status_code == 302
     client.post("/signout")
 

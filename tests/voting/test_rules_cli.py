@@ -7,13 +7,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import pabulib_file
 
 from samenhang.voting.cli import tally_command
+from samenhang.voting.rules import read_pb_bytes
 
 pytestmark = pytest.mark.pure
 
-ASSEN = Path(__file__).parent / "data" / "Netherlands_Assen_2024.pb"
-BUDAPEST = Path(__file__).resolve().parents[3] / "shared" / "pabulib" / "Hungary_Budapest_2024.pb"
+ASSEN = pabulib_file("Netherlands_Assen_2024.pb")
+BUDAPEST = pabulib_file("Hungary_Budapest_2024.pb")  # gzipped
 
 
 def _run(*args: str | Path) -> tuple[int, str]:
@@ -53,7 +55,7 @@ def test_category_budgets_reproduce_budapest() -> None:
     options = [part for cap in caps for part in ("--category-budget", cap)]
     code, output = _run(BUDAPEST, "--greedy-mode", "stop", *options, "--json")
     assert code == 0, output
-    text = BUDAPEST.read_text(encoding="utf-8")
+    text = read_pb_bytes(BUDAPEST).decode("utf-8")
     rows = [line.split(";") for line in text.split("PROJECTS\n")[1].split("VOTES")[0].splitlines()]
     official = sorted(row[0] for row in rows[1:] if row[-1] == "1")
     assert json.loads(output)["selected"] == official
@@ -84,6 +86,14 @@ def test_bad_options_exit_2(args: list[str], message: str) -> None:
     code, output = _run(ASSEN, *args)
     assert code == 2
     assert message in output
+
+
+def test_a_gz_file_that_is_not_gzip_exits_2(tmp_path: Path) -> None:
+    fake = tmp_path / "round.pb.gz"
+    fake.write_bytes(ASSEN.read_bytes())
+    code, output = _run(fake)
+    assert code == 2
+    assert "Error: round.pb.gz: The file name ends in .gz, but the file is not gzip" in output
 
 
 def test_a_missing_file_exits_2(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import string
 from pathlib import Path
 
 import pytest
+from conftest import pabulib_file
 
 from samenhang.voting.rules import (
     N_,
@@ -25,8 +26,6 @@ from samenhang.voting.rules import explain as explain_module
 from samenhang.voting.rules.explain import MONEY_PARAMS
 
 pytestmark = pytest.mark.pure
-
-PABULIB = Path(__file__).resolve().parents[3] / "shared" / "pabulib"
 
 
 def _placeholders(template: str) -> list[str | None]:
@@ -91,7 +90,7 @@ def test_only_money_is_formatted_as_money() -> None:
     ],
 )
 def test_every_reason_of_a_real_count_renders(name: str, rule: str | None) -> None:
-    election = read_pb_file(PABULIB / name)
+    election = read_pb_file(pabulib_file(name))
     result = tally(election, rule)
     explanations = [r.reason for r in result.projects.values()] + list(result.notes)
     explanations += result.voter_explanations(election.ballots[0])
@@ -118,7 +117,7 @@ def test_the_issue_examples_read_as_intended() -> None:
 
 
 def test_ballot_problems_explain_what_breaks_the_rules() -> None:
-    election = read_pb_file(PABULIB / "Switzerland_Zurich_D10.pb")  # 1-10 points, 1-10 projects
+    election = read_pb_file(pabulib_file("Switzerland_Zurich_D10.pb"))  # 1-10 points, 1-10 projects
     ok = election.ballots[0]
     assert ballot_problems(election, ok) == []
     too_many = Ballot("x", tuple(list(election.projects)[:11]), points=(1,) * 11)

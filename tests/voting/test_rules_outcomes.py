@@ -1,17 +1,24 @@
-"""The rules reproduce the official outcomes of the real rounds in shared/pabulib."""
+"""The rules reproduce the official outcomes of the real rounds in tests/voting/data."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from conftest import pabulib_file, pabulib_files, pabulib_name
 
-from samenhang.voting.rules import Election, GreedyMode, Leftover, read_pb_file, tally
+from samenhang.voting.rules import (
+    Election,
+    GreedyMode,
+    Leftover,
+    read_pb_bytes,
+    read_pb_file,
+    tally,
+)
 from samenhang.voting.rules.greedy import project_support
 
 pytestmark = pytest.mark.pure
 
-PABULIB = Path(__file__).resolve().parents[3] / "shared" / "pabulib"
 BUDAPEST_CAPS = {
     "Open": 120_000_000,
     "Green": 120_000_000,
@@ -22,7 +29,7 @@ BUDAPEST_CAPS = {
 
 
 def _read(name: str) -> Election:
-    return read_pb_file(PABULIB / name)
+    return read_pb_file(pabulib_file(name))
 
 
 def _official(election: Election) -> list[str]:
@@ -103,12 +110,12 @@ def test_budapest_2024_by_greedy_stop_within_categories() -> None:
     assert all(spent[name] <= cap for name, cap in BUDAPEST_CAPS.items())
 
 
-# Amsterdam. No Amsterdam file in shared/pabulib has a `selected` column, so there is no
+# Amsterdam. No Amsterdam file in pabulib has a `selected` column, so there is no
 # official outcome to reproduce; and the paper/online vote weights their comments mention
 # are not in the data. These tests check instead that the META's category caps and
 # leftover rules are applied as the comments describe.
 
-AMSTERDAM = sorted(PABULIB.glob("Netherlands_Amsterdam_*.pb"))
+AMSTERDAM = pabulib_files("Netherlands_Amsterdam_*")
 
 
 def test_no_amsterdam_round_has_an_official_outcome() -> None:
@@ -117,11 +124,11 @@ def test_no_amsterdam_round_has_an_official_outcome() -> None:
 
 
 def _read_head(path: Path) -> str:
-    text = path.read_text(encoding="utf-8")
+    text = read_pb_bytes(path).decode("utf-8")
     return text[text.index("PROJECTS") : text.index("VOTES")].splitlines()[1]
 
 
-@pytest.mark.parametrize("path", AMSTERDAM, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", AMSTERDAM, ids=pabulib_name)
 def test_amsterdam_caps_and_leftover_rules(path: Path) -> None:
     election = read_pb_file(path)
     result = tally(election)

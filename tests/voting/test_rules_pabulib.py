@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
 import pytest
+from conftest import pabulib_file, pabulib_files, pabulib_name
 
 from samenhang.voting.rules import (
     Ballot,
@@ -15,6 +17,7 @@ from samenhang.voting.rules import (
     Project,
     VoteType,
     read_pb,
+    read_pb_bytes,
     read_pb_file,
     with_counts,
     write_pb,
@@ -23,9 +26,8 @@ from samenhang.voting.rules import (
 
 pytestmark = pytest.mark.pure
 
-PABULIB = Path(__file__).resolve().parents[3] / "shared" / "pabulib"
-FILES = sorted(PABULIB.glob("*.pb"))
-ASSEN = Path(__file__).parent / "data" / "Netherlands_Assen_2024.pb"
+FILES = pabulib_files()
+ASSEN = pabulib_file("Netherlands_Assen_2024.pb")
 #: Files a write does not reproduce byte for byte, though it reads back as the same election.
 REWRITTEN = {
     "France_Toulouse_2024.pb": "costs are written 100000.0; we write whole units, 100000",
@@ -39,27 +41,27 @@ def test_there_are_51_files() -> None:
 
 @pytest.fixture(scope="module")
 def elections() -> dict[str, Election]:
-    return {path.name: read_pb_file(path) for path in FILES}
+    return {pabulib_name(path): read_pb_file(path) for path in FILES}
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", FILES, ids=pabulib_name)
 def test_every_file_is_read(path: Path, elections: dict[str, Election]) -> None:
-    election = elections[path.name]
+    election = elections[pabulib_name(path)]
     assert len(election.projects) == int(election.meta["num_projects"])
     assert len(election.ballots) == int(election.meta["num_votes"])
     assert election.budget > 0
     assert all(p in election.projects for b in election.ballots for p in b.projects)
 
 
-@pytest.mark.parametrize("path", FILES, ids=lambda path: path.stem)
+@pytest.mark.parametrize("path", FILES, ids=pabulib_name)
 def test_writing_then_reading_gives_the_same_election(
     path: Path, elections: dict[str, Election]
 ) -> None:
-    election = elections[path.name]
+    election = elections[pabulib_name(path)]
     text = write_pb(election)
     assert read_pb(text, filename="written.pb") == election
-    if path.name not in REWRITTEN:
-        assert text == path.read_text(encoding="utf-8")
+    if pabulib_name(path) not in REWRITTEN:
+        assert text == read_pb_bytes(path).decode("utf-8")
 
 
 def test_meta_entries_become_typed_fields(elections: dict[str, Election]) -> None:
@@ -87,6 +89,29 @@ def test_quoted_fields_and_empty_fields(elections: dict[str, Election]) -> None:
     voter = next(b for b in krakow.ballots if b.voter_id == "329")
     assert "age" not in voter.extra
     assert voter.extra["sex"] == "M"
+
+
+def test_a_gzipped_file_reads_and_writes_like_a_plain_one(tmp_path: Path) -> None:
+    election = read_pb_file(ASSEN)
+    packed = tmp_path / "assen.pb.gz"
+    write_pb_file(election, packed)
+    assert gzip.decompress(packed.read_bytes()) == ASSEN.read_bytes() == read_pb_bytes(packed)
+    assert read_pb_file(packed) == election
+
+
+@pytest.mark.parametrize(
+    "data",
+    [ASSEN.read_bytes(), gzip.compress(ASSEN.read_bytes())[:200], b"\x1f\x8b\x08garbage"],
+    ids=["plain", "truncated", "corrupt"],
+)
+def test_a_gz_file_that_is_not_gzip(tmp_path: Path, data: bytes) -> None:
+    broken = tmp_path / "round.pb.gz"
+    broken.write_bytes(data)
+    with pytest.raises(PabulibError) as caught:
+        read_pb_file(broken)
+    assert str(caught.value) == (
+        "round.pb.gz: The file name ends in .gz, but the file is not gzip-compressed."
+    )
 
 
 def test_crlf_line_ends_and_a_byte_order_mark_read_the_same() -> None:

@@ -57,7 +57,7 @@ def setup(db_session: Any) -> dict[str, Any]:
     projects = [ProjectFactory(round=round_, cost_cents=c) for c in (400_000, 300_000, 500_000)]
     round_.phase = Phase.voting
     db.session.commit()
-    codes = [c for _, c in services.generate_codes(manager, round_, 3)]
+    codes = [c for _, c in services.generate_codes(round_, 3, actor=manager)]
     db.session.commit()
     return {"manager": manager, "round": round_, "projects": projects, "codes": codes}
 
@@ -123,7 +123,7 @@ def test_bad_codes_are_refused_and_count_nothing(
         assert _post(client, round_, code=codes[0], choice=_ids(setup, 0)).status_code == 201
         code = codes[0]
     elif code == "revoked":
-        services.revoke_code(setup["manager"], round_, code=codes[1])
+        services.revoke_code(round_, code=codes[1], actor=setup["manager"])
         db.session.commit()
         code = codes[1]
     before = _ballots(round_)
@@ -193,7 +193,7 @@ def test_no_vote_outside_the_voting_phase_even_with_the_rules_kept(
     round_, codes = setup["round"], setup["codes"]
     assert _post(client, round_, code=codes[0], choice=_ids(setup, 0)).status_code == 201
     assert round_.id in queries._rules_cache  # this process keeps the round's rules now
-    services.change_phase(setup["manager"], round_, Phase.counting)
+    services.change_phase(round_, Phase.counting, actor=setup["manager"])
     db.session.commit()
     response = _post(client, round_, code=codes[1], choice=_ids(setup, 0))
     assert response.status_code == 409 and response.json["error"] == "closed"
@@ -225,7 +225,7 @@ def test_age_must_be_declared(client: FlaskClient, setup: dict[str, Any]) -> Non
     project = ProjectFactory(round=round_)
     round_.phase = Phase.voting
     db.session.commit()
-    [(_, code)] = services.generate_codes(setup["manager"], round_, 1)
+    [(_, code)] = services.generate_codes(round_, 1, actor=setup["manager"])
     db.session.commit()
     refused = _post(client, round_, code=code, choice=[project.id])
     assert refused.status_code == 422 and "12 or older" in refused.json["message"]
@@ -238,7 +238,7 @@ def test_a_vote_can_be_changed_with_its_receipt(client: FlaskClient, setup: dict
     first, second = ProjectFactory(round=round_), ProjectFactory(round=round_)
     round_.phase = Phase.voting
     db.session.commit()
-    [(_, code), (_, other)] = services.generate_codes(setup["manager"], round_, 2)
+    [(_, code), (_, other)] = services.generate_codes(round_, 2, actor=setup["manager"])
     db.session.commit()
     receipt = _post(client, round_, code=code, choice=[first.id]).json["receipt"]
     again = _post(client, round_, code=code, choice=[second.id])

@@ -21,7 +21,7 @@ from samenhang.extensions import db
 from samenhang.ledger.models import LedgerAccount
 from samenhang.ledger.queries import check_ledger_consistency, computed_balance
 from samenhang.vouchers import services
-from samenhang.vouchers.models import Outcome, Pot, Receipt, Report, VoucherStatus
+from samenhang.vouchers.models import Outcome, Pot, Receipt, Report, SourceKind, VoucherStatus
 from samenhang.vouchers.queries import pot_summary
 
 BUDGET = 3000_00
@@ -86,7 +86,7 @@ def _apply(pot: Pot, model: Model, action: str, a: int, b: int, people: dict[str
     if action == "grant":
         application = services.submit_application(
             pot,
-            applicant=resident,
+            actor=resident,
             title="Plan",
             summary="Iets moois",
             budget_lines=[services.BudgetLineInput("Alles", a)],
@@ -230,7 +230,7 @@ def test_every_pot_balance_equals_its_ledger(db_session: Any, steps: list[Any]) 
             year=2026,
             name="Eigenschap",
             description="",
-            source_kind=services.SourceKind.gemeente,
+            source_kind=SourceKind.gemeente,
             source_name="Gemeente",
             amount_cents=BUDGET,
             max_per_application_cents=MAX,

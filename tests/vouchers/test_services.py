@@ -115,7 +115,7 @@ def test_criteria_are_written_with_residents_before_they_are_final(db_session: A
         pot, actor=manager, criteria=[services.CriterionInput("Goed voor de buurt")]
     )
     with pytest.raises(DomainError, match="closed"):
-        services.comment_on_criteria(pot, author=fatma, body="Nog niet gepubliceerd")
+        services.comment_on_criteria(pot, actor=fatma, body="Nog niet gepubliceerd")
     with pytest.raises(DomainError, match="at least 7 days"):
         services.publish_criteria_draft(
             pot, actor=manager, comments_close_on=(now + timedelta(days=5)).date()
@@ -124,11 +124,11 @@ def test_criteria_are_written_with_residents_before_they_are_final(db_session: A
         pot, actor=manager, comments_close_on=(now + timedelta(days=7)).date()
     )
     assert pot.criteria_status is CriteriaStatus.consultation
-    services.comment_on_criteria(pot, author=fatma, body="Ook voor kinderen graag.")
-    services.comment_on_criteria(pot, author=fatma, body="En voor ouderen.")
-    services.comment_on_criteria(pot, author=piotr, body="Meer talen.")
+    services.comment_on_criteria(pot, actor=fatma, body="Ook voor kinderen graag.")
+    services.comment_on_criteria(pot, actor=fatma, body="En voor ouderen.")
+    services.comment_on_criteria(pot, actor=piotr, body="Meer talen.")
     with pytest.raises(DomainError, match="empty"):
-        services.comment_on_criteria(pot, author=piotr, body="   ")
+        services.comment_on_criteria(pot, actor=piotr, body="   ")
     # Rewriting the draft during the comment period is allowed.
     services.set_criteria(
         pot,
@@ -144,7 +144,7 @@ def test_criteria_are_written_with_residents_before_they_are_final(db_session: A
         services.open_pot(pot, actor=manager)
     later = now + timedelta(days=9)
     with pytest.raises(DomainError, match="closed"):
-        services.comment_on_criteria(pot, author=piotr, body="Te laat", now=later)
+        services.comment_on_criteria(pot, actor=piotr, body="Te laat", now=later)
     services.fix_criteria(
         pot,
         actor=manager,
@@ -217,7 +217,7 @@ def test_who_can_apply_for_what(db_session: Any, setup: str, message: str) -> No
     }.get(setup, [services.BudgetLineInput("Hout", 100_00)])
     with pytest.raises(DomainError, match=message):
         services.submit_application(
-            pot, applicant=applicant, title="Plan", summary="Iets moois", budget_lines=lines
+            pot, actor=applicant, title="Plan", summary="Iets moois", budget_lines=lines
         )
     assert db.session.scalar(sa.select(sa.func.count(Application.id))) == 0
 
@@ -272,7 +272,7 @@ def test_the_resident_panel_advises_beside_the_decision(db_session: Any) -> None
     with pytest.raises(DomainError, match="No advice is asked"):
         services.give_advice(
             application,
-            member=neighbour,
+            actor=neighbour,
             recommendation=Outcome.full,
             amount_cents=None,
             reasons="Goed",
@@ -282,7 +282,7 @@ def test_the_resident_panel_advises_beside_the_decision(db_session: Any) -> None
     with pytest.raises(PermissionDenied, match="own application"):
         services.give_advice(
             application,
-            member=application.applicant,
+            actor=application.applicant,
             recommendation=Outcome.full,
             amount_cents=None,
             reasons="Ja!",
@@ -290,7 +290,7 @@ def test_the_resident_panel_advises_beside_the_decision(db_session: Any) -> None
     with pytest.raises(PermissionDenied, match="resident panel"):
         services.give_advice(
             application,
-            member=elsewhere,
+            actor=elsewhere,
             recommendation=Outcome.full,
             amount_cents=None,
             reasons="x",
@@ -298,14 +298,14 @@ def test_the_resident_panel_advises_beside_the_decision(db_session: Any) -> None
     with pytest.raises(DomainError, match="less than"):
         services.give_advice(
             application,
-            member=neighbour,
+            actor=neighbour,
             recommendation=Outcome.partial,
             amount_cents=400_00,
             reasons="x",
         )
     advice = services.give_advice(
         application,
-        member=neighbour,
+        actor=neighbour,
         recommendation=Outcome.partial,
         amount_cents=300_00,
         reasons="De helft van de verf is genoeg.",
@@ -314,7 +314,7 @@ def test_the_resident_panel_advises_beside_the_decision(db_session: Any) -> None
     with pytest.raises(DomainError, match="already gave"):
         services.give_advice(
             application,
-            member=neighbour,
+            actor=neighbour,
             recommendation=Outcome.full,
             amount_cents=None,
             reasons="x",
@@ -615,7 +615,7 @@ def test_expire_vouchers_command_returns_value_to_the_pot(
     db.session.commit()
     assert pot_summary(pot).remaining_cents == remaining - 10_000
     later = utcnow() + timedelta(days=6)
-    monkeypatch.setattr("samenhang.vouchers.services.utcnow", lambda: later)
+    monkeypatch.setattr("samenhang.vouchers.services.voucher_codes.utcnow", lambda: later)
     result = app.test_cli_runner().invoke(expire_vouchers_command)
     assert result.exit_code == 0, result.output
     assert result.output.startswith("4 voucher code(s) expired")

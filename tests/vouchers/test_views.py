@@ -21,6 +21,7 @@ from samenhang.vouchers import services
 from samenhang.vouchers.models import (
     Application,
     ApplicationStatus,
+    Outcome,
     Pot,
     PotStatus,
     Supplier,
@@ -49,11 +50,11 @@ def setting(db_session: Any) -> dict[str, Any]:
 
 
 MANAGER_PAGES = [
-    "{wijk}/budgets/new",
-    "{wijk}/suppliers",
-    "/budgets/pots/{pot}/criteria/fix",
-    "/budgets/pots/{pot}/panel",
-    "/budgets/pots/{pot}/vouchers",
+    "{wijk}/bewonersbudgetten/new",
+    "{wijk}/bewonersbudgetten/suppliers",
+    "/bewonersbudgetten/pots/{pot}/criteria/fix",
+    "/bewonersbudgetten/pots/{pot}/panel",
+    "/bewonersbudgetten/pots/{pot}/vouchers",
 ]
 
 
@@ -98,7 +99,7 @@ def test_managing_pages_are_for_the_wijks_managers(
     entries = _entries()
     application = setting["application"]
     response = client.post(
-        f"/budgets/applications/{application.id}/decision",
+        f"/bewonersbudgetten/applications/{application.id}/decision",
         data={"outcome": "full", "reasons": "Mag ik dit?"},
     )
     assert response.status_code == (302 if expected == 200 else expected)
@@ -106,7 +107,7 @@ def test_managing_pages_are_for_the_wijks_managers(
     decided = db.session.get(Application, application.id).status is ApplicationStatus.granted
     assert decided == (expected == 200)
     assert _entries() == entries + (1 if expected == 200 else 0)
-    dashboard = client.get("/budgets/manage").status_code
+    dashboard = client.get("/bewonersbudgetten/manage").status_code
     assert dashboard == {"anonymous": 302, "resident": 403}.get(role, 200)
 
 
@@ -114,23 +115,23 @@ def test_public_pages(client: FlaskClient, setting: dict[str, Any]) -> None:
     pot, draft, application, wijk = (setting[k] for k in ("pot", "draft", "application", "wijk"))
     client.set_cookie("locale", "en")
     wijk_page = client.get(f"/g/{wijk.municipality.slug}/{wijk.slug}")
-    assert f"/g/{wijk.municipality.slug}/{wijk.slug}/budgets" in wijk_page.text
-    listing = client.get(f"/g/{wijk.municipality.slug}/{wijk.slug}/budgets")
+    assert f"/g/{wijk.municipality.slug}/{wijk.slug}/bewonersbudgetten" in wijk_page.text
+    listing = client.get(f"/g/{wijk.municipality.slug}/{wijk.slug}/bewonersbudgetten")
     assert listing.status_code == 200
     assert pot.name in listing.text and draft.name not in listing.text
-    page = client.get(f"/budgets/pots/{pot.id}")
+    page = client.get(f"/bewonersbudgetten/pots/{pot.id}")
     assert page.status_code == 200
     assert "Apply for money for your plan" in page.text and application.title in page.text
     assert "€10,000.00" in page.text  # budget
-    assert client.get(f"/budgets/pots/{draft.id}").status_code == 404
-    assert client.get("/budgets/pots/999999").status_code == 404
-    shown = client.get(f"/budgets/applications/{application.id}")
+    assert client.get(f"/bewonersbudgetten/pots/{draft.id}").status_code == 404
+    assert client.get("/bewonersbudgetten/pots/999999").status_code == 404
+    shown = client.get(f"/bewonersbudgetten/applications/{application.id}")
     assert shown.status_code == 200 and application.title in shown.text
     assert application.applicant.display_name not in shown.text
-    assert client.get(f"/budgets/pots/{pot.id}/ledger").status_code == 200
-    assert client.get("/budgets/my").status_code == 302
+    assert client.get(f"/bewonersbudgetten/pots/{pot.id}/ledger").status_code == 200
+    assert client.get("/bewonersbudgetten/my").status_code == 302
     # Applying needs an account.
-    assert "/signin" in client.get(f"/budgets/pots/{pot.id}/apply").headers["Location"]
+    assert "/signin" in client.get(f"/bewonersbudgetten/pots/{pot.id}/apply").headers["Location"]
 
 
 def test_a_withdrawn_application_is_gone_from_public_view(
@@ -138,12 +139,15 @@ def test_a_withdrawn_application_is_gone_from_public_view(
 ) -> None:
     application = setting["application"]
     resident = sign_in(client, application.applicant)
-    assert resident.post(f"/budgets/applications/{application.id}/withdraw").status_code == 302
-    assert resident.get(f"/budgets/applications/{application.id}").status_code == 200
-    mine = resident.get("/budgets/my")
+    assert (
+        resident.post(f"/bewonersbudgetten/applications/{application.id}/withdraw").status_code
+        == 302
+    )
+    assert resident.get(f"/bewonersbudgetten/applications/{application.id}").status_code == 200
+    mine = resident.get("/bewonersbudgetten/my")
     assert application.title in mine.text and "Withdrawn" in mine.text
     resident.post("/signout")
-    assert client.get(f"/budgets/applications/{application.id}").status_code == 404
+    assert client.get(f"/bewonersbudgetten/applications/{application.id}").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -162,7 +166,7 @@ def test_money_typed_wrong_is_refused_and_nothing_changes(
     pot = setting["pot"]
     sign_in(client, manager_of(pot))
     entries = _entries()
-    response = client.post(f"/budgets/pots/{pot.id}/fund", data={"amount": amount})
+    response = client.post(f"/bewonersbudgetten/pots/{pot.id}/fund", data={"amount": amount})
     assert response.status_code == 422
     assert message in response.text.lower() or message in response.text
     assert _entries() == entries
@@ -177,26 +181,28 @@ def test_an_application_through_the_form(client: FlaskClient, setting: dict[str,
         "budget_lines-0-description": "Bankjes",
         "budget_lines-0-amount": "2000,01",
     }
-    refused = outsider.post(f"/budgets/pots/{pot.id}/apply", data=form)
-    assert refused.status_code == 422 and "for residents of" in refused.text
+    refused = outsider.post(f"/bewonersbudgetten/pots/{pot.id}/apply", data=form)
+    assert refused.status_code == 403 and "for residents of" in refused.text
+    # Told before filling in the form, not after.
+    assert outsider.get(f"/bewonersbudgetten/pots/{pot.id}/apply").status_code == 403
     outsider.post("/signout")
     resident = sign_in(client, ResidentFactory(wijk=pot.wijk))
-    too_much = resident.post(f"/budgets/pots/{pot.id}/apply", data=form)
+    too_much = resident.post(f"/bewonersbudgetten/pots/{pot.id}/apply", data=form)
     assert too_much.status_code == 422 and "at most" in too_much.text
     no_description = resident.post(
-        f"/budgets/pots/{pot.id}/apply",
+        f"/bewonersbudgetten/pots/{pot.id}/apply",
         data=form | {"budget_lines-0-description": "", "budget_lines-0-amount": "10"},
     )
     assert no_description.status_code == 422 and "needs a description" in no_description.text
     response = resident.post(
-        f"/budgets/pots/{pot.id}/apply", data=form | {"budget_lines-0-amount": "1.999,99"}
+        f"/bewonersbudgetten/pots/{pot.id}/apply", data=form | {"budget_lines-0-amount": "1.999,99"}
     )
     assert response.status_code == 302
     application = db.session.scalars(
         sa.select(Application).where(Application.title == "Bankjes")
     ).one()
     assert application.amount_requested_cents == 1999_99
-    assert "Bankjes" in resident.get("/budgets/my").text
+    assert "Bankjes" in resident.get("/bewonersbudgetten/my").text
 
 
 def test_the_panel_gives_advice_in_the_browser(
@@ -206,17 +212,21 @@ def test_the_panel_gives_advice_in_the_browser(
     neighbour = ResidentFactory(wijk=pot.wijk, display_name="Buurvrouw")
     db.session.commit()
     manager = sign_in(client, manager_of(pot))
-    unknown = manager.post(f"/budgets/pots/{pot.id}/panel", data={"email": "nobody@example.org"})
+    unknown = manager.post(
+        f"/bewonersbudgetten/pots/{pot.id}/panel", data={"email": "nobody@example.org"}
+    )
     assert unknown.status_code == 422 and "no account" in unknown.text
     assert (
-        manager.post(f"/budgets/pots/{pot.id}/panel", data={"email": neighbour.email}).status_code
+        manager.post(
+            f"/bewonersbudgetten/pots/{pot.id}/panel", data={"email": neighbour.email}
+        ).status_code
         == 302
     )
-    assert "Buurvrouw" in manager.get(f"/budgets/pots/{pot.id}/panel").text
-    url = f"/budgets/applications/{application.id}"
+    assert "Buurvrouw" in manager.get(f"/bewonersbudgetten/pots/{pot.id}/panel").text
+    url = f"/bewonersbudgetten/applications/{application.id}"
     assert manager.post(f"{url}/advice-request").status_code == 302
     member = sign_in(app.test_client(), neighbour)
-    assert application.title in member.get("/budgets/my").text
+    assert application.title in member.get("/bewonersbudgetten/my").text
     assert "Your advice as panel member" in member.get(url).text
     response = member.post(
         f"{url}/advice", data={"outcome": "partial", "amount": "500", "reasons": "Minder verf."}
@@ -234,16 +244,19 @@ def test_vouchers_codes_are_shown_once_and_taken_at_the_till(
     manager = sign_in(client, manager_of(pot))
     wijk_url = f"/g/{wijk.municipality.slug}/{wijk.slug}"
     response = manager.post(
-        f"{wijk_url}/suppliers", data={"name": "Bakkerij", "address": "Plein 1"}
+        f"{wijk_url}/bewonersbudgetten/suppliers", data={"name": "Bakkerij", "address": "Plein 1"}
     )
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
-    till_path = response.text.split("/budgets/till/")[1].split("<")[0]
-    assert "/budgets/till/" not in manager.get(f"{wijk_url}/suppliers").text
+    till_path = response.text.split("/bewonersbudgetten/till/")[1].split("<")[0]
+    assert (
+        "/bewonersbudgetten/till/"
+        not in manager.get(f"{wijk_url}/bewonersbudgetten/suppliers").text
+    )
     supplier = db.session.scalars(sa.select(Supplier)).one()
     expires_on = (utcnow() + timedelta(days=30)).date().isoformat()
     response = manager.post(
-        f"/budgets/pots/{pot.id}/vouchers",
+        f"/bewonersbudgetten/pots/{pot.id}/vouchers",
         data={
             "label": "Buurtfeest",
             "value": "25",
@@ -255,17 +268,23 @@ def test_vouchers_codes_are_shown_once_and_taken_at_the_till(
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
     codes = [part.split("</code>")[0] for part in response.text.split("<code>")[1:]]
     assert len(codes) == 3
-    assert codes[0] not in manager.get(f"/budgets/pots/{pot.id}/vouchers").text
+    assert codes[0] not in manager.get(f"/bewonersbudgetten/pots/{pot.id}/vouchers").text
 
     till = app.test_client()
     till.set_cookie("locale", "en")
-    assert till.get("/budgets/till/wrong-token").status_code == 404
-    assert till.get(f"/budgets/till/{till_path}").status_code == 200
-    paid = till.post(f"/budgets/till/{till_path}", data={"code": codes[0], "amount": "20,00"})
+    assert till.get("/bewonersbudgetten/till/wrong-token").status_code == 404
+    assert till.get(f"/bewonersbudgetten/till/{till_path}").status_code == 200
+    paid = till.post(
+        f"/bewonersbudgetten/till/{till_path}", data={"code": codes[0], "amount": "20,00"}
+    )
     assert paid.status_code == 200 and "€20.00" in paid.text
-    twice = till.post(f"/budgets/till/{till_path}", data={"code": codes[0], "amount": "1"})
+    twice = till.post(
+        f"/bewonersbudgetten/till/{till_path}", data={"code": codes[0], "amount": "1"}
+    )
     assert twice.status_code == 422 and "already been used" in twice.text
-    too_much = till.post(f"/budgets/till/{till_path}", data={"code": codes[1], "amount": "25,01"})
+    too_much = till.post(
+        f"/bewonersbudgetten/till/{till_path}", data={"code": codes[1], "amount": "25,01"}
+    )
     assert too_much.status_code == 422 and "worth" in too_much.text
     db.session.expire_all()
     statuses = sorted(v.status.value for v in db.session.get(Pot, pot.id).batches[0].vouchers)
@@ -278,16 +297,16 @@ def test_decisions_export(client: FlaskClient, setting: dict[str, Any]) -> None:
     services.decide_application(
         other,
         actor=manager_of(other.pot),
-        outcome=services.Outcome.refused,
+        outcome=Outcome.refused,
         reasons="Past niet bij de criteria.",
     )
     db.session.commit()
-    data = json.loads(client.get("/budgets/decisions.json").text)["decisions"]
+    data = json.loads(client.get("/bewonersbudgetten/decisions.json").text)["decisions"]
     assert [(d["application_id"], d["outcome"], d["granted_cents"]) for d in data] == [
         (application.id, "partial", 400_00),
         (other.id, "refused", 0),
     ]
-    response = client.get(f"/budgets/pots/{setting['pot'].id}/decisions.csv")
+    response = client.get(f"/bewonersbudgetten/pots/{setting['pot'].id}/decisions.csv")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
@@ -295,37 +314,108 @@ def test_decisions_export(client: FlaskClient, setting: dict[str, Any]) -> None:
     assert rows[1]["outcome"] == "refused"
     for person in (application.applicant, other.applicant):
         assert person.email not in response.text and person.display_name not in response.text
-    assert client.get("/budgets/decisions.xml").status_code == 404
+    assert client.get("/bewonersbudgetten/decisions.xml").status_code == 404
 
 
 def test_manager_pot_lifecycle_in_the_browser(client: FlaskClient, setting: dict[str, Any]) -> None:
     pot = setting["pot"]
     manager = sign_in(client, manager_of(pot))
-    page = manager.get(f"/budgets/pots/{pot.id}")
+    page = manager.get(f"/bewonersbudgetten/pots/{pot.id}")
     assert "For the neighbourhood manager" in page.text
-    assert manager.post(f"/budgets/pots/{pot.id}/open").status_code == 422  # already open
-    assert manager.post(f"/budgets/pots/{pot.id}/close").status_code == 302
+    already_open = manager.post(f"/bewonersbudgetten/pots/{pot.id}/open")
+    assert already_open.status_code == 302
+    assert (
+        "This pot is already open or closed."
+        in manager.get(f"/bewonersbudgetten/pots/{pot.id}").text
+    )
+    assert manager.post(f"/bewonersbudgetten/pots/{pot.id}/close").status_code == 302
     db.session.expire_all()
     assert db.session.get(Pot, pot.id).status is PotStatus.closed
-    dashboard = manager.get("/budgets/manage")
-    assert "The ledger is consistent" in dashboard.text and pot.name in dashboard.text
+    dashboard = manager.get("/bewonersbudgetten/manage")
+    assert pot.name in dashboard.text
     assert setting["application"].title in dashboard.text  # waiting for a decision
     # Criteria of the open pot are final: the edit page sends the manager back.
-    assert manager.get(f"/budgets/pots/{pot.id}/criteria").status_code == 302
+    assert manager.get(f"/bewonersbudgetten/pots/{pot.id}/criteria").status_code == 302
 
 
 def test_a_signed_in_user_without_role_sees_no_dashboard(client: FlaskClient) -> None:
     sign_in(client, UserFactory())
-    assert client.get("/budgets/manage").status_code == 403
+    assert client.get("/bewonersbudgetten/manage").status_code == 403
 
 
 def test_only_the_applicants_act_on_their_application(
     client: FlaskClient, setting: dict[str, Any]
 ) -> None:
     application = grant(setting["application"])
-    url = f"/budgets/applications/{application.id}"
+    url = f"/bewonersbudgetten/applications/{application.id}"
     sign_in(client, ResidentFactory(wijk=application.pot.wijk))
     for action in ("withdraw", "receipts", "report", "advice"):
         assert client.post(f"{url}/{action}", data={}).status_code == 403, action
     for action in ("payouts", "returns", "settle", "decision", "scores", "advice-request"):
         assert client.post(f"{url}/{action}", data={}).status_code == 403, action
+
+
+def test_the_old_budgets_addresses_redirect_for_good(
+    client: FlaskClient, setting: dict[str, Any]
+) -> None:
+    pot, wijk, application = setting["pot"], setting["wijk"], setting["application"]
+    wijk_path = f"/g/{wijk.municipality.slug}/{wijk.slug}"
+    moved = {
+        f"{wijk_path}/budgets": f"{wijk_path}/bewonersbudgetten",
+        f"{wijk_path}/budgets/new": f"{wijk_path}/bewonersbudgetten/new",
+        f"{wijk_path}/suppliers": f"{wijk_path}/bewonersbudgetten/suppliers",
+        f"/budgets/pots/{pot.id}/ledger": f"/bewonersbudgetten/pots/{pot.id}/ledger",
+        f"/budgets/applications/{application.id}/withdraw": (
+            f"/bewonersbudgetten/applications/{application.id}/withdraw"
+        ),
+        "/budgets/decisions.csv?lang=nl": "/bewonersbudgetten/decisions.csv?lang=nl",
+        "/budgets/my": "/bewonersbudgetten/my",
+        "/media/budgets/reports/abc.jpg": "/media/bewonersbudgetten/reports/abc.jpg",
+    }
+    for old, new in moved.items():
+        response = client.get(old)
+        assert response.status_code == 308, old
+        assert response.headers["Location"] == new
+    assert client.get(f"/budgets/pots/{pot.id}", follow_redirects=True).status_code == 200
+
+
+def test_a_till_link_from_before_the_move_still_takes_a_code(
+    app: Flask, setting: dict[str, Any]
+) -> None:
+    pot = setting["pot"]
+    manager = manager_of(pot)
+    supplier, token = services.create_supplier(pot.wijk, "Bakkerij", actor=manager)
+    _, codes = services.issue_vouchers(
+        pot,
+        label="Buurtfeest",
+        value_cents=10_00,
+        quantity=1,
+        expires_on=(utcnow() + timedelta(days=30)).date(),
+        suppliers=[supplier],
+        actor=manager,
+    )
+    db.session.commit()
+    till = app.test_client()
+    till.set_cookie("locale", "en")
+    # A 308 tells the browser to send the same POST, with its form, to the new address.
+    form = {"code": codes[0], "amount": "10"}
+    moved = till.post(f"/budgets/till/{token}", data=form)
+    assert moved.status_code == 308
+    assert moved.headers["Location"].endswith(f"/bewonersbudgetten/till/{token}")
+    paid = till.post(moved.headers["Location"], data=form)
+    assert paid.status_code == 200 and "€10.00" in paid.text
+    db.session.expire_all()
+    assert db.session.get(Pot, pot.id).batches[0].vouchers[0].status is VoucherStatus.redeemed
+
+
+def test_the_dashboard_does_not_check_the_whole_ledger(
+    client: FlaskClient, setting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The full check reads every line of the ledger: `samenhang ledger check` runs it."""
+
+    def too_slow_for_a_page() -> None:
+        raise AssertionError("the dashboard ran the full ledger check")
+
+    monkeypatch.setattr("samenhang.ledger.queries.check_ledger_consistency", too_slow_for_a_page)
+    sign_in(client, manager_of(setting["pot"]))
+    assert client.get("/bewonersbudgetten/manage").status_code == 200

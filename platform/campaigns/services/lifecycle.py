@@ -329,7 +329,7 @@ def close_campaign(
             currency=campaign.currency,
         )
         if campaign.initiative.state is State.published:
-            initiatives.mark_funded(actor, campaign.initiative, campaign.title)  # type: ignore[arg-type]
+            initiatives.mark_funded(campaign.initiative, campaign.title, actor=actor)  # type: ignore[arg-type]
     else:
         close_money(campaign, actor=actor)
     log_event(

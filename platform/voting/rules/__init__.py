@@ -25,6 +25,7 @@ from samenhang.voting.rules.explain import N_, TEMPLATES, Explanation, render
 from samenhang.voting.rules.pabulib import (
     PabulibError,
     read_pb,
+    read_pb_bytes,
     read_pb_file,
     with_counts,
     write_pb,
@@ -59,6 +60,7 @@ __all__ = [
     "ballot_problems",
     "default_rule",
     "read_pb",
+    "read_pb_bytes",
     "read_pb_file",
     "render",
     "tally",

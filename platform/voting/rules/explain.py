@@ -115,6 +115,7 @@ TEMPLATES: dict[str, str] = {
     # Problems in a .pb file.
     "pb.empty": N_("The file is empty."),
     "pb.not_utf8": N_("The file is not UTF-8 text."),
+    "pb.not_gzip": N_("The file name ends in .gz, but the file is not gzip-compressed."),
     "pb.unreadable": N_("This line cannot be read: {detail}."),
     "pb.no_meta": N_("The file must start with a META section."),
     "pb.section_order": N_(

@@ -6,15 +6,20 @@ each starting with a line naming the section and a header line. Fields may be qu
 the voters' age, ...) is kept as text, so writing an election that was read gives the same
 election back, and for almost every file the very same bytes.
 
+A file whose name ends in `.gz` is gzip-compressed (`Netherlands_Assen_2024.pb.gz`): the
+file functions compress and decompress it on the way, so it reads like any other.
+
 Problems are reported as `PabulibError`, naming the file, the line and what is wrong.
 """
 
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import replace
 from fractions import Fraction
@@ -50,6 +55,7 @@ LIMIT_KEYS = (
     "min_points",
     "max_points",
 )
+GZIP_SUFFIX = ".gz"
 CAP_PREFIX = "budget_per_"
 #: The META list naming the groups of a `budget_per_<column>` entry is `<column>s`, except:
 CAP_NAMES_KEY = {"category": "categories"}
@@ -89,9 +95,21 @@ def read_pb(source: str | bytes, filename: str = "<pb>") -> Election:
     return _Reader(filename).read(source.removeprefix("\ufeff"))
 
 
+def read_pb_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a `.pb` file, decompressed if its name ends in `.gz`."""
+    path = Path(path)
+    data = path.read_bytes()
+    if path.suffix != GZIP_SUFFIX:
+        return data
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error):
+        raise PabulibError(path.name, None, Explanation("pb.not_gzip")) from None
+
+
 def read_pb_file(path: str | os.PathLike[str]) -> Election:
     path = Path(path)
-    return read_pb(path.read_bytes(), filename=path.name)
+    return read_pb(read_pb_bytes(path), filename=path.name)
 
 
 def write_pb(election: Election) -> str:
@@ -114,7 +132,10 @@ def write_pb(election: Election) -> str:
 
 
 def write_pb_file(election: Election, path: str | os.PathLike[str]) -> None:
-    Path(path).write_text(write_pb(election), encoding="utf-8", newline="")
+    path = Path(path)
+    data = write_pb(election).encode("utf-8")
+    # mtime=0: the same election gives the same bytes.
+    path.write_bytes(gzip.compress(data, mtime=0) if path.suffix == GZIP_SUFFIX else data)
 
 
 def with_counts(election: Election, selected: Iterable[str] | None = None) -> Election:

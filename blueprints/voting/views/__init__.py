@@ -1,0 +1,70 @@
+"""Wijkstemdag pages, by who uses them: `public` pages and results, the ballot (`vote`),
+the stemcode endpoint (`api`), the wijkmanager's `rounds`, `projects` and `stemcodes`,
+and the volunteers' `polling` station.
+
+Each view loads (`common.get_round_or_404`, which asks the policies), checks access (a
+policy), validates its form, calls one service and renders or redirects; a refused
+service call is answered by `samenhang.blueprints.handling`.
+"""
+
+from samenhang.blueprints.voting.views.api import cast_api
+from samenhang.blueprints.voting.views.common import get_round_or_404
+from samenhang.blueprints.voting.views.polling import (
+    decide_batch,
+    paper,
+    register,
+    remove_volunteer,
+    volunteers,
+)
+from samenhang.blueprints.voting.views.projects import edit_project, propose, review_project
+from samenhang.blueprints.voting.views.public import (
+    ballots_csv,
+    ballots_pb,
+    check,
+    results,
+    show,
+    wijk_rounds,
+)
+from samenhang.blueprints.voting.views.rounds import (
+    change_phase,
+    count,
+    create,
+    edit,
+    import_pb,
+    manage,
+)
+from samenhang.blueprints.voting.views.stemcodes import codes_page, reissue_code, revoke_code
+from samenhang.blueprints.voting.views.vote import ballot, cast, change, receipt, review
+
+__all__ = [
+    "ballot",
+    "ballots_csv",
+    "ballots_pb",
+    "cast",
+    "cast_api",
+    "change",
+    "change_phase",
+    "check",
+    "codes_page",
+    "count",
+    "create",
+    "decide_batch",
+    "edit",
+    "edit_project",
+    "get_round_or_404",
+    "import_pb",
+    "manage",
+    "paper",
+    "propose",
+    "receipt",
+    "register",
+    "reissue_code",
+    "remove_volunteer",
+    "results",
+    "review",
+    "review_project",
+    "revoke_code",
+    "show",
+    "volunteers",
+    "wijk_rounds",
+]

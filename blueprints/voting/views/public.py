@@ -1,0 +1,128 @@
+"""The public pages of a wijkstemdag: the rounds of a wijk, a round, the receipt check, and
+the results with their open data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from samenhang.blueprints.places.views import get_wijk_or_404
+from samenhang.blueprints.voting import forms
+from samenhang.blueprints.voting.views.common import (
+    View,
+    ballot_state,
+    cards,
+    get_round_or_404,
+)
+from samenhang.i18n import format_money
+from samenhang.policies import can_see_results, can_view_round, require_visible
+from samenhang.voting import counting, queries, services
+from samenhang.voting.models import BallotType, Channel, ProjectStatus, Round
+from samenhang.voting.rules.explain import render
+
+
+def wijk_rounds(municipality_slug: str, wijk_slug: str) -> str:
+    wijk = get_wijk_or_404(municipality_slug, wijk_slug)
+    rounds = [r for r in queries.rounds_of(wijk) if can_view_round(current_user, r)]
+    return render_template("voting/wijk.html", wijk=wijk, rounds=rounds)
+
+
+def show(round_id: int) -> str:
+    round_ = get_round_or_404(round_id)
+    found = cards(round_, queries.projects_with_initiatives(round_))
+    return render_template(
+        "voting/round.html",
+        round=round_,
+        accepted=[c for c in found if c["project"].status is ProjectStatus.accepted],
+        proposed=[c for c in found if c["project"].status is ProjectStatus.proposed],
+        rejected=[c for c in found if c["project"].status is ProjectStatus.rejected],
+        voting_open=services.is_voting_open(round_),
+        state=ballot_state(round_),
+    )
+
+
+def check(round_id: int) -> View:
+    round_ = get_round_or_404(round_id)
+    form = forms.ReceiptCheckForm(request.args)
+    status = None
+    achieved: list[str] = []
+    if form.receipt.data:
+        status = queries.receipt_status(round_, form.receipt.data)
+        achieved = [
+            render(line, _, lambda cents: format_money(cents, round_.currency))
+            for line in queries.voter_explanations(round_, form.receipt.data)
+        ]
+    return render_template(
+        "voting/check.html", round=round_, form=form, status=status, achieved=achieved
+    )
+
+
+def _get_results_or_404(round_id: int) -> Round:
+    round_ = get_round_or_404(round_id)
+    require_visible(can_see_results(current_user, round_))
+    return round_
+
+
+def results(round_id: int) -> View:
+    round_ = _get_results_or_404(round_id)
+    result = round_.result
+    assert result is not None
+    unit = int(result["unit_cents"])
+    explanations = result["tally"]["explanations"]
+    by_engine_id = {c["project"].engine_id: c for c in cards(round_)}
+    rows = []
+    for engine_id, found in explanations.items():
+        card = by_engine_id.get(engine_id)
+        if card is None:
+            continue
+        rows.append(
+            {
+                "card": card,
+                "funded": found["funded"],
+                "amount": int(found["amount"]) * unit,
+                "cost": card["project"].cost_cents,
+                "votes": int(result["votes"].get(engine_id, 0)),
+                "support": result["support"].get(engine_id, 0),
+                "why": queries.explain(round_, found, _, format_money),
+            }
+        )
+    rows.sort(key=lambda r: (not r["funded"], -float(r["support"]), r["card"]["project"].id))
+    most = max([float(r["support"]) for r in rows] or [1]) or 1
+    turnout = result["turnout"]
+    eligible = turnout.get("eligible")
+    return render_template(
+        "voting/results.html",
+        round=round_,
+        rows=rows,
+        most=most,
+        funded_total=sum(r["amount"] for r in rows if r["funded"]),
+        notes=[queries.explain(round_, n, _, format_money) for n in result["tally"]["notes"]],
+        turnout=turnout,
+        channels=list(Channel),
+        turnout_percent=(100 * turnout["total"] / eligible) if eligible else None,
+        rule_name=result["tally"]["rule"],
+        is_points=round_.ballot_type in (BallotType.ranking, BallotType.points),
+        counted_at=datetime.fromisoformat(result["counted_at"]),
+        paper=queries.paper_counts(round_) if not round_.is_imported else None,
+    )
+
+
+def _download(round_: Round, body: str, mimetype: str, extension: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    name = f"stemdag-{round_.wijk.slug}-{round_.id}.{extension}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def ballots_pb(round_id: int) -> Response:
+    round_ = _get_results_or_404(round_id)
+    return _download(round_, counting.export_pb(round_), "text/plain", "pb")
+
+
+def ballots_csv(round_id: int) -> Response:
+    round_ = _get_results_or_404(round_id)
+    return _download(round_, counting.export_csv(round_), "text/csv", "csv")

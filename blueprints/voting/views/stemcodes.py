@@ -1,0 +1,97 @@
+"""Stemcodes and the letters that carry them: made, revoked and replaced by the wijkmanager."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from samenhang.blueprints.forms import render_form
+from samenhang.blueprints.handling import flash_errors, form_errors
+from samenhang.blueprints.voting import forms
+from samenhang.blueprints.voting.views.common import View, get_round_or_404, round_url
+from samenhang.policies import require_manager
+from samenhang.voting import letters, queries, services
+from samenhang.voting.models import Round
+
+
+def _letters_response(
+    round_: Round, issued: list[tuple[int, str]], addresses: list[str]
+) -> Response:
+    """The letters as a PDF: the only place the codes ever exist in the clear."""
+    context = letters.LetterContext(
+        round_title=round_.title,
+        wijk_name=round_.wijk.name,
+        municipality_name=round_.wijk.municipality.name,
+        vote_url=current_app.config["BASE_URL"].rstrip("/") + round_url(round_, "voting.ballot"),
+        closes_at=round_.voting_closes_at,
+        min_age=round_.min_age,
+    )
+    batch = [
+        letters.Letter(serial, code, addresses[i] if i < len(addresses) else "")
+        for i, (serial, code) in enumerate(issued)
+    ]
+    pdf = letters.letters_pdf(context, batch)
+    response = Response(pdf, mimetype="application/pdf")
+    name = f"stemcodes-{round_.id}-{issued[0][0]}-{issued[-1][0]}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def codes_page(round_id: int) -> View:
+    round_ = get_round_or_404(round_id)
+    require_manager(current_user, round_.wijk)
+    form = forms.CodesForm()
+    if form.validate_on_submit():
+        addresses = [a.strip() for a in (form.addresses.data or "").splitlines() if a.strip()]
+        with form_errors(form, "count"):
+            count = len(addresses) or form.count.data or 0
+            issued = services.generate_codes(round_, count, actor=current_user)
+            return _letters_response(round_, issued, addresses)
+    context = {
+        "round": round_,
+        "form": form,
+        "revoke_form": forms.RevokeForm(prefix="revoke"),
+        "reissue_form": forms.ReissueForm(prefix="reissue"),
+        "counts": queries.code_counts(round_),
+        "has_fonts": letters.font_paths() is not None,
+    }
+    return render_form(form, "voting/codes.html", **context)
+
+
+@login_required
+def revoke_code(round_id: int) -> Response:
+    round_ = get_round_or_404(round_id)
+    require_manager(current_user, round_.wijk)
+    form = forms.RevokeForm(prefix="revoke")
+    target = round_url(round_, "voting.codes_page")
+    if not form.validate_on_submit() or not (form.serial.data or form.code.data):
+        flash(_("Fill in the letter number or the code."), "error")
+        return redirect(target)
+    with flash_errors():
+        serial = services.revoke_code(
+            round_, serial=form.serial.data, code=form.code.data or "", actor=current_user
+        )
+        flash(
+            _("Letter {number} is revoked: its code no longer works.").format(number=serial),
+            "success",
+        )
+    return redirect(target)
+
+
+@login_required
+def reissue_code(round_id: int) -> Response:
+    round_ = get_round_or_404(round_id)
+    require_manager(current_user, round_.wijk)
+    form = forms.ReissueForm(prefix="reissue")
+    target = round_url(round_, "voting.codes_page")
+    if not form.validate_on_submit():
+        flash(_("Fill in the number of the lost letter."), "error")
+        return redirect(target)
+    with flash_errors():
+        issued = services.reissue_code(round_, form.serial.data, actor=current_user)
+        return _letters_response(round_, [issued], [])
+    return redirect(target)

@@ -1,0 +1,237 @@
+"""The ballot in three steps: choose, check and send, the receipt."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from samenhang.blueprints.forms import render_form_error
+from samenhang.blueprints.handling import flash_errors, form_errors
+from samenhang.blueprints.voting import forms
+from samenhang.blueprints.voting.views.common import (
+    View,
+    ballot_cards,
+    ballot_state,
+    cards,
+    get_round_or_404,
+    round_url,
+    save_ballot_state,
+)
+from samenhang.policies import is_member
+from samenhang.voting import queries, services
+from samenhang.voting.codes import group, normalise
+from samenhang.voting.models import BallotType, Round
+
+
+def _numbers(values: list[str]) -> list[int]:
+    """The numbers a form sent; anything else means the form was changed by hand, and is
+    refused like a wrong ballot."""
+    try:
+        return [int(v) for v in values if v.strip()]
+    except ValueError as exc:
+        raise services.BallotError(
+            _("The form was changed. Please fill in the ballot again.")
+        ) from exc
+
+
+def _choice_from_ballot_form(round_: Round) -> services.Choice:
+    """Read the ballot page: ticks, ranks or points per project, or blank."""
+    if request.form.get("blank") == "1":
+        return services.Choice(is_blank=True)
+    projects = queries.ballot_projects(round_)
+    if round_.ballot_type in (BallotType.approval, BallotType.knapsack):
+        return services.Choice(selection=_numbers(request.form.getlist("project")))
+    if round_.ballot_type is BallotType.ranking:
+        ranked = []
+        for project_id in projects:
+            rank = request.form.get(f"rank-{project_id}", "").strip()
+            if rank:
+                ranked.append((_numbers([rank])[0], project_id))
+        ranks = [r for r, _ in ranked]
+        if len(set(ranks)) != len(ranks):
+            raise services.BallotError(_("Give each place in your ranking to one project only."))
+        return services.Choice(selection=[p for _, p in sorted(ranked)])
+    selection, points = [], []
+    for project_id in projects:
+        given = _numbers([request.form.get(f"points-{project_id}", "")])
+        if given and given[0] > 0:
+            selection.append(project_id)
+            points.append(given[0])
+        elif given and given[0] < 0:
+            raise services.BallotError(_("Points cannot be negative."))
+    return services.Choice(selection=selection, points=points or None)
+
+
+def _choice_from_cast_form() -> services.Choice:
+    """The choice the review page sends back with the vote."""
+    if request.form.get("blank") == "1":
+        return services.Choice(is_blank=True)
+    selection = _numbers(request.form.get("choice", "").split(","))
+    points = _numbers(request.form.get("points", "").split(",")) or None
+    return services.Choice(selection=selection, points=points)
+
+
+def _choice_from_state(state: dict[str, Any]) -> services.Choice | None:
+    saved = state.get("choice")
+    if not saved:
+        return None
+    return services.Choice(
+        selection=list(saved.get("selection", [])),
+        points=saved.get("points"),
+        is_blank=bool(saved.get("blank")),
+    )
+
+
+def _store_choice(round_: Round, choice: services.Choice) -> None:
+    state = ballot_state(round_)
+    state["choice"] = {
+        "selection": choice.selection,
+        "points": choice.points,
+        "blank": choice.is_blank,
+    }
+    save_ballot_state(round_, state)
+
+
+def _total(round_: Round, choice: services.Choice | None) -> int:
+    if choice is None:
+        return 0
+    projects = queries.ballot_projects(round_)
+    return sum(projects[p].cost_cents for p in choice.selection if p in projects)
+
+
+def _closed(round_: Round) -> tuple[str, int]:
+    return render_template("voting/closed.html", round=round_), 409
+
+
+def ballot(round_id: int) -> View:
+    round_ = get_round_or_404(round_id)
+    code = request.args.get("code")
+    if code:
+        # From the QR code: keep the code for the review step and drop it from the address.
+        state = ballot_state(round_)
+        state["code"] = group(normalise(code))[:30]
+        save_ballot_state(round_, state)
+        return redirect(round_url(round_, "voting.ballot"))
+    if not services.is_voting_open(round_):
+        return _closed(round_)
+    form = forms.EmptyForm()
+    choice = _choice_from_state(ballot_state(round_))
+    if form.validate_on_submit():
+        with form_errors(form):
+            choice = _choice_from_ballot_form(round_)
+            _store_choice(round_, choice)
+            if request.form.get("action") != "total":
+                services.validate_choice(round_, queries.ballot_projects(round_), choice)
+                return redirect(round_url(round_, "voting.review"))
+    context = {
+        "round": round_,
+        "form": form,
+        "cards": ballot_cards(round_),
+        "choice": choice,
+        "points": dict(zip(choice.selection, choice.points, strict=False))
+        if choice and choice.points
+        else {},
+        "total": _total(round_, choice),
+    }
+    # Updating the running total is no error: only a refused ballot answers 422.
+    if form.errors:
+        return render_form_error("voting/ballot.html", **context)
+    return render_template("voting/ballot.html", **context)
+
+
+def _review_context(round_: Round, choice: services.Choice, form: forms.CastForm) -> dict[str, Any]:
+    by_id = {c["project"].id: c for c in cards(round_)}
+    return {
+        "round": round_,
+        "form": form,
+        "choice": choice,
+        "chosen": [
+            (by_id[p], (choice.points or [])[i] if choice.points else None)
+            for i, p in enumerate(choice.selection)
+            if p in by_id
+        ],
+        "total": _total(round_, choice),
+        "state": ballot_state(round_),
+        "resident_ok": is_member(current_user)
+        and round_.eligibility.uses_residents
+        and current_user.wijk_id == round_.wijk_id,
+        "choice_text": ",".join(map(str, choice.selection)),
+        "points_text": ",".join(map(str, choice.points or [])),
+    }
+
+
+def review(round_id: int) -> View:
+    round_ = get_round_or_404(round_id)
+    if not services.is_voting_open(round_):
+        return _closed(round_)
+    state = ballot_state(round_)
+    choice = _choice_from_state(state)
+    if choice is None:
+        return redirect(round_url(round_, "voting.ballot"))
+    form = forms.CastForm(code=state.get("code", ""), receipt=state.get("receipt", ""))
+    return render_template("voting/review.html", **_review_context(round_, choice, form))
+
+
+def cast(round_id: int) -> View:
+    """Cast (or change) the ballot. Reads the choice from the form, not the session, and
+    checks it all again: a tampered form is refused like a wrong one."""
+    round_ = get_round_or_404(round_id)
+    if not services.is_voting_open(round_):
+        return _closed(round_)
+    choice = None
+    with flash_errors():
+        choice = _choice_from_cast_form()
+    if choice is None:
+        return redirect(round_url(round_, "voting.ballot"))
+    _store_choice(round_, choice)
+    form = forms.CastForm()
+    receipt = (form.receipt.data or "").strip()
+    if form.validate_on_submit():
+        credential = None
+        # Who votes first, so that a refused stemcode is shown at the field it was typed in.
+        with form_errors(form, "code" if round_.eligibility.uses_codes else None):
+            credential = services.voter_credential(
+                round_, code=form.code.data or "", user=current_user
+            )
+        if credential is not None:
+            with form_errors(form):
+                projects = queries.ballot_projects(round_)
+                age_confirmed = form.age_confirmed.data
+                if receipt:
+                    new_receipt = services.change_ballot(
+                        round_, projects, choice, credential, receipt, age_confirmed=age_confirmed
+                    )
+                else:
+                    new_receipt = services.cast_ballot(
+                        round_, projects, choice, credential, age_confirmed=age_confirmed
+                    )
+                save_ballot_state(round_, {"receipt": new_receipt, "changed": bool(receipt)})
+                return redirect(round_url(round_, "voting.receipt"), code=303)
+    return render_form_error("voting/review.html", **_review_context(round_, choice, form))
+
+
+def receipt(round_id: int) -> View:
+    round_ = get_round_or_404(round_id)
+    state = ballot_state(round_)
+    if not state.get("receipt"):
+        return redirect(round_url(round_))
+    return render_template(
+        "voting/receipt.html",
+        round=round_,
+        receipt=state["receipt"],
+        changed=state.get("changed", False),
+        voting_open=services.is_voting_open(round_),
+    )
+
+
+def change(round_id: int) -> Response:
+    """Start again from the ballot, keeping the receipt for the review step."""
+    round_ = get_round_or_404(round_id)
+    state = ballot_state(round_)
+    state.pop("choice", None)
+    save_ballot_state(round_, state)
+    return redirect(round_url(round_, "voting.ballot"))

@@ -1,0 +1,94 @@
+"""The write side of a wijkstemdag, by what it does: `rounds` and their phases, `projects`,
+`stemcodes`, `ballots` (casting, secret and one per person), `polling` (the volunteers,
+their register and the paper ballots) and `publishing` the result.
+
+Every service takes the object it acts on first, then its data, and the acting user
+keyword-only as `actor=` (casting a ballot has none: the ballot is secret). It raises a
+`DomainError`, writes the audit log and never commits.
+"""
+
+from samenhang.voting.services.ballots import (
+    AlreadyVoted,
+    BallotError,
+    BallotProject,
+    BallotRules,
+    Choice,
+    CodeRefused,
+    Credential,
+    VotingClosed,
+    cast_ballot,
+    change_ballot,
+    code_credential,
+    find_code,
+    is_voting_open,
+    resident_credential,
+    validate_choice,
+    voter_credential,
+)
+from samenhang.voting.services.polling import (
+    BatchError,
+    add_volunteer,
+    decide_paper_batch,
+    enter_paper_batch,
+    mark_voted_on_paper,
+    read_paper_lines,
+    register_credential,
+    remove_volunteer,
+)
+from samenhang.voting.services.projects import (
+    ProjectData,
+    propose_project,
+    review_project,
+    update_project,
+)
+from samenhang.voting.services.rounds import (
+    RoundData,
+    allowed_phases,
+    change_phase,
+    create_round,
+    update_round,
+)
+from samenhang.voting.services.stemcodes import (
+    generate_codes,
+    reissue_code,
+    revoke_code,
+)
+
+__all__ = [
+    "AlreadyVoted",
+    "BallotError",
+    "BallotProject",
+    "BallotRules",
+    "BatchError",
+    "Choice",
+    "CodeRefused",
+    "Credential",
+    "ProjectData",
+    "RoundData",
+    "VotingClosed",
+    "add_volunteer",
+    "allowed_phases",
+    "cast_ballot",
+    "change_ballot",
+    "change_phase",
+    "code_credential",
+    "create_round",
+    "decide_paper_batch",
+    "enter_paper_batch",
+    "find_code",
+    "generate_codes",
+    "is_voting_open",
+    "mark_voted_on_paper",
+    "propose_project",
+    "read_paper_lines",
+    "register_credential",
+    "reissue_code",
+    "remove_volunteer",
+    "resident_credential",
+    "review_project",
+    "revoke_code",
+    "update_project",
+    "update_round",
+    "validate_choice",
+    "voter_credential",
+]

@@ -1,0 +1,235 @@
+"""The physical stemdag: its volunteers, the register they keep, and the paper ballots
+they enter, each stack checked by a second volunteer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+
+from samenhang.accounts.models import User
+from samenhang.accounts.queries import active_user_by_email
+from samenhang.audit.services import log_event
+from samenhang.db import utcnow
+from samenhang.errors import DomainError
+from samenhang.extensions import db
+from samenhang.policies import can_check_batch, require, require_manager, require_volunteer
+from samenhang.voting.models import (
+    Ballot,
+    BallotType,
+    BatchStatus,
+    Channel,
+    PaperBatch,
+    Phase,
+    Round,
+    RoundVolunteer,
+)
+from samenhang.voting.services.ballots import (
+    AlreadyVoted,
+    BallotProject,
+    Choice,
+    Credential,
+    check_open,
+    find_code,
+    new_ballot_row,
+    register_vote,
+    resident_credential,
+    validate_choice,
+)
+from samenhang.voting.services.common import clean_reason, rows_changed
+
+MAX_PAPER_BATCH = 500
+_OWN_STACK = _l("Another volunteer must check this stack: you entered it yourself.")
+
+
+class BatchError(DomainError):
+    def __init__(self, message: Any, lines: list[tuple[int, str]] | None = None, **p: Any):
+        super().__init__(message, **p)
+        #: (line number, problem) for each line that could not be read.
+        self.lines = lines or []
+
+
+# --- volunteers -------------------------------------------------------------------------
+
+
+def add_volunteer(round_: Round, user: User, *, actor: User) -> None:
+    require_manager(actor, round_.wijk)
+    if db.session.get(RoundVolunteer, (round_.id, user.id)) is not None:
+        raise DomainError(_l("This person is already a volunteer."))
+    db.session.add(RoundVolunteer(round_id=round_.id, user_id=user.id))
+    log_event(actor, "stemdag.volunteer_added", round_, wijk=round_.wijk, after={"user": user.id})
+
+
+def remove_volunteer(round_: Round, user: User, *, actor: User) -> None:
+    require_manager(actor, round_.wijk)
+    volunteer = db.session.get(RoundVolunteer, (round_.id, user.id))
+    if volunteer is not None:
+        db.session.delete(volunteer)
+        log_event(
+            actor, "stemdag.volunteer_removed", round_, wijk=round_.wijk, after={"user": user.id}
+        )
+
+
+# --- the register and the paper ballots ---------------------------------------------
+
+
+def register_credential(round_: Round, *, code: str = "", email: str = "") -> Credential:
+    """The credential a volunteer looks up: a stemcode, or a resident by e-mail address."""
+    if code.strip():
+        row = find_code(round_, code)
+        return Credential(code=row)
+    user = active_user_by_email(email)
+    if user is None:
+        raise DomainError(_l("No resident with this e-mail address is known."))
+    return resident_credential(round_, user)
+
+
+def mark_voted_on_paper(round_: Round, credential: Credential, *, actor: User) -> bool:
+    """The voter gets a paper ballot: from now on this code or resident cannot vote online
+    (and the reverse: whoever voted online cannot get a paper ballot). False, and nothing
+    marked, when they have voted already."""
+    require_volunteer(actor, round_)
+    check_open(round_)
+    try:
+        register_vote(round_, credential, Channel.paper)
+    except AlreadyVoted:
+        # Refused by the database, which changed nothing: the answer is "has voted".
+        return False
+    return True
+
+
+def parse_paper_line(round_: Round, numbers: dict[int, int], line: str) -> Choice:
+    """One paper ballot as typed: project numbers ("3 7 12"), with points for a points
+    ballot ("3:2 7:1"), or "-" for a blank ballot."""
+    text = line.strip().replace(",", " ").replace(";", " ")
+    if text in ("-", "0", "blanco", "blank"):
+        return Choice(is_blank=True)
+    selection: list[int] = []
+    points: list[int] = []
+    for part in text.split():
+        number, _, given = part.partition(":")
+        if not number.isdigit() or int(number) not in numbers:
+            raise BatchError(_l("“{part}” is not a project number."), part=part)
+        selection.append(numbers[int(number)])
+        if round_.ballot_type is BallotType.points:
+            if not given.isdigit():
+                raise BatchError(_l("Write points after the number, like 3:2."))
+            points.append(int(given))
+        elif given:
+            raise BatchError(_l("This ballot has no points."))
+    return Choice(selection=selection, points=points or None)
+
+
+def _typed_lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def read_paper_lines(
+    round_: Round, projects: dict[int, BallotProject], text: str
+) -> tuple[list[Choice], list[tuple[int, str]]]:
+    """The ballots of a stack as typed, one per line, and (line number, problem) for each
+    line that cannot be read."""
+    numbers = {p.number: p.id for p in projects.values()}
+    choices, problems = [], []
+    for number, line in enumerate(_typed_lines(text), start=1):
+        try:
+            choice = parse_paper_line(round_, numbers, line)
+            validate_choice(round_, projects, choice)
+        except DomainError as exc:
+            problems.append((number, str(exc)))
+        else:
+            choices.append(choice)
+    return choices, problems
+
+
+def enter_paper_batch(
+    round_: Round,
+    projects: dict[int, BallotProject],
+    *,
+    label: str,
+    declared_count: int,
+    text: str,
+    actor: User,
+) -> PaperBatch:
+    """A volunteer types a stack of paper ballots, one per line. Nothing is stored unless
+    every line is valid and the number of lines equals the count declared for the stack."""
+    require_volunteer(actor, round_)
+    if round_.phase not in (Phase.voting, Phase.counting):
+        raise DomainError(_l("Paper ballots can be entered during voting and counting only."))
+    if round_.counted_at is not None and round_.phase is Phase.results:
+        raise DomainError(_l("The round has been counted."))
+    if not label.strip():
+        raise DomainError(_l("Give the stack a name, like “Box 1, stack 3”."))
+    if not 1 <= declared_count <= MAX_PAPER_BATCH:
+        raise DomainError(_l("A stack holds 1 to {maximum} ballots."), maximum=MAX_PAPER_BATCH)
+    lines = _typed_lines(text)
+    choices, problems = read_paper_lines(round_, projects, text)
+    if problems:
+        raise BatchError(_l("Some lines cannot be read. Nothing was saved."), problems)
+    if len(lines) != declared_count:
+        raise BatchError(
+            _l(
+                "You declared {declared} ballots but entered {entered}. Count the stack again."
+                " Nothing was saved."
+            ),
+            declared=declared_count,
+            entered=len(lines),
+        )
+    batch = PaperBatch(
+        round_id=round_.id,
+        label=label.strip()[:200],
+        declared_count=declared_count,
+        entered_count=len(lines),
+        entered_by_id=actor.id,
+        entry_text="\n".join(line.strip() for line in lines),
+    )
+    db.session.add(batch)
+    db.session.flush()
+    rows = []
+    for choice in choices:
+        row, _ = new_ballot_row(round_, choice, Channel.paper, None)
+        row["batch_id"] = batch.id
+        rows.append(row)
+    db.session.execute(Ballot.__table__.insert(), rows)
+    log_event(
+        actor,
+        "stemdag.paper_batch_entered",
+        batch,
+        wijk=round_.wijk,
+        after={"label": batch.label, "count": batch.entered_count},
+        public=True,
+    )
+    return batch
+
+
+def decide_paper_batch(batch: PaperBatch, *, confirm: bool, reason: str = "", actor: User) -> None:
+    """The second pair of eyes: another volunteer confirms (the ballots count) or rejects
+    (they never count, and stay stored)."""
+    round_ = db.session.get(Round, batch.round_id)
+    assert round_ is not None
+    require_volunteer(actor, round_)
+    require(can_check_batch(actor, round_, batch), _OWN_STACK)
+    if round_.phase not in (Phase.voting, Phase.counting):
+        raise DomainError(_l("Paper ballots can be checked during voting and counting only."))
+    if confirm and batch.entered_count != batch.declared_count:
+        raise DomainError(_l("The number of ballots entered does not match the stack."))
+    reason = clean_reason(reason, required=not confirm)
+    target = BatchStatus.confirmed if confirm else BatchStatus.rejected
+    result = db.session.execute(
+        update(PaperBatch)
+        .where(PaperBatch.id == batch.id, PaperBatch.status == BatchStatus.entered)
+        .values(status=target, confirmed_by_id=actor.id, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if rows_changed(result) != 1:
+        raise DomainError(_l("This stack has already been checked."))
+    db.session.expire(batch)
+    log_event(
+        actor,
+        "stemdag.paper_batch_" + target.value,
+        batch,
+        wijk=round_.wijk,
+        after={"label": batch.label, "reason": reason or None},
+        public=True,
+    )
