@@ -12,7 +12,6 @@ from samenhang.blueprints.campaigns.forms import (
     CampaignForm,
     MatchForm,
     NeedForm,
-    OfferForm,
     PayoutForm,
     TaskForm,
     UpdateForm,
@@ -136,7 +135,6 @@ def manage(campaign_id: int) -> View:
         update_form=UpdateForm(),
         payout_form=PayoutForm(),
         match_form=match_form,
-        offer_form=OfferForm(),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, render_template, request, url_for
 from flask_login import current_user
 
-from samenhang.blueprints.campaigns.forms import NeedForm, OfferForm, TaskForm, UpdateForm
+from samenhang.blueprints.campaigns.forms import OfferForm
 from samenhang.blueprints.campaigns.views.loading import View, get_campaign_or_404
 from samenhang.blueprints.places.views import get_municipality_or_404, get_wijk_or_404
 from samenhang.campaigns import poster, queries
@@ -67,9 +67,6 @@ def show(campaign_id: int) -> View:
         my_tasks=queries.my_task_ids(current_user, campaign),
         my_offers=queries.my_offers(current_user, campaign),
         offer_form=OfferForm(),
-        task_form=TaskForm(),
-        need_form=NeedForm(),
-        update_form=UpdateForm(),
         widget_url=url_for("campaigns.widget", campaign_id=campaign.id, _external=True),
     )
 
