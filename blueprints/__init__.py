@@ -8,6 +8,7 @@ from samenhang.blueprints.accounts import bp as accounts_bp
 from samenhang.blueprints.admin import bp as admin_bp
 from samenhang.blueprints.api import bp as api_bp
 from samenhang.blueprints.budgets import bp as budgets_bp
+from samenhang.blueprints.campaigns import bp as campaigns_bp
 from samenhang.blueprints.content import bp as content_bp
 from samenhang.blueprints.contracts import bp as contracts_bp
 from samenhang.blueprints.initiatives import bp as initiatives_bp
@@ -33,4 +34,5 @@ BLUEPRINTS: list[Blueprint] = [
     # buurtcontract and outcomes
     contracts_bp,
     outcomes_bp,
+    campaigns_bp,
 ]

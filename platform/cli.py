@@ -139,5 +139,64 @@ def contracts_remind_command() -> None:
     click.echo(f"{reminders} deadline reminder(s) and {digests} monthly digest(s) sent.")
 
 
+# --- campaigns ----------------------------------------------------------------------------
+
+
+@cli.group("campaigns")
+def campaigns_group() -> None:
+    """Crowdfunding campaigns: the daily jobs."""
+
+
+@campaigns_group.command("close-due")
+@with_appcontext
+def close_due_campaigns_command() -> None:
+    """Close campaigns past their deadline; refund online gifts of those that failed."""
+    from samenhang.campaigns import queries, services
+    from samenhang.campaigns.models import Provider
+    from samenhang.errors import DomainError
+
+    failures = 0
+    for campaign in queries.due_campaigns():
+        try:
+            status = services.close_campaign(campaign, actor=None)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            failures += 1
+            click.echo(f"Campaign {campaign.id} could not be closed: {exc}", err=True)
+        else:
+            click.echo(f"Campaign {campaign.id} ({campaign.title}): {status.value}.")
+    # One gift per transaction: a refund that fails (the provider is down) is tried again
+    # at the next run; the provider's idempotency key keeps it from being paid twice.
+    for pledge in queries.refunds_due(Provider.stripe):
+        try:
+            services.refund_pledge(pledge, actor=None)
+            db.session.commit()
+        except DomainError as exc:
+            db.session.rollback()
+            failures += 1
+            click.echo(f"Refund of gift {pledge.reference} failed: {exc}", err=True)
+        else:
+            click.echo(f"Refunded gift {pledge.reference} online.")
+    for pledge in queries.refunds_due(Provider.manual):
+        click.echo(
+            f"To pay back by bank transfer (treasurer): {pledge.reference}, "
+            f"{pledge.amount_cents - pledge.refunded_cents} cents, campaign {pledge.campaign_id}."
+        )
+    if failures:
+        raise click.ClickException(f"{failures} campaign(s) or refund(s) failed; run again later.")
+
+
+@campaigns_group.command("remind-tasks")
+@with_appcontext
+def remind_tasks_command() -> None:
+    """Mail everyone who signed up for a task tomorrow (run daily)."""
+    from samenhang.campaigns.services import send_task_reminders
+
+    sent = send_task_reminders()
+    db.session.commit()
+    click.echo(f"{sent} reminder(s) sent.")
+
+
 def main() -> None:
     cli(prog_name="samenhang")

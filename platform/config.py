@@ -84,6 +84,11 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY"),
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET"),
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE"),
+        # campaigns: where bank transfers go (the example IBAN of the Dutch banks by default),
+        # and where Stripe.js is loaded from on the payment page.
+        "CAMPAIGNS_BANK_IBAN": env.get("SAMENHANG_CAMPAIGNS_IBAN", "NL91 ABNA 0417 1643 00"),
+        "CAMPAIGNS_BANK_NAME": env.get("SAMENHANG_CAMPAIGNS_BANK_NAME", "Stichting Samenhang"),
+        "STRIPE_JS_URL": env.get("STRIPE_JS_URL", "https://js.stripe.com/v3/"),
     }
     if override:
         config.update(override)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from samenhang.accounts.models import Role, User
 from samenhang.accounts.passwords import hash_password
 from samenhang.budgets.demo import seed_budgets_demo
+from samenhang.campaigns.demo import seed_campaigns_demo
 from samenhang.contracts.demo import seed_contracts_demo
 from samenhang.db import utcnow
 from samenhang.extensions import db
@@ -156,4 +157,5 @@ def seed_demo() -> list[DemoUser]:
     # buurtcontract and outcomes: Woensel-West's contract, example figures for every wijk
     seed_contracts_demo()
     seed_outcomes_demo()
+    seed_campaigns_demo()
     return DEMO_USERS

@@ -6,6 +6,7 @@ One line per area; keep them sorted.
 import samenhang.accounts.models
 import samenhang.audit.models
 import samenhang.budgets.models
+import samenhang.campaigns.models
 import samenhang.content.models
 import samenhang.contracts.models
 import samenhang.initiatives.models

@@ -23,6 +23,7 @@ from samenhang.vouchers.models import ApplicationStatus, CriteriaStatus, PotStat
 
 if TYPE_CHECKING:
     from samenhang.budgets.models import Budget, LineItem
+    from samenhang.campaigns.models import Campaign, Pledge
     from samenhang.content.models import Translatable
     from samenhang.contracts.models import Commitment, Contract, Goal, Party
     from samenhang.initiatives.models import Initiative
@@ -319,6 +320,28 @@ def can_import_outcomes(user: Any, municipality: Municipality) -> bool:
     )
 
 
+# --- campaigns ----------------------------------------------------------------------------
+
+
+def is_initiator(user: Any, campaign: Campaign) -> bool:
+    return is_self(user, campaign.initiator_id)
+
+
+def can_view_campaign(user: Any, campaign: Campaign) -> bool:
+    """Running and closed campaigns are public, and so are the reasons of a rejection;
+    drafts and those waiting for approval only for their initiator and the managers."""
+    return campaign.is_public or is_initiator(user, campaign) or can_manage(user, campaign.wijk)
+
+
+def can_run_campaign(user: Any, campaign: Campaign) -> bool:
+    """The initiator and the wijk's managers see the campaign's management page."""
+    return is_initiator(user, campaign) or can_manage(user, campaign.wijk)
+
+
+def can_view_pledge(user: Any, pledge: Pledge) -> bool:
+    return is_self(user, pledge.supporter_id) or can_manage(user, pledge.campaign.wijk)
+
+
 #: The predicates templates may ask about the signed-in user: `can("manage", wijk)`.
 TEMPLATE_POLICIES = {
     "administer": can_administer,
@@ -345,4 +368,6 @@ TEMPLATE_POLICIES = {
     "complete_commitment": can_complete_commitment,
     "link_goal": can_link_goal,
     "import_outcomes": can_import_outcomes,
+    "initiate": is_initiator,
+    "run_campaign": can_run_campaign,
 }

@@ -14,6 +14,7 @@ from typing import Any
 from access.world import (
     ADMIN,
     ANONYMOUS,
+    ELSEWHERE,
     MANAGER,
     OTHER_MANAGER,
     PANEL,
@@ -106,6 +107,10 @@ def _progress_photo(world: World) -> dict[str, Any]:
 #: wijkmanager acts for the gemeente, which owns the goal.
 WRITER = NOBODY_BUT_OWNER
 DRAFT = {"values": _contract_draft}
+
+
+def _initiative_without_campaign(world: World) -> dict[str, Any]:
+    return {"initiative_id": world.objects["initiative_without_campaign"].id}
 
 
 ACCESS: dict[tuple[str, str], Access] = {
@@ -352,4 +357,43 @@ ACCESS: dict[tuple[str, str], Access] = {
     ),
     ("outcomes.import_figures", "POST"): Access(MANAGERS | {OTHER_MANAGER}),
     ("api.outcomes", "GET"): Access(EVERYONE),
+    # --- campaigns -------------------------------------------------------------------------
+    ("campaigns.wijk_list", "GET"): Access(EVERYONE),
+    ("campaigns.wijk_feed", "GET"): Access(EVERYONE),
+    ("campaigns.municipality_list", "GET"): Access(EVERYONE),
+    ("campaigns.create", "GET"): Access(NOBODY_BUT_OWNER, values=_initiative_without_campaign),
+    ("campaigns.create", "POST"): Access(NOBODY_BUT_OWNER, values=_initiative_without_campaign),
+    ("campaigns.show", "GET"): Access(EVERYONE),
+    ("campaigns.widget", "GET"): Access(EVERYONE),
+    ("campaigns.poster_pdf", "GET"): Access(EVERYONE),
+    ("campaigns.api_campaigns", "GET"): Access(EVERYONE),
+    ("campaigns.api_campaign", "GET"): Access(EVERYONE),
+    ("campaigns.edit", "GET"): Access(NOBODY_BUT_OWNER),
+    ("campaigns.edit", "POST"): Access(NOBODY_BUT_OWNER),
+    ("campaigns.submit", "POST"): Access(NOBODY_BUT_OWNER),
+    ("campaigns.manage", "GET"): Access(OWNER_AND_MANAGERS, why="the initiator and the wijk's"),
+    ("campaigns.add_task", "POST"): Access(NOBODY_BUT_OWNER),
+    ("campaigns.remove_task", "POST"): Access(NOBODY_BUT_OWNER),
+    ("campaigns.task_done", "POST"): Access(OWNER_AND_MANAGERS),
+    ("campaigns.add_need", "POST"): Access(NOBODY_BUT_OWNER),
+    ("campaigns.remove_need", "POST"): Access(NOBODY_BUT_OWNER),
+    ("campaigns.confirm_offer", "POST"): Access(OWNER_AND_MANAGERS),
+    ("campaigns.post_update", "POST"): Access(OWNER_AND_MANAGERS),
+    ("campaigns.give", "GET"): Access(SIGNED_IN),
+    ("campaigns.give", "POST"): Access(SIGNED_IN),
+    ("campaigns.sign_up", "POST"): Access(SIGNED_IN),
+    ("campaigns.cancel_signup", "POST"): Access(SIGNED_IN),
+    ("campaigns.offer", "POST"): Access(SIGNED_IN),
+    ("campaigns.withdraw_offer", "POST"): Access(
+        frozenset({ELSEWHERE}), why="the resident who offered it"
+    ),
+    ("campaigns.pledge", "GET"): Access(MANAGERS | {ELSEWHERE}, why="the giver and the managers"),
+    ("campaigns.cancel_pledge", "POST"): Access(MANAGERS | {ELSEWHERE}),
+    ("campaigns.decide", "GET"): Access(MANAGERS),
+    ("campaigns.decide", "POST"): Access(MANAGERS),
+    ("campaigns.match", "POST"): Access(MANAGERS),
+    ("campaigns.pay_out", "POST"): Access(MANAGERS),
+    ("campaigns.mark_received", "POST"): Access(MANAGERS),
+    ("campaigns.refund", "POST"): Access(MANAGERS),
+    ("campaigns.stripe_webhook", "POST"): Access(EVERYONE, why="the signature is the credential"),
 }

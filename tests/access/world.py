@@ -15,6 +15,7 @@ from typing import Any
 from conftest import link_from
 from factories.accounts import AdminFactory, UserFactory, WijkmanagerFactory
 from factories.budgets import ROWS, BudgetFactory, line_with_key
+from factories.campaigns import CampaignFactory, give, in_days
 from factories.contracts import ContractFactory
 from factories.initiatives import InitiativeFactory, PublishedInitiativeFactory
 from factories.places import MunicipalityFactory, WijkFactory
@@ -110,6 +111,7 @@ def build_world(outbox: list[Any]) -> World:
     report_image = _report_image(pot, resident)
     db.session.flush()
     budget, challenge, pending = _buurtbegroting(wijk, manager, resident)
+    campaign_values, campaign_objects = _campaign(wijk, resident, users[ELSEWHERE], manager)
     accounts.request_password_reset(resident.email)
     accounts.send_verification_mail(resident)
     reset_token, verify_token = (link_from(m).rsplit("/", 1)[1] for m in outbox[-2:])
@@ -140,6 +142,7 @@ def build_world(outbox: list[Any]) -> World:
         "line_id": challenge.line_id,
         "challenge_id": challenge.id,
         "import_id": pending.id,
+        **campaign_values,
     }
     objects = {
         "draft_initiative": draft,
@@ -150,6 +153,7 @@ def build_world(outbox: list[Any]) -> World:
         "resident": resident,
         "reset_token": reset_token,
         "verify_token": verify_token,
+        **campaign_objects,
     }
     _contracts(wijk, users, published, values, objects)
     return World(users=users, values=values, objects=objects)
@@ -244,3 +248,27 @@ def _counted_round(wijk: Any, manager: User) -> Any:
     counted.phase = Phase.results
     db.session.flush()
     return counted
+
+
+def _campaign(
+    wijk: Any, resident: User, supporter: User, manager: User
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A running campaign of the resident with a task, a wanted thing, an offer and a gift
+    promised by `supporter`; and a published initiative of theirs without a campaign yet."""
+    from samenhang.campaigns import services as campaigns
+    from samenhang.campaigns.models import NeedKind
+
+    campaign = CampaignFactory(initiative__wijk=wijk, initiative__author=resident, manager=manager)
+    task = campaigns.add_task(campaign, "Verven", in_days(5), 3, actor=resident)
+    need = campaigns.add_need(campaign, NeedKind.space, "Een zaal", actor=resident)
+    offer = campaigns.offer_help(need, "Ons buurthuis", actor=supporter)
+    pledge = give(campaign, 10_00, supporter, received=False)
+    fresh = PublishedInitiativeFactory(wijk=wijk, author=resident)
+    values = {
+        "campaign_id": campaign.id,
+        "task_id": task.id,
+        "need_id": need.id,
+        "offer_id": offer.id,
+        "pledge_id": pledge.id,
+    }
+    return values, {"initiative_without_campaign": fresh}

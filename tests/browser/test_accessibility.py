@@ -203,6 +203,19 @@ PAGES = [
     Page("outcomes-wijk", f"{WOENSEL_WEST}/outcomes"),
     Page("outcomes-municipality", "/g/eindhoven/outcomes"),
     Page("outcomes-import", "/g/eindhoven/outcomes/import", login=ADMIN),
+    # campaigns: 1 = De Bruisplaats (ended, funded), 2 = the garden (running); gift 12 is a
+    # bank transfer Yusuf promised to the garden
+    Page("campaigns", "/g/groningen/korrewegwijk/campaigns"),
+    Page("campaigns-municipality", "/g/groningen/campaigns"),
+    Page("campaign", "/campaigns/2"),
+    Page("campaign-funded", "/campaigns/1"),
+    Page("campaign-widget", "/campaigns/2/widget"),
+    Page("campaign-give", "/campaigns/2/give", login=PIOTR),
+    Page("campaign-pledge", "/campaigns/pledges/12", login="yusuf@demo.samenhang.nl"),
+    Page("campaign-edit", "/campaigns/2/edit", login=FATMA),
+    Page("campaign-manage", "/campaigns/2/manage", login=FATMA),
+    Page("campaign-manage-funded", "/campaigns/1/manage", login=WIJKMANAGER),
+    Page("campaign-decide", "/campaigns/2/decide", login=WIJKMANAGER),
 ]
 LOCALES = ["nl", "ar"]
 WIDTHS = [360, 1280]

@@ -1,0 +1,166 @@
+"""The campaign forms. Every form that moves money carries an idempotency key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from samenhang.blueprints.forms import MoneyField
+from samenhang.campaigns.models import CampaignDecision, FundingModel, NeedKind, Provider
+from samenhang.campaigns.services import new_idempotency_key
+from samenhang.config import LOCALES
+
+_required = InputRequired(message=_l("Please fill this in."))
+
+
+def _hint_amount() -> Any:
+    return _l("In euros, like 12,50.")
+
+
+class IdempotentForm(FlaskForm):
+    """A money form: the key is issued with the form, so sending it twice is one action."""
+
+    idempotency_key = HiddenField(validators=[_required, Length(min=16, max=64)])
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_submitted():
+            self.idempotency_key.data = new_idempotency_key()
+
+
+class CampaignForm(FlaskForm):
+    title = StringField(
+        _l("Title"),
+        validators=[_required, Length(max=120)],
+        description=_l("Short and clear, for example: A new playground for the Korrewegplein."),
+    )
+    story = TextAreaField(
+        _l("The story"),
+        validators=[_required, Length(max=20000)],
+        description=_l("What do you want to do, for whom, and why? You can use Markdown."),
+        render_kw={"rows": 10},
+    )
+    goal = MoneyField(_l("Goal"), description=_l("The amount you need, in euros."))
+    min_amount = MoneyField(
+        _l("Smallest gift"), description=_l("In euros. Most campaigns use 5,00.")
+    )
+    deadline = DateField(
+        _l("Deadline"),
+        validators=[_required],
+        description=_l("Supporters can give until the end of this day."),
+    )
+    funding_model = RadioField(
+        _l("If the goal is not reached"),
+        choices=FundingModel.choices(),
+        default=FundingModel.all_or_nothing.value,
+        validators=[_required],
+    )
+    original_locale = SelectField(
+        _l("Language you write in"),
+        choices=[SelectChoice(code, name) for code, name in LOCALES.items()],
+        default="nl",
+    )
+
+
+class SubmitForm(FlaskForm):
+    pass
+
+
+class DecisionForm(FlaskForm):
+    decision = RadioField(
+        _l("Decision"), choices=CampaignDecision.choices(), validators=[_required]
+    )
+    reasons = TextAreaField(
+        _l("Reasons"),
+        validators=[Optional(), Length(max=4000)],
+        description=_l("Public. Needed when you do not approve: say what should change."),
+    )
+
+
+class MatchForm(FlaskForm):
+    pot = SelectField(_l("Pot"), coerce=int, validators=[_required])
+    ratio_percent = IntegerField(
+        _l("Match percentage"),
+        default=100,
+        validators=[_required, NumberRange(min=1, max=500)],
+        description=_l("100 means the pot adds one euro for every euro given."),
+        render_kw={"inputmode": "numeric"},
+    )
+    cap = MoneyField(_l("At most"), description=_l("The most the pot adds in all, in euros."))
+
+
+class GiveForm(IdempotentForm):
+    amount = MoneyField(_l("Amount"), description=_hint_amount())
+    provider = RadioField(_l("How do you pay?"), validators=[_required])
+    is_anonymous = BooleanField(_l("Give anonymously: do not show my name"))
+    share_with_initiator = BooleanField(
+        _l("The initiator may see my name and e-mail address, to thank me or keep me informed")
+    )
+
+    def __init__(self, providers: list[Provider], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.provider.choices = Provider.choices(members=providers)
+        if not self.is_submitted():
+            self.provider.data = providers[0].value
+
+
+class PayoutForm(IdempotentForm):
+    amount = MoneyField(_l("Amount"), description=_hint_amount())
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+
+class TaskForm(FlaskForm):
+    title = StringField(
+        _l("Task"),
+        validators=[_required, Length(max=200)],
+        description=_l("For example: paint the walls of the clubhouse."),
+    )
+    happens_on = DateField(_l("Date"), validators=[_required])
+    capacity = IntegerField(
+        _l("How many people?"),
+        default=2,
+        validators=[_required, NumberRange(min=1, max=500)],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+class NeedForm(FlaskForm):
+    kind = RadioField(
+        _l("What is wanted?"),
+        choices=NeedKind.choices(),
+        default=NeedKind.materials.value,
+        validators=[_required],
+    )
+    title = StringField(
+        _l("Description"),
+        validators=[_required, Length(max=200)],
+        description=_l("For example: ten litres of white paint, or a room for 20 people."),
+    )
+
+
+class OfferForm(FlaskForm):
+    description = StringField(_l("What do you offer?"), validators=[_required, Length(max=300)])
+
+
+class UpdateForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[_required, Length(max=200)])
+    body = TextAreaField(
+        _l("News for the supporters"),
+        validators=[_required, Length(max=20000)],
+        description=_l("It shows on the page, and every supporter gets it by e-mail."),
+        render_kw={"rows": 6},
+    )

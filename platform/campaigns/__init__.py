@@ -1,0 +1,1 @@
+"""Campaigns: Voorjebuurt-style crowdfunding and crowdsourcing for published initiatives."""
