@@ -12,6 +12,7 @@ from flask import Flask
 from samenhang import i18n
 from samenhang.config import ROOT, build_config
 from samenhang.extensions import babel, csrf, db, limiter, login_manager, migrate
+from samenhang.operations import init_logging, init_request_tracing
 from samenhang.security import init_security_headers
 
 
@@ -27,8 +28,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(build_config(Path(app.instance_path), config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    init_logging(app)
 
     _init_extensions(app)
+    init_request_tracing(app)
     _register_blueprints(app)
     init_security_headers(app)
     _init_compression(app)

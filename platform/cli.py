@@ -200,3 +200,14 @@ def remind_tasks_command() -> None:
 
 def main() -> None:
     cli(prog_name="samenhang")
+
+
+@cli.command("serve")
+@click.option("--bind", help="Address and port (default 127.0.0.1:8000, or SAMENHANG_BIND).")
+@click.option("--workers", type=int, help="Processes (default: CPUs + 1).")
+@click.option("--threads", type=int, help="Threads per process (default 4).")
+def serve_command(bind: str | None, workers: int | None, threads: int | None) -> None:
+    """Serve the app with gunicorn, sized by the machine: see docs/deploy.md."""
+    from samenhang.serving import serve
+
+    serve(bind=bind, workers=workers, threads=threads)

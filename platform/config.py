@@ -53,7 +53,14 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
         "WTF_CSRF_TIME_LIMIT": 60 * 60 * 8,
         "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+        #: Redis, shared by every app server: rate limits (and the readiness check).
+        "REDIS_URL": env.get("REDIS_URL"),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "memory://"),
+        #: text (development) or json (one object per line, with the request id).
+        "LOG_FORMAT": env.get("SAMENHANG_LOG_FORMAT", "json" if production else "text"),
+        "LOG_LEVEL": env.get("SAMENHANG_LOG_LEVEL", "INFO"),
+        #: One log line per request (method, path without query, status, duration).
+        "LOG_REQUESTS": env.get("SAMENHANG_LOG_REQUESTS", "1" if production else "0") == "1",
         #: How many reverse proxies (TLS terminator, load balancer) stand before the app;
         #: their X-Forwarded-For hops are trusted, no more.
         "TRUSTED_PROXIES": int(env.get("SAMENHANG_TRUSTED_PROXIES", "0")),

@@ -11,6 +11,7 @@ from samenhang.blueprints.main.forms import LanguageForm
 from samenhang.blueprints.urls import safe_next_url
 from samenhang.extensions import db
 from samenhang.i18n import LOCALE_COOKIE
+from samenhang.operations import readiness
 from samenhang.places.queries import municipalities_with_wijken
 
 
@@ -27,6 +28,14 @@ def healthz() -> tuple[Response, int]:
         database = "unavailable"
     status = 200 if database == "ok" else 503
     return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+
+
+def readyz() -> tuple[Response, int]:
+    """Readiness: the database answers, its migrations are at head, Redis (if used) answers.
+    A load balancer sends traffic only to a process that answers 200 here."""
+    checks = readiness()
+    ready = all(value == "ok" for value in checks.values())
+    return jsonify(status="ok" if ready else "not ready", **checks), 200 if ready else 503
 
 
 def privacy() -> str:

@@ -117,6 +117,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     # --- main, accounts, admin -----------------------------------------------------------
     ("main.home", "GET"): Access(EVERYONE),
     ("main.healthz", "GET"): Access(EVERYONE),
+    ("main.readyz", "GET"): Access(EVERYONE),
     ("main.privacy", "GET"): Access(EVERYONE),
     ("main.contact", "GET"): Access(EVERYONE),
     ("main.set_language", "POST"): Access(EVERYONE, data={"locale": "en"}),
