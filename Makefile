@@ -9,18 +9,22 @@ AXE_JS := tests/browser/axe.min.js
 # pytest-xdist workers; each gets its own database (and browser for the browser tests).
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test translations compile-translations lint format install install-test clean vendor
+.PHONY: run test translations compile-translations lint format install install-test clean vendor lock audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Installs come from the lock files (exact versions, checked hashes); the project itself
+# goes in editable, without resolving anything again. `make lock` refreshes them.
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: pyproject.toml requirements-test.lock | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -47,6 +51,19 @@ $(AXE_JS):
 # committed; neither `make run` nor `make test` runs this.
 vendor: install
 	$(BIN)/python tools/vendor_nlds.py
+
+# The lock files, resolved again from pyproject.toml (newest versions it allows), with hashes.
+lock: $(BIN)/python
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+		--quiet --output-file requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+		--quiet --output-file requirements-test.lock
+
+# Known vulnerabilities in the locked versions (needs the network).
+audit: $(BIN)/python
+	$(BIN)/pip install --quiet pip-audit
+	$(BIN)/pip-audit --requirement requirements.lock --require-hashes --disable-pip
 
 lint: install-test
 	$(BIN)/ruff check .
