@@ -1,0 +1,140 @@
+"""Public pages per second, as a ratio to the app's own /healthz in the same run.
+
+    .venv/bin/python benchmarks/pages.py [--clients 50] [--seconds 10] [--skip-seed]
+
+1. creates (after dropping) its own PostgreSQL database `bench_pages`, migrates it and
+   loads the demo data (`samenhang seed-demo`);
+2. starts gunicorn on 127.0.0.1 (a free port) with the real app, as benchmarks/ballots.py
+   does (same options: --workers, --threads, ...);
+3. for /healthz and then each page, `--clients` keep-alive clients request it for
+   `--seconds`; reports requests/s, p50 and p99 latency, the ratio to /healthz, and checks
+   every answer was 200;
+4. stops gunicorn. The database is left for inspection (dropped by the next run).
+
+Only 127.0.0.1 is contacted; the time is bounded (pages x seconds).
+The issue's targets: every public page >= 0.5x /healthz with p99 < 200 ms; a published
+results page >= 0.9x.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ballots import (  # a sibling script, not a package
+    BIN,
+    HOST,
+    PG,
+    ROOT,
+    Connection,
+    _free_port,
+    _pct,
+    start_server,
+    stop_server,
+)
+
+DATABASE = "bench_pages"
+PAGES = [
+    "/healthz",
+    "/",
+    "/g/groningen/korrewegwijk",
+    "/g/groningen/korrewegwijk/initiatives",
+    "/initiatives/1",
+    "/stemdag/2/results",
+    "/api/v1/initiatives",
+]
+
+
+def _env(instance: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": PG + DATABASE,
+        "SAMENHANG_INSTANCE_PATH": instance,
+        "SAMENHANG_SECRET_KEY": "benchmark-secret-key-benchmark-secret-key-0123",
+        "SAMENHANG_MAIL_BACKEND": "memory",
+    }
+
+
+def prepare(env: dict[str, str]) -> None:
+    for command in (["dropdb", "--if-exists"], ["createdb"]):
+        subprocess.run([*command, "-h", HOST, "-U", "postgres", DATABASE], check=True)
+    for command in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run(
+            [BIN / "samenhang", *command], env=env, cwd=ROOT, check=True, capture_output=True
+        )
+
+
+async def measure(port: int, path: str, clients: int, seconds: float) -> dict[str, float]:
+    latencies: list[float] = []
+    statuses: set[int] = set()
+    deadline = time.monotonic() + seconds
+
+    async def client() -> None:
+        conn = Connection(port)
+        try:
+            while time.monotonic() < deadline:
+                started = time.perf_counter()
+                status, _, _ = await conn.request("GET", path, headers="Accept-Language: nl\r\n")
+                latencies.append(time.perf_counter() - started)
+                statuses.add(status)
+        finally:
+            conn.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    if statuses != {200}:
+        raise SystemExit(f"{path} answered {sorted(statuses)}")
+    return {
+        "per_s": len(latencies) / elapsed,
+        "p50_ms": _pct(latencies, 0.50),
+        "p99_ms": _pct(latencies, 0.99),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--skip-seed", action="store_true", help="keep the database of a run")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    parser.add_argument("--keep-alive", type=int, default=30)
+    parser.add_argument("--preload", action="store_true")
+    parser.add_argument("--reuse-port", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument("pages", nargs="*", default=PAGES[1:], help="paths besides /healthz")
+    args = parser.parse_args()
+    instance = str(ROOT / "instance" / "bench_pages")
+    env = _env(instance)
+    if not args.skip_seed:
+        prepare(env)
+    port = _free_port()
+    server = start_server(env, port, args)
+    try:
+        asyncio.run(measure(port, "/healthz", args.clients, 2))  # warm every worker
+        results = {}
+        for path in ["/healthz", *args.pages]:
+            results[path] = asyncio.run(measure(port, path, args.clients, args.seconds))
+    finally:
+        stop_server(server)
+    base = results["/healthz"]["per_s"]
+    load = os.getloadavg()[0]
+    print(f"{args.clients} clients, {args.seconds:.0f} s per page, load average {load:.1f}")
+    print(f"{'page':45} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8}")
+    for path, row in results.items():
+        print(
+            f"{path:45} {row['per_s']:8.0f} {row['per_s'] / base:6.2f} "
+            f"{row['p50_ms']:8.1f} {row['p99_ms']:8.1f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
