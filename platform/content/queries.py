@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -47,19 +49,35 @@ class Localized:
 
 def localize(obj: Translatable, locale: str, *, original: bool = False) -> Localized:
     """The object's texts in `locale` where a checked translation exists, else the original."""
-    rows = {}
-    if not original and locale != obj.original_locale:
-        rows = {
-            row.field: row
-            for row in db.session.scalars(
-                select(ContentTranslation).where(
-                    ContentTranslation.object_type == obj.__tablename__,
-                    ContentTranslation.object_id == obj.id,
-                    ContentTranslation.locale == locale,
-                    ContentTranslation.reviewed_at.is_not(None),
-                )
+    if original or locale == obj.original_locale:
+        return _localized(obj, locale, {}, original=original)
+    return localize_many([obj], locale)[obj.id]
+
+
+def localize_many(objs: Sequence[Translatable], locale: str) -> dict[int, Localized]:
+    """`localize` for a list of objects of one kind, in one query (a list page)."""
+    wanted = [obj for obj in objs if locale != obj.original_locale]
+    rows: dict[int, dict[str, ContentTranslation]] = defaultdict(dict)
+    if wanted:
+        for row in db.session.scalars(
+            select(ContentTranslation).where(
+                ContentTranslation.object_type == wanted[0].__tablename__,
+                ContentTranslation.object_id.in_([obj.id for obj in wanted]),
+                ContentTranslation.locale == locale,
+                ContentTranslation.reviewed_at.is_not(None),
             )
-        }
+        ):
+            rows[row.object_id][row.field] = row
+    return {obj.id: _localized(obj, locale, rows.get(obj.id, {})) for obj in objs}
+
+
+def _localized(
+    obj: Translatable,
+    locale: str,
+    rows: dict[str, ContentTranslation],
+    *,
+    original: bool = False,
+) -> Localized:
     fields = {}
     for field in obj.__translatable__:
         source = getattr(obj, field) or ""

@@ -111,6 +111,7 @@ def _paginate(stmt: Select, page: int, per_page: int = PER_PAGE) -> Page[Initiat
             selectinload(Initiative.themes),
             selectinload(Initiative.photos),
             selectinload(Initiative.budget_lines),
+            selectinload(Initiative.help_asked),
             selectinload(Initiative.wijk).selectinload(Wijk.municipality),
         )
         .limit(per_page)

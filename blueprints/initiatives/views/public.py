@@ -23,7 +23,7 @@ from samenhang.blueprints.initiatives.forms import (
     RealisedForm,
 )
 from samenhang.blueprints.places.views import get_municipality_or_404, get_wijk_or_404
-from samenhang.content.queries import localize
+from samenhang.content.queries import localize, localize_many
 from samenhang.extensions import db
 from samenhang.i18n import current_locale
 from samenhang.initiatives import queries, services
@@ -72,7 +72,7 @@ def _list(template_scope: dict[str, Any], scope: dict[str, Any]) -> View:
         form=form,
         page=page,
         supports=queries.support_counts(page.items),
-        localized={i.id: localize(i, current_locale()) for i in page.items},
+        localized=localize_many(page.items, current_locale()),
         **template_scope,
     )
 

@@ -23,7 +23,7 @@ from samenhang.blueprints.vouchers.forms import (
     PublishCriteriaForm,
 )
 from samenhang.blueprints.vouchers.views.common import View, get_pot_or_404
-from samenhang.content.queries import localize
+from samenhang.content.queries import localize_many
 from samenhang.db import utcnow
 from samenhang.i18n import current_locale
 from samenhang.policies import can_manage, can_view_application, can_view_pot, require_manager
@@ -77,7 +77,7 @@ def _pot_context(pot: Pot, **forms: Any) -> dict[str, Any]:
         "applications": [a for a in pot.applications if can_view_application(current_user, a)],
         "comments_open": queries.comments_are_open(pot),
         "comment_form": forms.get("comment_form") or CommentForm(formdata=None),
-        "criteria_text": {c.id: localize(c, current_locale()) for c in pot.criteria},
+        "criteria_text": localize_many(pot.criteria, current_locale()),
     }
     if can_manage(current_user, pot.wijk):
         context["publish_form"] = forms.get("publish_form") or PublishCriteriaForm(formdata=None)
