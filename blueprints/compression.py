@@ -11,6 +11,8 @@ import gzip
 
 from flask import Flask, Response, request
 
+from samenhang.blueprints.assets import FILES, gzipped
+
 COMPRESSIBLE = {
     "application/atom+xml",
     "application/javascript",
@@ -46,10 +48,13 @@ def init_compression(app: Flask) -> None:
         data = response.get_data()
         if len(data) < MIN_SIZE:
             return response
-        response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+        etag, _ = response.get_etag()
+        if etag and request.endpoint in FILES:
+            response.set_data(gzipped(etag, data))
+        else:
+            response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
         response.headers["Content-Encoding"] = "gzip"
         response.vary.add("Accept-Encoding")
-        etag, _ = response.get_etag()
         if etag:
             response.set_etag(etag, weak=True)
         return response

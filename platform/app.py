@@ -70,8 +70,10 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _init_compression(app: Flask) -> None:
+    from samenhang.blueprints.assets import init_assets
     from samenhang.blueprints.compression import init_compression
 
+    init_assets(app)
     init_compression(app)
 
 

@@ -19,7 +19,8 @@ from samenhang.audit.models import AuditEntry
 from samenhang.extensions import db
 from samenhang.themes import available_themes, theme_layers
 
-STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"]+)">')
+#: The stylesheet's address without its content hash (`?v=`, tests/main/test_assets.py).
+STYLESHEET = re.compile(r'<link rel="stylesheet" href="([^"?]+)(?:\?v=[0-9a-f]+)?">')
 
 
 def stylesheets(html: str) -> list[str]:
@@ -143,7 +144,7 @@ def test_a_dropped_in_folder_is_a_theme_without_a_code_change(
         "/themes/voorbeeld/theme.css",
         "/themes/rotterdam-eigen/theme.css",
     ]
-    assert 'src="/themes/rotterdam-eigen/logo.svg"' in page
+    assert 'src="/themes/rotterdam-eigen/logo.svg?v=' in page
     with client.get("/themes/rotterdam-eigen/theme.css") as css:
         assert "#00811f" in css.text
 
