@@ -15,6 +15,9 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    func,
+    literal_column,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -98,6 +101,12 @@ class Initiative(db.Model):
     __table_args__ = (
         CheckConstraint("length(title) > 0", name="title_not_empty"),
         Index("ix_initiatives_wijk_state", "wijk_id", "state"),
+        # PostgreSQL's full-text search over the folded text (queries.py); SQLite uses LIKE.
+        Index(
+            "ix_initiatives_search",
+            func.to_tsvector(literal_column("'simple'"), text("search_text")),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
     )
     __translatable__ = ("title", "summary", "description")
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Generic, TypeVar
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import Select, and_, exists, false, func, literal_column, select
 from sqlalchemy.orm import selectinload
 
 from samenhang.accounts.models import User
@@ -30,6 +31,8 @@ from samenhang.initiatives.models import (
 )
 from samenhang.places.models import Municipality, Wijk
 from samenhang.text import normalise_for_search
+
+WORD = re.compile(r"\w+")
 
 T = TypeVar("T")
 PER_PAGE = 20
@@ -68,8 +71,20 @@ class InitiativeFilter:
 
 
 def _search(stmt: Select, query: str) -> Select:
-    """Every word must occur; the same LIKE search on SQLite and PostgreSQL."""
-    for word in normalise_for_search(query).split()[:8]:
+    """Every word must occur, as the start of a word (PostgreSQL, full-text with a GIN
+    index: `ix_initiatives_search`) or anywhere (SQLite, LIKE)."""
+    words = normalise_for_search(query).split()[:8]
+    if words and db.session.get_bind().dialect.name == "postgresql":
+        # Only letters and digits reach the query: to_tsquery's operators cannot.
+        terms = [t for word in words for t in WORD.findall(word)]
+        if not terms:
+            return stmt.where(false())
+        return stmt.where(
+            func.to_tsvector(literal_column("'simple'"), Initiative.search_text).op("@@")(
+                func.to_tsquery(literal_column("'simple'"), " & ".join(f"{t}:*" for t in terms))
+            )
+        )
+    for word in words:
         escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         stmt = stmt.where(Initiative.search_text.like(f"%{escaped}%", escape="\\"))
     return stmt
