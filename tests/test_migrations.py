@@ -72,8 +72,7 @@ FUNCTIONS = (
 # SQLite has no full-text index to compare: the initiatives' search index is PostgreSQL's
 # (`ddl_if`), compared in the PostgreSQL pass.
 @pytest.mark.filterwarnings(
-    "ignore:autogenerate skipping metadata-specified expression-based index "
-    "'ix_initiatives_search'"
+    "ignore:autogenerate skipping metadata-specified expression-based index 'ix_initiatives_search'"
 )
 def test_no_pending_autogenerate_diff(app: Flask) -> None:
     with app.app_context(), db.engine.connect() as connection:
