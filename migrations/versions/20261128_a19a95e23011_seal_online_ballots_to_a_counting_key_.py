@@ -21,15 +21,29 @@ branch_labels = None
 depends_on = None
 
 SEALED_OR_PLAIN = "sealed IS NULL OR (selection IS NULL AND points IS NULL AND NOT is_blank)"
+#: SQLite rebuilds the table in a batch operation, which drops its triggers: put back the
+#: one that refuses to delete a ballot (PostgreSQL alters the table in place).
+_SQLITE_NO_DELETE = (
+    "CREATE TRIGGER stemdag_ballots_no_delete BEFORE DELETE ON stemdag_ballots "
+    "BEGIN SELECT RAISE(ABORT, 'stemdag_ballots are never deleted'); END"
+)
+
+
+def _is_sqlite() -> bool:
+    return op.get_bind().dialect.name == "sqlite"
 
 
 def upgrade() -> None:
+    if _is_sqlite():
+        op.execute("DROP TRIGGER IF EXISTS stemdag_ballots_no_delete")
     with op.batch_alter_table("stemdag_ballots", schema=None) as batch_op:
         batch_op.add_column(sa.Column("sealed", sa.LargeBinary(), nullable=True))
         batch_op.alter_column("selection", existing_type=sa.JSON(), nullable=True)
         batch_op.create_check_constraint(
             batch_op.f("ck_stemdag_ballots_sealed_or_plain"), SEALED_OR_PLAIN
         )
+    if _is_sqlite():
+        op.execute(_SQLITE_NO_DELETE)
 
     with op.batch_alter_table("stemdag_rounds", schema=None) as batch_op:
         batch_op.add_column(sa.Column("counting_public_key", sa.String(length=64), nullable=True))
@@ -54,13 +68,18 @@ def downgrade() -> None:
         "stemdag_ballots",
         sa.column("selection", sa.JSON()),
         sa.column("is_superseded", sa.Boolean()),
+        sa.column("sealed", sa.LargeBinary()),
     )
     op.execute(
         ballots.update()
         .where(ballots.c.selection.is_(None))
-        .values(selection=sa.literal_column("'[]'"), is_superseded=sa.true())
+        .values(selection=sa.literal_column("'[]'"), is_superseded=sa.true(), sealed=None)
     )
+    if _is_sqlite():
+        op.execute("DROP TRIGGER IF EXISTS stemdag_ballots_no_delete")
     with op.batch_alter_table("stemdag_ballots", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_stemdag_ballots_sealed_or_plain"), type_="check")
         batch_op.alter_column("selection", existing_type=sa.JSON(), nullable=False)
         batch_op.drop_column("sealed")
+    if _is_sqlite():
+        op.execute(_SQLITE_NO_DELETE)
