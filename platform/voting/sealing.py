@@ -144,17 +144,17 @@ def parse_share(text: str) -> Share:
 
 def combine(shares: list[Share], round_id: int, public_key: bytes) -> PrivateKey:
     """The round's private key from `QUORUM` different shares of it, checked against the
-    stored public key. Raises ShareError: "too_few", "same_twice", "other_round",
+    stored public key. Raises ShareError: "other_round", "same_twice", "too_few",
     "no_match"."""
+    mark = fingerprint(public_key)
+    for share in shares:
+        if share.round_id != round_id or share.fingerprint != mark:
+            raise ShareError("other_round", share.index)
     distinct = {share.index: share for share in shares}
     if len(distinct) < len(shares):
         raise ShareError("same_twice")
     if len(distinct) < QUORUM:
         raise ShareError("too_few")
-    mark = fingerprint(public_key)
-    for share in shares:
-        if share.round_id != round_id or share.fingerprint != mark:
-            raise ShareError("other_round", share.index)
     chosen = sorted(distinct.values(), key=lambda s: s.index)[:QUORUM]
     secret = Shamir.combine([(s.index, s.value) for s in chosen], ssss=False)
     key = derive_private_key(secret, round_id)
