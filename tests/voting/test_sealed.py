@@ -471,3 +471,27 @@ def _codes_in_register_order(round_: Round, codes: list[str]) -> list[str]:
 def _mistype(share: str) -> str:
     """The share with its last character typed wrong."""
     return share[:-1] + ("B" if share.endswith("A") else "A")
+
+
+def test_the_demo_round_can_be_counted_with_the_shares_it_wrote(db_session: Any) -> None:
+    import re
+
+    from samenhang.accounts.models import User
+    from samenhang.demo import seed_demo
+    from samenhang.voting.demo import DEMO_CODES, key_shares_path
+
+    seed_demo()
+    round_ = db.session.scalars(select(Round).where(Round.phase == Phase.voting)).one()
+    written = key_shares_path().read_text(encoding="utf-8")
+    shares = re.findall(r"S[123]-\d+-[A-Z2-7-]+", written)
+    assert len(shares) == 3 and round_.counting_key_fingerprint in written
+    cheapest = min(queries.ballot_projects(round_).values(), key=lambda p: p.cost_cents)
+    _cast(round_, DEMO_CODES[0], [cheapest.id])
+    manager = db.session.scalars(
+        select(User).where(User.email == "wijkmanager@demo.samenhang.nl")
+    ).one()
+    services.change_phase(round_, Phase.counting, actor=manager)
+    counting.count_round(round_, shares=[shares[2], shares[1]], actor=manager)
+    assert round_.result["turnout"]["online"] == 1
+    engine_id = next(p.engine_id for p in round_.projects if p.id == cheapest.id)
+    assert engine_id in round_.result["tally"]["selected"]
