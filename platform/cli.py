@@ -40,6 +40,11 @@ def seed_demo_command(if_empty: bool) -> None:
     click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/signin with:")
     for user in users:
         click.echo(f"  {user.role.value:12} {user.email:42} password: {DEMO_PASSWORD}")
+    from samenhang.voting.demo import key_shares_path
+
+    shares = key_shares_path()
+    if shares.is_file():
+        click.echo(f"{shares.read_text(encoding='utf-8').rstrip()}\n(kept in {shares})")
 
 
 @cli.command("create-admin")

@@ -48,7 +48,7 @@ bp.add_url_rule(f"{_one}/vote/cast", view_func=cast, methods=POST)
 bp.add_url_rule(f"{_one}/ballots", "ballots", view_func=cast_api, methods=POST)
 bp.add_url_rule(f"{_one}/vote/receipt", view_func=views.receipt)
 bp.add_url_rule(f"{_one}/vote/change", view_func=views.change)
-bp.add_url_rule(f"{_one}/check", view_func=views.check)
+bp.add_url_rule(f"{_one}/check", view_func=views.check, methods=GET_POST)
 bp.add_url_rule(f"{_one}/results", view_func=views.results)
 bp.add_url_rule(f"{_one}/ballots.pb", view_func=views.ballots_pb)
 bp.add_url_rule(f"{_one}/ballots.csv", view_func=views.ballots_csv)
@@ -56,6 +56,10 @@ bp.add_url_rule(f"{_one}/manage", view_func=views.manage)
 bp.add_url_rule(f"{_one}/edit", view_func=views.edit, methods=GET_POST)
 bp.add_url_rule(f"{_one}/phase", view_func=views.change_phase, methods=POST)
 bp.add_url_rule(f"{_one}/count", view_func=views.count, methods=POST)
+bp.add_url_rule(
+    f"{_one}/key-share.pdf", "key_share_pdf", view_func=views.key_share_pdf_view, methods=POST
+)
+bp.add_url_rule(f"{_one}/annul", view_func=views.annul, methods=POST)
 bp.add_url_rule(f"{_one}/projects/new", view_func=views.propose, methods=GET_POST)
 bp.add_url_rule(
     f"{_one}/projects/<int:project_id>/edit", view_func=views.edit_project, methods=GET_POST

@@ -195,10 +195,36 @@ class CastForm(FlaskForm):
 
 
 class ReceiptCheckForm(FlaskForm):
-    class Meta:
-        csrf = False
-
     receipt = StringField(_l("Receipt code"), validators=[Optional(), Length(max=30)])
+
+
+class CountForm(FlaskForm):
+    """Two of the three key shares, typed by their holders, to open the sealed ballots."""
+
+    share_1 = StringField(
+        _l("First key share"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("Like S1-12-K7QMXWDA-ABCD-…, from the paper of one holder."),
+    )
+    share_2 = StringField(
+        _l("Second key share"),
+        validators=[Optional(), Length(max=120)],
+        description=_l("From the paper of another holder."),
+    )
+
+
+class KeyShareForm(FlaskForm):
+    """A key share posted back to print it: the server keeps none."""
+
+    share = HiddenField(validators=[Length(max=120)])
+
+
+class AnnulForm(FlaskForm):
+    reason = TextAreaField(
+        _l("Why the round is annulled"),
+        validators=[_required, Length(max=2000)],
+        description=_l("Residents see this."),
+    )
 
 
 class RegisterForm(FlaskForm):

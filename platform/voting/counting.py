@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -54,6 +55,7 @@ from samenhang.voting.rules.pabulib import (
     write_pb,
 )
 from samenhang.voting.rules.tally import META_RULES, RuleError, tally
+from samenhang.voting.services.keys import sealed_count, unseal_ballots
 
 VOTE_TYPES = {
     BallotType.approval: engine.VoteType.APPROVAL,
@@ -225,11 +227,18 @@ def run_tally(election: engine.Election, round_: Round) -> Any:
         ) from exc
 
 
-def count_round(round_: Round, *, actor: User) -> dict[str, Any]:
-    """Count the round (again, while it is in the counting phase) and keep the result."""
+def count_round(round_: Round, *, shares: Sequence[str] = (), actor: User) -> dict[str, Any]:
+    """Count the round (again, while it is in the counting phase) and keep the result.
+
+    While online ballots are sealed, two of the round's key shares open them first
+    (`unseal_ballots`), in the same transaction; a recount needs no shares."""
     require_manager(actor, round_.wijk)
+    if round_.is_annulled:
+        raise DomainError(_l("This round was annulled. It cannot be counted."))
     if round_.phase is not Phase.counting:
         raise DomainError(_l("Close the vote (phase: counting) before you count."))
+    if sealed_count(round_):
+        unseal_ballots(round_, shares, actor=actor)
     round_.result = _result(round_)
     round_.counted_at = utcnow()
     log_event(

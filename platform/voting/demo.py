@@ -1,5 +1,10 @@
 """Demo wijkstemdagen: a round in Korrewegwijk that is open for voting, and Amsterdam's
-Buurtbudget round 166 imported from its pabulib file, with results."""
+Buurtbudget round 166 imported from its pabulib file, with results.
+
+The voting round is opened like any other (`change_phase`), so it has a counting key; its
+three key shares are written to `instance/demo-key-shares.txt` (and printed by
+`samenhang seed-demo`), so the demo round can be counted. Never do this in a real round:
+real shares are shown once, to the wijkmanager, and kept by three different people."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import logging
 from datetime import date, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import select
 
 from samenhang.accounts.models import User
@@ -26,6 +32,7 @@ from samenhang.voting.models import (
     Rule,
     StemCode,
 )
+from samenhang.voting.sealing import CountingKey
 from samenhang.voting.services import (
     ProjectData,
     RoundData,
@@ -35,6 +42,7 @@ from samenhang.voting.services import (
     propose_project,
     review_project,
 )
+from samenhang.voting.services.keys import HOLDERS
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +145,9 @@ def _voting_round(wijk: Wijk, manager: User, volunteer: User) -> Round:
         )
         review_project(project, True, "Haalbaar; de kosten zijn nagerekend.", actor=manager)
     change_phase(round_, Phase.review, actor=manager)
-    change_phase(round_, Phase.voting, actor=manager)
+    key = change_phase(round_, Phase.voting, actor=manager)
+    assert key is not None
+    write_key_shares(round_, key)
     add_volunteer(round_, volunteer, actor=manager)
     db.session.execute(
         StemCode.__table__.insert(),
@@ -154,6 +164,25 @@ def _voting_round(wijk: Wijk, manager: User, volunteer: User) -> Round:
     )
     round_.next_serial = len(DEMO_CODES) + 1
     return round_
+
+
+def key_shares_path() -> Path:
+    """Where the demo keeps the key shares of its voting round."""
+    return Path(current_app.instance_path) / "demo-key-shares.txt"
+
+
+def write_key_shares(round_: Round, key: CountingKey) -> None:
+    """The demo round's key shares in a file, so that `make run` can count the round."""
+    lines = [
+        f"Key shares of demo round {round_.id} ({round_.title}), key {key.fingerprint}.",
+        "Move the round to counting, then type two of these on /stemdag/"
+        f"{round_.id}/manage. Demo only: real shares are shown once and never stored.",
+    ]
+    lines += [f"  {HOLDERS[share.index]}: {share.text}" for share in key.shares]
+    path = key_shares_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o600)
 
 
 def _amsterdam_round(wijk: Wijk, admin: User) -> Round | None:

@@ -3,7 +3,10 @@
 Secrecy by structure: a ballot row holds no user and no code, its key is random (a
 uuid4, never a counter) and it carries only the day it was cast. Who voted lives in
 `VoterRecord`, whose unique keys make "one person, one ballot" a database rule. The two
-tables share nothing but the round.
+tables share nothing but the round. And since PostgreSQL still pairs rows written in one
+transaction (`xmin`) and dumps keep the order rows were written in, an online ballot's
+content is sealed to the round's counting key until the count (`samenhang.voting.sealing`,
+docs/ballot-secrecy.md).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from sqlalchemy import (
     Enum,
     ForeignKey,
     Index,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -217,6 +221,15 @@ class Round(db.Model):
     #: The count: the engine's result, the turnout and the money unit, as JSON.
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     counted_at: Mapped[datetime | None]
+    #: The counting key, created when voting opens (hex of the X25519 public key): online
+    #: ballots are sealed to it. The private key is never stored: two of its three key
+    #: shares rebuild it at the count. None for rounds opened before ballots were sealed.
+    counting_public_key: Mapped[str | None] = mapped_column(String(64))
+    #: Eight characters naming the key, printed on its shares.
+    counting_key_fingerprint: Mapped[str | None] = mapped_column(String(8))
+    #: A round that cannot be counted (its key shares lost) is annulled, with public reasons.
+    annulled_at: Mapped[datetime | None]
+    annulled_reason: Mapped[str | None] = mapped_column(Text)
     #: The source account the funded projects are paid from in the ledger.
     ledger_account_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_accounts.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -242,6 +255,15 @@ class Round(db.Model):
     @property
     def is_imported(self) -> bool:
         return self.imported_pb is not None
+
+    @property
+    def is_annulled(self) -> bool:
+        return self.annulled_at is not None
+
+    @property
+    def public_key(self) -> bytes | None:
+        """The counting key's public half, which online ballots are sealed to."""
+        return bytes.fromhex(self.counting_public_key) if self.counting_public_key else None
 
     @property
     def schedule(self) -> list[tuple[Phase, date]]:
@@ -379,6 +401,13 @@ class VoterRecord(db.Model):
 class Ballot(db.Model):
     """A secret ballot: no user, no code, a random key and only the day it was cast.
 
+    Three kinds of row. An online ballot is cast *sealed*: its content only in `sealed`,
+    `selection` and `points` empty (NULL), never blank. At the count the sealed ballots are
+    opened and written again as *plain* rows (a new random id, no receipt, shuffled), and
+    the cast rows keep only what the receipt check needs (receipt, owner hash,
+    superseded), their `sealed` cleared. Paper ballots (and online ones of rounds from
+    before sealing) are plain from the start.
+
     Never deleted during a round: a changed ballot is marked superseded, a rejected paper
     batch keeps its ballots (they never count).
     """
@@ -387,6 +416,10 @@ class Ballot(db.Model):
     __table_args__ = (
         UniqueConstraint("round_id", "receipt_hash"),
         Index("ix_stemdag_ballots_round", "round_id", "is_superseded"),
+        CheckConstraint(
+            "sealed IS NULL OR (selection IS NULL AND points IS NULL AND NOT is_blank)",
+            name="sealed_or_plain",
+        ),
         # SQLite would otherwise keep a hidden, counting rowid: the insertion order.
         {"sqlite_with_rowid": False},
     )
@@ -394,10 +427,13 @@ class Ballot(db.Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_ballot_id)
     round_id: Mapped[int] = mapped_column(ForeignKey("stemdag_rounds.id"))
     channel: Mapped[Channel] = mapped_column(_enum(Channel))
-    #: Project ids in the voter's order (rankings: best first).
-    selection: Mapped[list[int]] = mapped_column(JSON)
+    #: Project ids in the voter's order (rankings: best first); NULL while sealed, and on
+    #: a cast row once its content was written as a plain row at the count.
+    selection: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
     #: Points per project, parallel to `selection`, for points ballots.
-    points: Mapped[list[int] | None] = mapped_column(JSON)
+    points: Mapped[list[int] | None] = mapped_column(JSON(none_as_null=True))
+    #: The content (selection, points, blank) sealed to the round's counting key.
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary)
     is_blank: Mapped[bool_false]
     is_superseded: Mapped[bool_false]
     #: sha256(salt + receipt code) of online ballots; the voter keeps the code.

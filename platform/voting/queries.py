@@ -151,7 +151,8 @@ class ReceiptStatus:
 
 
 def receipt_status(round_: Round, receipt: str) -> ReceiptStatus:
-    """What a receipt code says about its ballot, without showing the ballot."""
+    """What a receipt code says about its ballot: counted, replaced by a later ballot, or
+    not known. Nothing about what it chose, so a receipt proves nothing to a buyer."""
     if not codes.looks_valid(receipt):
         return ReceiptStatus(found=False)
     superseded = db.session.scalar(
@@ -238,7 +239,8 @@ def paper_counts(round_: Round) -> dict[str, int]:
 
 def counted_ballots(round_: Round) -> list[Ballot]:
     """The ballots that count: current online ones and those of confirmed paper batches,
-    in their (random) key order."""
+    in their (random) key order. Only rows holding a choice: not the sealed ones, nor the
+    cast rows whose content was written as plain rows when they were opened."""
     confirmed = select(PaperBatch.id).where(
         PaperBatch.round_id == round_.id, PaperBatch.status == BatchStatus.confirmed
     )
@@ -247,6 +249,7 @@ def counted_ballots(round_: Round) -> list[Ballot]:
         .where(
             Ballot.round_id == round_.id,
             Ballot.is_superseded.is_(False),
+            Ballot.selection.is_not(None),
             (Ballot.channel == Channel.online) | Ballot.batch_id.in_(confirmed),
         )
         .order_by(Ballot.id)
@@ -266,32 +269,6 @@ def funded_amounts(round_: Round) -> dict[int, int]:
         if found and found["funded"]:
             amounts[project.id] = int(found["amount"]) * unit
     return amounts
-
-
-def voter_explanations(round_: Round, receipt: str) -> list[Explanation]:
-    """What the count did with the ballot of this receipt: for its holder's eyes only."""
-    if not round_.result or not codes.looks_valid(receipt):
-        return []
-    selection = db.session.scalar(
-        select(Ballot.selection).where(
-            Ballot.round_id == round_.id,
-            Ballot.receipt_hash == codes.hash_code(round_.salt, receipt),
-            Ballot.is_superseded.is_(False),
-        )
-    )
-    if selection is None:
-        return []
-    funded = funded_amounts(round_)
-    chosen = set(selection)
-    return [
-        Explanation(
-            "voter.share",
-            {"amount": sum(funded.get(p, 0) for p in chosen), "spent": sum(funded.values())},
-        ),
-        Explanation(
-            "voter.funded_count", {"funded": len(chosen & funded.keys()), "chosen": len(chosen)}
-        ),
-    ]
 
 
 def explain(

@@ -14,6 +14,7 @@ from samenhang.voting.models import (
     Round,
     Rule,
 )
+from samenhang.voting.sealing import new_counting_key
 
 
 class RoundFactory(ModelFactory):
@@ -44,3 +45,12 @@ class ProjectFactory(ModelFactory):
     cost_cents = 300_000
     status = ProjectStatus.accepted
     position = factory.Sequence(lambda n: n)
+
+
+def give_counting_key(round_: Round) -> list[str]:
+    """What opening the vote does to a round (`change_phase` to voting): a counting key,
+    its public half on the round; returns the three key shares' texts."""
+    key = new_counting_key(round_.id)
+    round_.counting_public_key = key.public_key.hex()
+    round_.counting_key_fingerprint = key.fingerprint
+    return [share.text for share in key.shares]

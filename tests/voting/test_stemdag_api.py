@@ -12,7 +12,7 @@ import pytest
 from conftest import TEST_DATABASE_URL
 from factories.accounts import WijkmanagerFactory
 from factories.places import WijkFactory
-from factories.voting import ProjectFactory, RoundFactory
+from factories.voting import ProjectFactory, RoundFactory, give_counting_key
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, text
@@ -20,7 +20,7 @@ from sqlalchemy import func, select, text
 from samenhang.extensions import db, limiter
 from samenhang.places.models import Municipality, Wijk
 from samenhang.voting import codes as stemcodes
-from samenhang.voting import queries, services
+from samenhang.voting import queries, sealing, services
 from samenhang.voting.models import (
     Ballot,
     BallotType,
@@ -56,10 +56,18 @@ def setup(db_session: Any) -> dict[str, Any]:
     )
     projects = [ProjectFactory(round=round_, cost_cents=c) for c in (400_000, 300_000, 500_000)]
     round_.phase = Phase.voting
+    db.session.flush()
+    shares = give_counting_key(round_)
     db.session.commit()
     codes = [c for _, c in services.generate_codes(round_, 3, actor=manager)]
     db.session.commit()
-    return {"manager": manager, "round": round_, "projects": projects, "codes": codes}
+    return {
+        "manager": manager,
+        "round": round_,
+        "projects": projects,
+        "codes": codes,
+        "shares": shares,
+    }
 
 
 def _post(client: FlaskClient, round_: Round, **body: Any) -> Any:
@@ -87,8 +95,14 @@ def test_a_code_casts_one_secret_ballot_and_gets_a_receipt(
     receipt = response.json["receipt"]
     assert queries.receipt_status(round_, receipt).is_counted
     ballot = db.session.scalars(select(Ballot).where(Ballot.round_id == round_.id)).one()
-    assert ballot.selection == _ids(setup, 0, 2) and ballot.channel is Channel.online
+    # Sealed: the choice is not in the row, only in its ciphertext.
+    assert ballot.selection is None and ballot.points is None and ballot.channel is Channel.online
+    assert ballot.sealed is not None
     assert code.replace("-", "") not in repr(ballot.__dict__)
+    key = sealing.combine(
+        [sealing.parse_share(t) for t in setup["shares"][:2]], round_.id, round_.public_key
+    )
+    assert sealing.unseal(key, ballot.sealed).selection == _ids(setup, 0, 2)
     spent = db.session.scalars(select(StemCode).where(StemCode.round_id == round_.id)).all()
     assert sorted(c.status.value for c in spent) == ["issued", "issued", "spent"]
     register = db.session.scalars(select(VoterRecord).where(VoterRecord.round_id == round_.id))

@@ -33,6 +33,7 @@ from samenhang.voting.rules.pabulib import read_pb
 from samenhang.voting.rules.tally import tally
 
 CODE = re.compile(r"\b[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}\b")
+SHARE = re.compile(r"\bS[123]-\d+-[A-Z2-7]{8}(?:-[A-Z2-7]{4}){8}\b")
 
 
 def _round() -> Round:
@@ -102,9 +103,19 @@ def test_round_from_creation_to_published_results(app: Any, client: FlaskClient)
             data={"decision": "accept", "reason": "Haalbaar."},
         )
         assert accepted.status_code == 302
-    for phase in ("ideas", "review", "voting"):
+    for phase in ("ideas", "review"):
         assert client.post(f"{page}/phase", data={"target": phase}).status_code == 302
         assert _round().phase is Phase(phase)
+    # Opening the vote shows the three key shares, once; each prints as a PDF.
+    opened = client.post(f"{page}/phase", data={"target": "voting"})
+    assert opened.status_code == 200 and _round().phase is Phase.voting
+    assert opened.headers["Cache-Control"] == "no-store"
+    shares = list(dict.fromkeys(SHARE.findall(opened.text)))
+    assert len(shares) == 3
+    printed = client.post(f"{page}/key-share.pdf", data={"share": shares[2]})
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+    share_page = pypdf.PdfReader(io.BytesIO(printed.data)).pages[0].extract_text()
+    assert _round().counting_key_fingerprint in share_page
 
     # 100 codes, the letters PDF holds each of them (and only hashes are stored).
     letters = client.post(f"{page}/codes", data={"count": "100"})
@@ -133,7 +144,7 @@ def test_round_from_creation_to_published_results(app: Any, client: FlaskClient)
     assert cast.status_code == 303, cast.text
     receipt_page = voter.get(f"{page}/vote/receipt")
     receipt = CODE.search(receipt_page.text.split("receipt-code")[1]).group(0)  # type: ignore[union-attr]
-    check = voter.get(f"{page}/check", query_string={"receipt": receipt})
+    check = voter.post(f"{page}/check", data={"receipt": receipt})
     assert "This vote is counted" in check.text or "Deze stem telt mee" in check.text
 
     # A resident with an address in the wijk votes signed in.
@@ -191,7 +202,10 @@ def test_round_from_creation_to_published_results(app: Any, client: FlaskClient)
     # Close, count, publish.
     _signin(client, manager)
     assert client.post(f"{page}/phase", data={"target": "counting"}).status_code == 302
-    assert client.post(f"{page}/count").status_code == 302
+    assert client.post(f"{page}/count").status_code == 302  # no shares: refused
+    assert _round().result is None
+    counted = client.post(f"{page}/count", data={"share_1": shares[2], "share_2": shares[0]})
+    assert counted.status_code == 302 and counted.location.endswith("/results")
     assert client.post(f"{page}/phase", data={"target": "results"}).status_code == 302
     client.post("/signout")
 
@@ -215,10 +229,10 @@ def test_round_from_creation_to_published_results(app: Any, client: FlaskClient)
     # Moestuin (5000) and Bankjes (1500) had most votes and fit: funded, and its
     # initiative with it; the ledger holds what was funded.
     assert set(recount.selected) == {str(ids[0]), str(ids[2])}
-    # The receipt holder sees what the count did with their ballot, and only they can.
-    achieved = voter.get(f"{page}/check", query_string={"receipt": receipt}).text
-    assert "went to projects you voted for" in achieved
-    assert "Projects you voted for that were funded: 2 of 2." in achieved
+    # The receipt says the ballot counted, and nothing of what it chose, also now.
+    achieved = voter.post(f"{page}/check", data={"receipt": receipt}).text
+    assert "This vote is counted" in achieved
+    assert "went to projects you voted for" not in achieved and "funded" not in achieved
     db.session.expire_all()
     assert garden.state is State.funded
     entries = db.session.scalars(select(JournalEntry).where(JournalEntry.kind == "stemdag.funded"))

@@ -15,7 +15,7 @@ import pytest
 from conftest import pabulib_file
 from factories.accounts import UserFactory, WijkmanagerFactory
 from factories.places import WijkFactory
-from factories.voting import ProjectFactory, RoundFactory
+from factories.voting import ProjectFactory, RoundFactory, give_counting_key
 from flask.testing import FlaskClient
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -228,6 +228,7 @@ def test_changing_a_vote_needs_the_receipt_and_keeps_the_old_ballot(
 ) -> None:
     round_ = setup["round"]
     round_.allows_changes = True
+    shares = give_counting_key(round_)
     [code] = _codes(setup, 1)
     db.session.commit()
     a, b = (str(p.id) for p in setup["projects"][:2])
@@ -246,13 +247,18 @@ def test_changing_a_vote_needs_the_receipt_and_keeps_the_old_ballot(
     assert _cast(stranger, round_, b, other, receipt=receipt).status_code == 422
     assert _cast(voter, round_, b, code, receipt=receipt).status_code == 303
     assert queries.receipt_status(round_, receipt).is_superseded
+    # Sealed until the count: three ballots, one superseded, no choice in any row.
     rows = db.session.execute(
-        select(Ballot.selection, Ballot.is_superseded).where(Ballot.round_id == round_.id)
+        select(Ballot.selection, Ballot.sealed, Ballot.is_superseded).where(
+            Ballot.round_id == round_.id
+        )
     ).all()
-    assert sorted((s[0], sup) for s, sup in rows) == sorted(
-        [(int(a), True), (int(b), False), (int(a), False)]
-    )
-    assert [b.selection for b in queries.counted_ballots(round_)].count([int(b)]) == 1
+    assert sorted(sup for _, _, sup in rows) == [False, False, True]
+    assert all(selection is None and sealed for selection, sealed, _ in rows)
+    round_.phase = Phase.counting
+    services.unseal_ballots(round_, shares[1:], actor=setup["manager"])
+    counted = sorted(b.selection[0] for b in queries.counted_ballots(round_))
+    assert counted == sorted([int(b), int(a)])  # the replaced ballot is not among them
 
 
 def test_ballots_are_never_deleted(setup: dict[str, Any]) -> None:

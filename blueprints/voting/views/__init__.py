@@ -26,17 +26,20 @@ from samenhang.blueprints.voting.views.public import (
     wijk_rounds,
 )
 from samenhang.blueprints.voting.views.rounds import (
+    annul,
     change_phase,
     count,
     create,
     edit,
     import_pb,
+    key_share_pdf_view,
     manage,
 )
 from samenhang.blueprints.voting.views.stemcodes import codes_page, reissue_code, revoke_code
 from samenhang.blueprints.voting.views.vote import ballot, cast, change, receipt, review
 
 __all__ = [
+    "annul",
     "ballot",
     "ballots_csv",
     "ballots_pb",
@@ -53,6 +56,7 @@ __all__ = [
     "edit_project",
     "get_round_or_404",
     "import_pb",
+    "key_share_pdf_view",
     "manage",
     "paper",
     "propose",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import render_template, request
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -22,7 +22,6 @@ from samenhang.i18n import format_money
 from samenhang.policies import can_see_results, can_view_round, require_visible
 from samenhang.voting import counting, queries, services
 from samenhang.voting.models import BallotType, Channel, ProjectStatus, Round
-from samenhang.voting.rules.explain import render
 
 
 def wijk_rounds(municipality_slug: str, wijk_slug: str) -> str:
@@ -46,19 +45,21 @@ def show(round_id: int) -> str:
 
 
 def check(round_id: int) -> View:
+    """Counted, replaced by a later ballot, or not known: all a receipt tells, and only
+    in answer to a POST, so that receipts stay out of addresses and access logs."""
     round_ = get_round_or_404(round_id)
-    form = forms.ReceiptCheckForm(request.args)
+    if request.method == "GET" and request.args:
+        # An old link with the receipt in its address: answer nothing, drop the address.
+        return redirect(url_for("voting.check", round_id=round_.id), code=303)
+    form = forms.ReceiptCheckForm()
     status = None
-    achieved: list[str] = []
-    if form.receipt.data:
+    if form.validate_on_submit() and form.receipt.data:
         status = queries.receipt_status(round_, form.receipt.data)
-        achieved = [
-            render(line, _, lambda cents: format_money(cents, round_.currency))
-            for line in queries.voter_explanations(round_, form.receipt.data)
-        ]
-    return render_template(
-        "voting/check.html", round=round_, form=form, status=status, achieved=achieved
+    response = Response(
+        render_template("voting/check.html", round=round_, form=form, status=status)
     )
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _get_results_or_404(round_id: int) -> Round:

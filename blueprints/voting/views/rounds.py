@@ -19,7 +19,9 @@ from samenhang.blueprints.voting import forms
 from samenhang.blueprints.voting.views.common import View, cards, get_round_or_404, round_url
 from samenhang.policies import require_manager
 from samenhang.voting import counting, queries, services
-from samenhang.voting.models import PHASE_ORDER, BallotType, Eligibility, Phase, Rule
+from samenhang.voting.models import PHASE_ORDER, BallotType, Eligibility, Phase, Round, Rule
+from samenhang.voting.services import keys
+from samenhang.voting.share_pdf import ShareContext, key_share_pdf
 
 LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
@@ -108,11 +110,20 @@ def manage(round_id: int) -> str:
         voters=queries.voter_count(round_),
         paper=queries.paper_counts(round_),
         review_form=forms.ReviewForm(),
+        sealed=keys.sealed_count(round_) if round_.counting_public_key else 0,
+        count_form=forms.CountForm(),
+        annul_form=forms.AnnulForm(),
     )
 
 
+def _no_store(response: Response) -> Response:
+    """Key shares are shown once: no browser or proxy may keep a copy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @login_required
-def change_phase(round_id: int) -> Response:
+def change_phase(round_id: int) -> View:
     round_ = get_round_or_404(round_id)
     require_manager(current_user, round_.wijk)
     form = forms.PhaseForm()
@@ -120,21 +131,76 @@ def change_phase(round_id: int) -> Response:
         abort(400)
     target = Phase(form.target.data)
     with flash_errors():
-        services.change_phase(round_, target, actor=current_user)
+        key = services.change_phase(round_, target, actor=current_user)
+        if key is not None:
+            # The only time the shares exist outside their holders' hands: shown in this
+            # answer, never stored, never in a cookie or a redirect.
+            page = render_template(
+                "voting/key_shares.html",
+                round=round_,
+                key=key,
+                holders=keys.HOLDERS,
+                form=forms.KeyShareForm(),
+            )
+            return _no_store(Response(page))
         flash(_("The round is now in the phase: {phase}.").format(phase=target.label), "success")
     return redirect(round_url(round_, "voting.manage"))
+
+
+@login_required
+def key_share_pdf_view(round_id: int) -> Response:
+    """A key share as a printable PDF, made from the share the page posts back."""
+    round_ = get_round_or_404(round_id)
+    require_manager(current_user, round_.wijk)
+    form = forms.KeyShareForm()
+    if not form.validate_on_submit():
+        abort(400)
+    with flash_errors():
+        share = keys.check_share(round_, form.share.data or "")
+        body = key_share_pdf(_share_context(round_, share.index), share)
+        response = Response(body, mimetype="application/pdf")
+        name = f"stemdag-{round_.id}-key-share-{share.index}.pdf"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        return _no_store(response)
+    return redirect(round_url(round_, "voting.manage"))
+
+
+def _share_context(round_: Round, index: int) -> ShareContext:
+    return ShareContext(
+        round_title=round_.title,
+        wijk_name=round_.wijk.name,
+        municipality_name=round_.wijk.municipality.name,
+        holder=str(keys.HOLDERS[index]),
+    )
 
 
 @login_required
 def count(round_id: int) -> Response:
     round_ = get_round_or_404(round_id)
     require_manager(current_user, round_.wijk)
-    if not forms.EmptyForm().validate_on_submit():
+    form = forms.CountForm()
+    if not form.validate_on_submit():
         abort(400)
     with flash_errors():
-        counting.count_round(round_, actor=current_user)
+        shares = [form.share_1.data or "", form.share_2.data or ""]
+        counting.count_round(round_, shares=shares, actor=current_user)
         flash(_("The votes are counted. Check the results, then publish them."), "success")
-    return redirect(round_url(round_, "voting.results"))
+        return redirect(round_url(round_, "voting.results"))
+    return redirect(round_url(round_, "voting.manage") + "#count-heading")
+
+
+@login_required
+def annul(round_id: int) -> Response:
+    round_ = get_round_or_404(round_id)
+    require_manager(current_user, round_.wijk)
+    form = forms.AnnulForm()
+    if not form.validate_on_submit():
+        flash(_("Write why the round is annulled. Residents see this."), "error")
+        return redirect(round_url(round_, "voting.manage") + "#annul-heading")
+    with flash_errors():
+        keys.annul_round(round_, form.reason.data or "", actor=current_user)
+        flash(_("The round is annulled."), "success")
+    return redirect(round_url(round_, "voting.manage"))
 
 
 @login_required

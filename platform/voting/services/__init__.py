@@ -1,6 +1,7 @@
 """The write side of a wijkstemdag, by what it does: `rounds` and their phases, `projects`,
-`stemcodes`, `ballots` (casting, secret and one per person), `polling` (the volunteers,
-their register and the paper ballots) and `publishing` the result.
+`stemcodes`, `ballots` (casting, secret and one per person), `keys` (the counting key
+sealed ballots are opened with, and annulling a round that lost it), `polling` (the
+volunteers, their register and the paper ballots) and `publishing` the result.
 
 Every service takes the object it acts on first, then its data, and the acting user
 keyword-only as `actor=` (casting a ballot has none: the ballot is secret). It raises a
@@ -24,6 +25,12 @@ from samenhang.voting.services.ballots import (
     resident_credential,
     validate_choice,
     voter_credential,
+)
+from samenhang.voting.services.keys import (
+    KeyShareError,
+    annul_round,
+    create_counting_key,
+    unseal_ballots,
 )
 from samenhang.voting.services.polling import (
     BatchError,
@@ -63,15 +70,18 @@ __all__ = [
     "Choice",
     "CodeRefused",
     "Credential",
+    "KeyShareError",
     "ProjectData",
     "RoundData",
     "VotingClosed",
     "add_volunteer",
     "allowed_phases",
+    "annul_round",
     "cast_ballot",
     "change_ballot",
     "change_phase",
     "code_credential",
+    "create_counting_key",
     "create_round",
     "decide_paper_batch",
     "enter_paper_batch",
@@ -87,6 +97,7 @@ __all__ = [
     "resident_credential",
     "review_project",
     "revoke_code",
+    "unseal_ballots",
     "update_project",
     "update_round",
     "validate_choice",

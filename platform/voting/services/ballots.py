@@ -22,7 +22,7 @@ from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.policies import is_member
-from samenhang.voting import codes
+from samenhang.voting import codes, sealing
 from samenhang.voting.models import (
     Ballot,
     BallotType,
@@ -119,6 +119,9 @@ class BallotRules:
     eligibility: Eligibility
     voting_closes_at: datetime | None
     projects: dict[int, BallotProject] = field(default_factory=dict)
+    #: The round's counting key: online ballots are sealed to it (None: a round opened
+    #: before ballots were sealed, whose ballots stay plain).
+    public_key: bytes | None = None
 
     @classmethod
     def of(cls, round_: Round, projects: dict[int, BallotProject]) -> BallotRules:
@@ -137,6 +140,7 @@ class BallotRules:
             eligibility=round_.eligibility,
             voting_closes_at=round_.voting_closes_at,
             projects=projects,
+            public_key=round_.public_key,
         )
 
 
@@ -432,17 +436,39 @@ def register_vote(round_: VotingRound, credential: Credential, channel: Channel)
 
 
 def new_ballot_row(
-    round_: VotingRound, choice: Choice, channel: Channel, key: str | None
+    round_: VotingRound,
+    choice: Choice,
+    channel: Channel,
+    key: str | None,
+    *,
+    project_count: int = 0,
 ) -> tuple[dict[str, Any], str | None]:
-    """The ballot's row; online ballots (with the voter's `key`) get a receipt code."""
+    """The ballot's row; online ballots (with the voter's `key`) get a receipt code and,
+    where the round has a counting key, their content sealed to it: the row is written in
+    the same transaction as the voter's register row, so it must not hold the choice."""
     receipt = codes.new_receipt() if key is not None else None
+    public_key = round_.public_key if channel is Channel.online else None
+    if public_key is not None:
+        content: dict[str, Any] = {
+            "selection": None,
+            "points": None,
+            "is_blank": False,
+            "sealed": sealing.seal(
+                public_key, choice.selection, choice.points, choice.is_blank, project_count
+            ),
+        }
+    else:
+        content = {
+            "selection": list(choice.selection),
+            "points": list(choice.points) if choice.points else None,
+            "is_blank": choice.is_blank,
+            "sealed": None,
+        }
     row = {
         "id": new_ballot_id(),
         "round_id": round_.id,
         "channel": channel,
-        "selection": list(choice.selection),
-        "points": list(choice.points) if choice.points else None,
-        "is_blank": choice.is_blank,
+        **content,
         "is_superseded": False,
         "receipt_hash": codes.hash_code(round_.salt, receipt) if receipt else None,
         "owner_hash": _owner_hash(round_, receipt, key) if receipt and key else None,
@@ -477,7 +503,7 @@ def cast_ballot(
         raise DomainError(_l("Please confirm that you are {age} or older."), age=round_.min_age)
     validate_choice(round_, projects, choice)
     key = register_vote(round_, credential, Channel.online)
-    row, receipt = new_ballot_row(round_, choice, Channel.online, key)
+    row, receipt = new_ballot_row(round_, choice, Channel.online, key, project_count=len(projects))
     db.session.connection().execute(_INSERT_BALLOT, row)
     assert receipt is not None
     return receipt
@@ -517,7 +543,9 @@ def change_ballot(
         raise DomainError(
             _l("This receipt code does not match your current vote. Check it and try again.")
         )
-    row, new_receipt = new_ballot_row(round_, choice, Channel.online, credential.key)
+    row, new_receipt = new_ballot_row(
+        round_, choice, Channel.online, credential.key, project_count=len(projects)
+    )
     db.session.execute(_INSERT_BALLOT, row)
     assert new_receipt is not None
     return new_receipt

@@ -26,7 +26,9 @@ from samenhang.voting.models import (
     Round,
     Rule,
 )
+from samenhang.voting.sealing import CountingKey
 from samenhang.voting.services.common import lock_round, require_editable
+from samenhang.voting.services.keys import create_counting_key
 from samenhang.voting.services.publishing import fund_winners
 
 MAX_CATEGORIES = 12
@@ -196,7 +198,7 @@ def allowed_phases(round_: Round) -> list[Phase]:
     """One step forward; one step back while voting has not opened."""
     index = PHASE_ORDER.index(round_.phase)
     allowed = []
-    if round_.is_imported:
+    if round_.is_imported or round_.is_annulled:
         return []
     if index + 1 < len(PHASE_ORDER):
         allowed.append(PHASE_ORDER[index + 1])
@@ -205,14 +207,19 @@ def allowed_phases(round_: Round) -> list[Phase]:
     return allowed
 
 
-def change_phase(round_: Round, target: Phase, *, actor: User) -> None:
-    """The only way a round changes phase: in order, by its wijkmanager, audit-logged."""
+def change_phase(round_: Round, target: Phase, *, actor: User) -> CountingKey | None:
+    """The only way a round changes phase: in order, by its wijkmanager, audit-logged.
+
+    Opening the vote creates the round's counting key and returns it: its three key
+    shares exist only in that value, to be shown to the wijkmanager once."""
     require_manager(actor, round_.wijk)
     round_ = lock_round(round_)
     if target not in allowed_phases(round_):
         raise DomainError(_l("This phase cannot follow the current one."))
+    key = None
     if target is Phase.voting:
         _check_ready_for_voting(round_)
+        key = create_counting_key(round_, actor=actor)
     if target is Phase.results:
         if round_.result is None:
             raise DomainError(_l("Run the count before you publish the results."))
@@ -229,6 +236,7 @@ def change_phase(round_: Round, target: Phase, *, actor: User) -> None:
         after={"phase": target.value},
         public=True,
     )
+    return key
 
 
 def _check_ready_for_voting(round_: Round) -> None:
