@@ -6,7 +6,7 @@ plain row at the count); a round keeps only its counting key's public half and
 fingerprint, and may be annulled with public reasons.
 
 Revision ID: a19a95e23011
-Revises: a3aeacff5e7f
+Revises: a7ad9099db34
 Create Date: 2026-11-28 22:30:42.706074
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 import samenhang.db
 
 revision = "a19a95e23011"
-down_revision = "a3aeacff5e7f"
+down_revision = "a7ad9099db34"
 branch_labels = None
 depends_on = None
 
