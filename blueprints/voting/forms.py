@@ -231,7 +231,7 @@ class BatchForm(FlaskForm):
         validators=[_required, Length(max=100_000)],
         description=_l(
             "Type the numbers of the projects ticked on each ballot, like 3 7 12, then Enter."
-            " Points: 3:2 7:1. A blank ballot: -"
+            " Points: 3:2 7:1. A blank ballot: -. An invalid (spoilt) ballot: x"
         ),
     )
 

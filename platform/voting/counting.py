@@ -41,7 +41,12 @@ from samenhang.voting.models import (
     Round,
     Rule,
 )
-from samenhang.voting.queries import code_counts, counted_ballots, numbered_projects
+from samenhang.voting.queries import (
+    code_counts,
+    counted_ballots,
+    invalid_paper_count,
+    numbered_projects,
+)
 from samenhang.voting.rules import election as engine
 from samenhang.voting.rules.explain import Explanation, number_param, render
 from samenhang.voting.rules.greedy import project_support
@@ -199,18 +204,22 @@ def _turnout(round_: Round, election: engine.Election) -> dict[str, Any]:
             "online": sum(1 for m in methods if m == "internet"),
             "paper": sum(1 for m in methods if m == "paper"),
             "blank": 0,
+            "invalid": 0,
             "eligible": None,
         }
     ballots = counted_ballots(round_)
+    # Invalid paper ballots were cast (turnout) but name nothing that counts (tally).
+    invalid = invalid_paper_count(round_)
     eligible = round_.eligible_count
     if eligible is None and round_.eligibility is Eligibility.codes:
         counts = code_counts(round_)
         eligible = (counts[CodeStatus.issued] + counts[CodeStatus.spent]) or None
     return {
-        "total": len(ballots),
+        "total": len(ballots) + invalid,
         "online": sum(1 for b in ballots if b.channel is Channel.online),
-        "paper": sum(1 for b in ballots if b.channel is Channel.paper),
+        "paper": sum(1 for b in ballots if b.channel is Channel.paper) + invalid,
         "blank": sum(1 for b in ballots if b.is_blank),
+        "invalid": invalid,
         "eligible": eligible,
     }
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -23,6 +25,11 @@ from samenhang.blueprints.voting.views.common import (
 from samenhang.extensions import db
 from samenhang.policies import can_check_batch, require_manager, require_volunteer
 from samenhang.voting import queries, services
+
+_OVER_REGISTER = _l(
+    "Warning: the stacks hold {count} more paper ballots than the register handed out."
+    " Check the register and the stacks before you confirm."
+)
 
 
 @login_required
@@ -102,7 +109,7 @@ def paper(round_id: int) -> View:
     form = forms.BatchForm()
     if form.validate_on_submit():
         with form_errors(form, "lines"):
-            services.enter_paper_batch(
+            batch = services.enter_paper_batch(
                 round_,
                 projects,
                 label=form.label.data or "",
@@ -111,15 +118,32 @@ def paper(round_id: int) -> View:
                 actor=current_user,
             )
             flash(_("The stack is saved. Another volunteer must now check it."), "success")
+            if batch.invalid_count:
+                flash(
+                    ngettext(
+                        "%(num)d ballot of this stack is invalid: it counts in the turnout,"
+                        " not for a project.",
+                        "%(num)d ballots of this stack are invalid: they count in the turnout,"
+                        " not for a project.",
+                        batch.invalid_count,
+                    ),
+                    "info",
+                )
+            over = queries.paper_counts(round_)["over_register"]
+            if over:
+                flash(_OVER_REGISTER.format(count=over), "warning")
             return redirect(round_url(round_, "voting.paper"))
     problems: list[tuple[int, str]] = []
+    invalid: list[tuple[int, str]] = []
     if form.lines.errors:
-        # A refused stack: say which of its lines could not be read.
-        problems = services.read_paper_lines(round_, projects, form.lines.data or "")[1]
+        # A refused stack: say which of its lines could not be read, and which are invalid.
+        reading = services.read_paper_lines(round_, projects, form.lines.data or "")
+        problems, invalid = reading.problems, reading.invalid
     context = {
         "round": round_,
         "form": form,
         "problems": problems,
+        "invalid": invalid,
         "cards": ballot_cards(round_),
         "batches": queries.paper_batches(round_),
         "counts": queries.paper_counts(round_),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
@@ -20,8 +21,10 @@ from samenhang.voting import codes
 from samenhang.voting.models import (
     PHASE_ORDER,
     BallotType,
+    BatchStatus,
     Category,
     Eligibility,
+    PaperBatch,
     Phase,
     Round,
     Rule,
@@ -213,6 +216,14 @@ def change_phase(round_: Round, target: Phase, *, actor: User) -> None:
         raise DomainError(_l("This phase cannot follow the current one."))
     if target is Phase.voting:
         _check_ready_for_voting(round_)
+    if target is Phase.counting and _stacks_waiting(round_):
+        # After voting no stack can be checked: one waiting now would never count.
+        raise DomainError(
+            _l(
+                "Some paper stacks are still waiting for a check. Let a volunteer confirm or"
+                " reject them before counting starts."
+            )
+        )
     if target is Phase.results:
         if round_.result is None:
             raise DomainError(_l("Run the count before you publish the results."))
@@ -229,6 +240,13 @@ def change_phase(round_: Round, target: Phase, *, actor: User) -> None:
         after={"phase": target.value},
         public=True,
     )
+
+
+def _stacks_waiting(round_: Round) -> bool:
+    stmt = select(PaperBatch.id).where(
+        PaperBatch.round_id == round_.id, PaperBatch.status == BatchStatus.entered
+    )
+    return db.session.scalar(stmt.limit(1)) is not None
 
 
 def _check_ready_for_voting(round_: Round) -> None:
