@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -71,6 +72,7 @@ PB_RULES = {Rule.greedy: "greedy", Rule.mes: "equalshares", Rule.mes_add1: "equa
 #: How pabulib files name the channel of a vote (Amsterdam's `voting_method`).
 PB_CHANNELS = {Channel.online: "internet", Channel.paper: "paper"}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class _Rendered:
@@ -239,7 +241,7 @@ def count_round(round_: Round, *, actor: User) -> dict[str, Any]:
     require_manager(actor, round_.wijk)
     if round_.phase is not Phase.counting:
         raise DomainError(_l("Close the vote (phase: counting) before you count."))
-    round_.result = _result(round_)
+    round_.result = _safe_result(round_)
     round_.counted_at = utcnow()
     log_event(
         actor,
@@ -253,6 +255,41 @@ def count_round(round_: Round, *, actor: User) -> dict[str, Any]:
         public=True,
     )
     return round_.result
+
+
+def _safe_result(round_: Round) -> dict[str, Any]:
+    """The count, or a DomainError that says why not: a count never ends in a server
+    error, whatever a round's settings (a round saved before they were checked may hold an
+    infinite weight). The technical cause goes to the server log, never a ballot."""
+    _check_countable(round_)
+    try:
+        return _result(round_)
+    except DomainError:
+        raise
+    except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError) as exc:
+        log.exception("counting round %s failed", round_.id)
+        raise DomainError(
+            _l(
+                "The count is not possible: the engine stopped with “{problem}”. Check the"
+                " round's settings (budget, weights, limits) and count again."
+            ),
+            problem=type(exc).__name__,
+        ) from exc
+
+
+def _check_countable(round_: Round) -> None:
+    if round_.is_imported:
+        return
+    for weight in (round_.online_weight, round_.paper_weight):
+        value = Decimal(weight) if weight is not None else None
+        if value is None or not value.is_finite() or value <= 0 or value > 10**4:
+            raise DomainError(
+                _l(
+                    "The count is not possible: a weight of this round ({weight}) is not a"
+                    " usable number. Ask an administrator to correct it."
+                ),
+                weight=str(weight),
+            )
 
 
 def _result(round_: Round) -> dict[str, Any]:

@@ -4,6 +4,9 @@ the smaller faults (results order, idempotent review, letters)."""
 
 from __future__ import annotations
 
+import re
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -21,10 +24,13 @@ from samenhang.voting.models import (
     BallotType,
     BatchStatus,
     Channel,
+    Eligibility,
     PaperBatch,
     Phase,
     Round,
+    Rule,
 )
+from samenhang.voting.services import rounds
 
 
 @pytest.fixture
@@ -74,9 +80,7 @@ def test_invalid_paper_ballots_count_in_the_turnout_not_in_the_tally(
     # is saved all the same.
     batch = _enter(setup, "1\n1 2 3\nx\n2 3")
     assert (batch.entered_count, batch.invalid_count) == (4, 2)
-    stored = db.session.scalar(
-        select(func.count(Ballot.id)).where(Ballot.batch_id == batch.id)
-    )
+    stored = db.session.scalar(select(func.count(Ballot.id)).where(Ballot.batch_id == batch.id))
     assert stored == 2
     services.decide_paper_batch(batch, confirm=True, actor=setup["second"])
     assert queries.paper_counts(round_)["invalid"] == 2
@@ -185,3 +189,146 @@ def test_online_ballots_are_not_touched_by_paper_rules(setup: dict[str, Any]) ->
     rows = db.session.scalars(select(Ballot).where(Ballot.batch_id == batch.id)).all()
     assert [r.channel for r in rows] == [Channel.paper]
     assert db.session.get(Round, setup["round"].id).phase is Phase.voting
+
+
+# --- round settings: none can make a round uncountable ----------------------------------
+
+
+def _data(**overrides: Any) -> services.RoundData:
+    values: dict[str, Any] = {
+        "title": "Stemdag",
+        "budget_cents": 1_000_000,
+        "ballot_type": BallotType.approval,
+        "rule": Rule.greedy,
+        "eligibility": Eligibility.codes,
+        "max_projects": 3,
+    }
+    values.update(overrides)
+    return services.RoundData(**values)
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        ({"online_weight": Decimal("Infinity")}, "A weight must be a number above 0"),
+        ({"online_weight": Decimal("NaN")}, "A weight must be a number above 0"),
+        ({"paper_weight": Decimal("-Infinity")}, "A weight must be a number above 0"),
+        ({"online_weight": Decimal("1e30")}, "A weight must be a number above 0"),
+        ({"paper_weight": Decimal(-1)}, "A weight must be a number above 0"),
+        ({"online_weight": Decimal(0)}, "A weight must be a number above 0"),
+        ({"online_weight": Decimal(10_000)}, "at most 100"),
+        ({"online_weight": Decimal("1.00001")}, "at most 4 decimals"),
+        ({"budget_cents": 10**30}, "The budget is too large"),
+        ({"budget_cents": -5}, "more than zero"),
+        ({"eligible_count": 10**12}, "people who may vote"),
+        ({"eligible_count": -1}, "people who may vote"),
+        ({"max_projects": 10**9}, "at most (1 to 100)"),
+        ({"min_projects": 4, "max_projects": 3}, "cannot be above the maximum"),
+        ({"min_projects": -1}, "cannot be above the maximum"),
+        ({"ballot_type": BallotType.points, "max_points": 10**9}, "(1 to 1000)"),
+        ({"min_age": -1}, "between 0 and 120"),
+        ({"min_age": 121}, "between 0 and 120"),
+        ({"categories": [("Groen", 10**30)]}, "cap must be between zero and the budget"),
+        (
+            {"voting_on": date(2026, 5, 1), "counting_on": date(2026, 4, 1)},
+            "follow each other in time",
+        ),
+        (
+            {"voting_on": date(2026, 5, 1), "voting_closes_at": datetime(2026, 4, 1, 12, 0)},
+            "Voting must close on or after",
+        ),
+    ],
+)
+def test_extreme_round_settings_are_refused_clearly(
+    setup: dict[str, Any], settings: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(DomainError, match=re.escape(message)):
+        services.create_round(setup["wijk"], _data(**settings), actor=setup["manager"])
+    round_ = setup["round"]
+    round_.phase = Phase.review
+    with pytest.raises(DomainError, match=re.escape(message)):
+        services.update_round(round_, _data(**settings), actor=setup["manager"])
+
+
+@pytest.mark.parametrize("weight", ["Infinity", "NaN", "-1", "10000", "1e30", "0.00001", "abc"])
+def test_the_round_form_refuses_weights_that_are_not_usable(
+    client: FlaskClient, login: Any, setup: dict[str, Any], weight: str
+) -> None:
+    login(setup["manager"])
+    wijk = setup["wijk"]
+    response = client.post(
+        f"/g/{wijk.municipality.slug}/{wijk.slug}/stemdag/new",
+        data={
+            "title": "Stemdag",
+            "budget": "10000",
+            "ballot_type": "knapsack",
+            "rule": "greedy",
+            "eligibility": "codes",
+            "online_weight": weight,
+            "paper_weight": "1",
+        },
+    )
+    assert response.status_code == 422, response.status_code
+    assert db.session.scalar(select(func.count(Round.id))) == 1
+
+
+def test_the_largest_allowed_settings_still_count(setup: dict[str, Any]) -> None:
+    manager = setup["manager"]
+    round_ = services.create_round(
+        setup["wijk"],
+        _data(
+            budget_cents=rounds.MAX_BUDGET_CENTS,
+            online_weight=Decimal(100),
+            paper_weight=Decimal("0.0001"),
+            eligible_count=rounds.MAX_ELIGIBLE,
+            max_projects=100,
+            eligibility=Eligibility.codes,
+        ),
+        actor=manager,
+    )
+    for cost in (rounds.MAX_BUDGET_CENTS, rounds.MAX_BUDGET_CENTS // 3 + 1):
+        ProjectFactory(round=round_, cost_cents=cost)
+    db.session.flush()
+    for phase in (Phase.ideas, Phase.review, Phase.voting):
+        services.change_phase(round_, phase, actor=manager)
+    codes = [c for _, c in services.generate_codes(round_, 2, actor=manager)]
+    projects = queries.ballot_projects(round_)
+    ids = list(projects)
+    for code, selection in zip(codes, ([ids[0]], [ids[1]]), strict=True):
+        services.cast_ballot(
+            round_,
+            projects,
+            services.Choice(selection=selection),
+            services.code_credential(round_, code),
+            age_confirmed=True,
+        )
+    services.change_phase(round_, Phase.counting, actor=manager)
+    result = counting.count_round(round_, actor=manager)
+    assert result["turnout"]["total"] == 2
+    assert len(result["tally"]["selected"]) == 1
+
+
+def test_a_count_never_fails_with_a_server_error(
+    client: FlaskClient, login: Any, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    round_ = setup["round"]
+    round_.phase = Phase.counting
+    db.session.commit()
+    # A round saved before its settings were checked: its weight cannot be counted with.
+    with db.session.no_autoflush:
+        round_.online_weight = Decimal("Infinity")
+        with pytest.raises(DomainError, match="not a usable number"):
+            counting.count_round(round_, actor=setup["manager"])
+    db.session.rollback()
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise ZeroDivisionError("weights")
+
+    monkeypatch.setattr(counting, "tally", broken)
+    with pytest.raises(DomainError, match="The count is not possible"):
+        counting.count_round(round_, actor=setup["manager"])
+    db.session.rollback()
+    login(setup["manager"])
+    response = client.post(f"/stemdag/{round_.id}/count")
+    assert response.status_code < 500
+    assert db.session.get(Round, round_.id).result is None
