@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
+from flask.blueprints import BlueprintSetupState
+from flask_login import user_logged_in, user_logged_out
 from werkzeug.wrappers import Response
 
 from samenhang.blueprints.handling import json_endpoint
 from samenhang.blueprints.voting import views
+from samenhang.blueprints.voting.views.common import (
+    forget_ballot_states,
+    forget_voters_at_sign_in,
+)
 from samenhang.extensions import csrf, limiter
 
 bp = Blueprint("voting", __name__)
+
+
+@bp.record_once
+def _forget_ballots_on_sign_in_and_out(state: BlueprintSetupState) -> None:
+    """Nothing of a vote stays behind: signing out drops the browser's ballot state, and a
+    new sign-in drops any code and receipt of whoever used the browser before."""
+    user_logged_out.connect(forget_ballot_states, state.app, weak=False)
+    user_logged_in.connect(forget_voters_at_sign_in, state.app, weak=False)
 
 
 def _vote_limit() -> str:

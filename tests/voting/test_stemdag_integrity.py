@@ -4,6 +4,7 @@ the smaller faults (results order, idempotent review, letters)."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,6 +14,7 @@ import pytest
 from factories.accounts import UserFactory, WijkmanagerFactory
 from factories.places import WijkFactory
 from factories.voting import ProjectFactory, RoundFactory
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
@@ -332,3 +334,83 @@ def test_a_count_never_fails_with_a_server_error(
     response = client.post(f"/stemdag/{round_.id}/count")
     assert response.status_code < 500
     assert db.session.get(Round, round_.id).result is None
+
+
+# --- nothing of a vote stays behind -------------------------------------------------------
+
+
+def _session_cookie(app: Flask, client: FlaskClient) -> tuple[str, dict[str, Any]]:
+    cookie = client.get_cookie(app.config.get("SESSION_COOKIE_NAME", "session"))
+    assert cookie is not None
+    data = app.session_interface.get_signing_serializer(app).loads(cookie.value)  # type: ignore[attr-defined]
+    return cookie.value, data
+
+
+def _vote_with_code(client: FlaskClient, round_: Round, code: str, project_id: int) -> str:
+    assert client.get(f"/stemdag/{round_.id}/vote?code={code}").status_code == 302
+    cast = client.post(
+        f"/stemdag/{round_.id}/vote/cast",
+        data={"choice": str(project_id), "code": code, "age_confirmed": "y"},
+    )
+    assert cast.status_code == 303, cast.text
+    page = client.get(f"/stemdag/{round_.id}/vote/receipt")
+    assert page.status_code == 200
+    return page.text.split('class="receipt-code" translate="no">')[1].split("<")[0].strip()
+
+
+def test_the_session_cookie_holds_no_code_and_no_receipt(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    round_ = setup["round"]
+    code = services.generate_codes(round_, 1, actor=setup["manager"])[0][1]
+    db.session.commit()
+    assert client.get(f"/stemdag/{round_.id}/vote?code={code}").status_code == 302
+    raw, data = _session_cookie(app, client)
+    plain = json.dumps(data)
+    assert code not in plain and code.replace("-", "") not in plain and code not in raw
+    receipt = _vote_with_code(client, round_, code, setup["projects"][0].id)
+    raw, data = _session_cookie(app, client)
+    plain = json.dumps(data)
+    for secret in (code, receipt):
+        assert secret not in plain and secret.replace("-", "") not in plain
+        assert secret not in raw and secret.replace("-", "") not in raw
+    # The state is there, encrypted: the receipt page still shows it to this browser.
+    assert f"stemdag-{round_.id}" in data
+    assert receipt in client.get(f"/stemdag/{round_.id}/vote/receipt").text
+
+
+def test_signing_out_or_in_forgets_the_receipt(
+    app: Flask, client: FlaskClient, login: Any, setup: dict[str, Any]
+) -> None:
+    round_ = setup["round"]
+    first, second = (c for _, c in services.generate_codes(round_, 2, actor=setup["manager"]))
+    resident = UserFactory(wijk=setup["wijk"])
+    db.session.commit()
+    receipt_url = f"/stemdag/{round_.id}/vote/receipt"
+
+    # Someone votes with a code on a shared computer; the next person signs in.
+    receipt = _vote_with_code(client, round_, first, setup["projects"][0].id)
+    login(resident)
+    page = client.get(receipt_url)
+    assert page.status_code == 302 and receipt not in page.text
+    assert f"stemdag-{round_.id}" not in _session_cookie(app, client)[1]
+
+    # A signed-in voter signs out: the receipt is gone with them.
+    receipt = _vote_with_code(client, round_, second, setup["projects"][1].id)
+    assert receipt in client.get(receipt_url).text
+    assert client.post("/signout").status_code == 302
+    page = client.get(receipt_url)
+    assert page.status_code == 302 and receipt not in page.text
+    assert not any(k.startswith("stemdag-") for k in _session_cookie(app, client)[1])
+
+
+def test_a_tampered_or_foreign_ballot_state_is_no_state(
+    app: Flask, client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    round_ = setup["round"]
+    with client.session_transaction() as session:
+        session[f"stemdag-{round_.id}"] = {"receipt": "ABCD-EFGH-JKMN"}  # the old format
+    assert client.get(f"/stemdag/{round_.id}/vote/receipt").status_code == 302
+    with client.session_transaction() as session:
+        session[f"stemdag-{round_.id}"] = "gAAAAAnot-a-token"
+    assert client.get(f"/stemdag/{round_.id}/vote/receipt").status_code == 302
