@@ -18,8 +18,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from samenhang.audit.models import AuditEntry
 from samenhang.errors import DomainError
-from samenhang.extensions import db
+from samenhang.extensions import db, limiter
 from samenhang.voting import counting, queries, services
 from samenhang.voting.models import (
     Ballot,
@@ -48,6 +49,7 @@ def setup(db_session: Any) -> dict[str, Any]:
     db.session.commit()
     services.add_volunteer(round_, first, actor=manager)
     services.add_volunteer(round_, second, actor=manager)
+    db.session.commit()
     return {
         "wijk": wijk,
         "manager": manager,
@@ -414,3 +416,88 @@ def test_a_tampered_or_foreign_ballot_state_is_no_state(
     with client.session_transaction() as session:
         session[f"stemdag-{round_.id}"] = "gAAAAAnot-a-token"
     assert client.get(f"/stemdag/{round_.id}/vote/receipt").status_code == 302
+
+
+# --- the register gives nothing away ------------------------------------------------------
+
+
+def _look_up(client: FlaskClient, round_: Round, **data: str) -> Any:
+    return client.post(f"/stemdag/{round_.id}/register", data={"action": "check", **data})
+
+
+def test_the_register_says_nothing_about_accounts(
+    client: FlaskClient, login: Any, setup: dict[str, Any]
+) -> None:
+    round_ = setup["round"]
+    resident = UserFactory(wijk=setup["wijk"])
+    elsewhere = UserFactory(wijk=WijkFactory())
+    db.session.commit()
+    login(setup["first"])
+    assert "May vote." in _look_up(client, round_, email=resident.email).text
+    answers = [
+        _look_up(client, round_, email=elsewhere.email),
+        _look_up(client, round_, email="nobody@example.org"),
+        _look_up(client, round_, code="ABCD-EFGH-JKMN"),  # well-formed, unknown
+    ]
+    for answer in answers:
+        assert answer.status_code == 200
+        assert "Not on the register. No paper ballot." in answer.text
+        for leak in ("account", "e-mail address is known", "Only residents", "revoked"):
+            assert leak not in answer.text
+    # The page reads the same whether the address has an account or not.
+    first, second = (
+        a.text.replace(elsewhere.email, "").replace("nobody@example.org", "") for a in answers[:2]
+    )
+    assert first == second
+
+
+def test_every_look_up_is_logged_without_its_answer(
+    client: FlaskClient, login: Any, setup: dict[str, Any]
+) -> None:
+    round_ = setup["round"]
+    code = services.generate_codes(round_, 1, actor=setup["manager"])[0][1]
+    resident = UserFactory(wijk=setup["wijk"])
+    db.session.commit()
+    login(setup["first"])
+    _look_up(client, round_, email=resident.email)
+    _look_up(client, round_, email="nobody@example.org")
+    marked = client.post(f"/stemdag/{round_.id}/register", data={"code": code, "action": "mark"})
+    assert marked.status_code == 302
+    entries = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "stemdag.register_looked_up")
+    ).all()
+    assert len(entries) == 3
+    assert {e.actor_id for e in entries} == {setup["first"].id}
+    assert {e.object_id for e in entries} == {str(round_.id)}
+    assert [e.after for e in entries] == [
+        {"action": "check"},
+        {"action": "check"},
+        {"action": "mark"},
+    ]
+    assert not any(e.is_public for e in entries)
+    text = json.dumps([e.after for e in entries])
+    assert resident.email not in text and code not in text and "nobody" not in text
+
+
+def test_register_look_ups_are_limited_per_volunteer(
+    app: Flask,
+    client: FlaskClient,
+    login: Any,
+    setup: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    round_ = setup["round"]
+    monkeypatch.setitem(app.config, "RATELIMIT_REGISTER", "3 per minute")
+    limiter.reset()
+    try:
+        login(setup["first"])
+        for _ in range(3):
+            assert _look_up(client, round_, email="nobody@example.org").status_code == 200
+        assert _look_up(client, round_, email="nobody@example.org").status_code == 429
+        # Reading the page is free, and another volunteer has their own allowance.
+        assert client.get(f"/stemdag/{round_.id}/register").status_code == 200
+        client.post("/signout")
+        login(setup["second"])
+        assert _look_up(client, round_, email="nobody@example.org").status_code == 200
+    finally:
+        limiter.reset()

@@ -71,29 +71,30 @@ def remove_volunteer(round_id: int) -> Response:
 
 @login_required
 def register(round_id: int) -> View:
-    """The register at the stemdag: a volunteer sees only "may vote" or "has voted", and
-    marks a voter as having voted on paper."""
+    """The register at the stemdag: a volunteer sees only "may vote", "has voted" or "not
+    on the register", and marks a voter as having voted on paper. Each look-up is logged
+    and limited (see the blueprint)."""
     round_ = get_round_or_404(round_id)
     require_volunteer(current_user, round_)
     form = forms.RegisterForm()
     answer = None
     if form.validate_on_submit():
         with form_errors(form, "code"):
-            credential = services.register_credential(
-                round_, code=form.code.data or "", email=form.email.data or ""
+            answer = services.look_up_register(
+                round_,
+                code=form.code.data or "",
+                email=form.email.data or "",
+                mark=form.action.data == "mark",
+                actor=current_user,
             )
-            if form.action.data != "mark":
-                answer = "voted" if queries.has_voted(round_, credential) else "may_vote"
-            elif services.mark_voted_on_paper(round_, credential, actor=current_user):
+            if answer is services.RegisterAnswer.marked:
                 # A fresh form for the next voter, after the mark was saved.
-                flash(_("Marked: give this voter a paper ballot."), "success")
+                flash(str(answer.label), "success")
                 return redirect(round_url(round_, "voting.register"))
-            else:
-                answer = "voted"
     context = {
         "round": round_,
         "form": form,
-        "answer": answer,
+        "answer": answer.value if answer else None,
         "voting_open": services.is_voting_open(round_),
     }
     if form.errors:

@@ -7,15 +7,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from samenhang.accounts.models import User
 from samenhang.accounts.queries import active_user_by_email
 from samenhang.audit.services import log_event
 from samenhang.db import utcnow
+from samenhang.enums import LabelledEnum
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.policies import can_check_batch, require, require_manager, require_volunteer
+from samenhang.voting import codes
 from samenhang.voting.models import (
     Ballot,
     BallotType,
@@ -25,6 +27,7 @@ from samenhang.voting.models import (
     Phase,
     Round,
     RoundVolunteer,
+    VoterRecord,
 )
 from samenhang.voting.services.ballots import (
     AlreadyVoted,
@@ -84,6 +87,85 @@ def register_credential(round_: Round, *, code: str = "", email: str = "") -> Cr
     if user is None:
         raise DomainError(_l("No resident with this e-mail address is known."))
     return resident_credential(round_, user)
+
+
+class RegisterAnswer(LabelledEnum):
+    """All the register tells a volunteer: nothing about accounts, addresses or codes."""
+
+    may_vote = "may_vote"
+    voted = "voted"
+    marked = "marked"
+    not_registered = "not_registered"
+
+    __labels__ = {
+        may_vote: _l("May vote."),
+        voted: _l("Has voted already. No paper ballot."),
+        marked: _l("Marked: give this voter a paper ballot."),
+        not_registered: _l("Not on the register. No paper ballot."),
+    }
+
+
+def _looked_up(round_: Round, code: str, email: str) -> Credential | None:
+    """The credential typed at the register, or None for anyone not on it. Only a code
+    that is mistyped is refused with a reason; whether an e-mail address has an account,
+    lives elsewhere or a code was revoked all read "not on the register"."""
+    if code.strip():
+        if not round_.eligibility.uses_codes:
+            raise DomainError(_l("This round does not use stemcodes."))
+        if not codes.looks_valid(code):
+            raise DomainError(
+                _l("This is not a stemcode. A code has 12 letters and digits, like K7QM-2XWD-HP4T.")
+            )
+        try:
+            return Credential(code=find_code(round_, code))
+        except DomainError:
+            return None
+    if not round_.eligibility.uses_residents:
+        raise DomainError(_l("In this round everyone votes with the stemcode from their letter."))
+    user = active_user_by_email(email)
+    if user is None:
+        return None
+    try:
+        return resident_credential(round_, user)
+    except DomainError:
+        return None
+
+
+def look_up_register(
+    round_: Round, *, code: str = "", email: str = "", mark: bool = False, actor: User
+) -> RegisterAnswer:
+    """A volunteer asks the register about one voter, and marks them as voting on paper.
+
+    Every look-up is audit-logged (who, when, which round, check or mark), not what it
+    answered nor whom it was about; the web layer limits how many a volunteer can make."""
+    require_volunteer(actor, round_)
+    if mark:
+        check_open(round_)
+    log_event(
+        actor,
+        "stemdag.register_looked_up",
+        round_,
+        wijk=round_.wijk,
+        after={"action": "mark" if mark else "check"},
+    )
+    credential = _looked_up(round_, code, email)
+    if credential is None:
+        return RegisterAnswer.not_registered
+    if mark:
+        marked = mark_voted_on_paper(round_, credential, actor=actor)
+        return RegisterAnswer.marked if marked else RegisterAnswer.voted
+    return RegisterAnswer.voted if _has_voted(round_, credential) else RegisterAnswer.may_vote
+
+
+def _has_voted(round_: Round, credential: Credential) -> bool:
+    stmt = select(VoterRecord.id).where(VoterRecord.round_id == round_.id)
+    if credential.code is not None:
+        stmt = stmt.where(VoterRecord.stemcode_id == credential.code.id)
+    elif credential.user is not None:
+        stmt = stmt.where(VoterRecord.user_id == credential.user.id)
+    else:  # pragma: no cover - a looked-up credential has one of the two
+        return False
+    return db.session.scalar(stmt.limit(1)) is not None
 
 
 def mark_voted_on_paper(round_: Round, credential: Credential, *, actor: User) -> bool:
