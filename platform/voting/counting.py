@@ -50,7 +50,7 @@ from samenhang.voting.queries import (
 )
 from samenhang.voting.rules import election as engine
 from samenhang.voting.rules.explain import Explanation, number_param, render
-from samenhang.voting.rules.greedy import project_support
+from samenhang.voting.rules.greedy import project_support, support_order
 from samenhang.voting.rules.pabulib import (
     GZIP_SUFFIX,
     PabulibError,
@@ -257,6 +257,23 @@ def count_round(round_: Round, *, actor: User) -> dict[str, Any]:
     return round_.result
 
 
+def processing_order(
+    election: engine.Election, funded: Any, support: dict[str, engine.Number]
+) -> list[str]:
+    """The projects in the order the rule took them: the funded ones in the order they
+    were funded, then the others in the order greedy considered them (by support, ties as
+    the engine breaks them). The results page lists them so, and its explanations ("what
+    was left") then follow each other."""
+    order = list(funded)
+    seen = set(order)
+    for project in support_order(election, support):
+        if project.id not in seen:
+            order.append(project.id)
+            seen.add(project.id)
+    order += [p for p in election.projects if p not in seen]
+    return order
+
+
 def _safe_result(round_: Round) -> dict[str, Any]:
     """The count, or a DomainError that says why not: a count never ends in a server
     error, whatever a round's settings (a round saved before they were checked may hold an
@@ -304,6 +321,7 @@ def _result(round_: Round) -> dict[str, Any]:
         "unit_cents": money_unit(round_),
         "currency": round_.currency,
         "tally": result.as_dict(),
+        "order": processing_order(election, result.funding_order, support),
         "support": {p: number_param(s) for p, s in support.items()},
         "votes": votes,
         "turnout": _turnout(round_, election),

@@ -4,12 +4,15 @@ the smaller faults (results order, idempotent review, letters)."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import pypdf
 import pytest
 from factories.accounts import UserFactory, WijkmanagerFactory
 from factories.places import WijkFactory
@@ -18,10 +21,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from samenhang.app import create_app
 from samenhang.audit.models import AuditEntry
+from samenhang.config import ConfigError, build_config
 from samenhang.errors import DomainError
 from samenhang.extensions import db, limiter
-from samenhang.voting import counting, queries, services
+from samenhang.voting import counting, letters, queries, services
 from samenhang.voting.models import (
     Ballot,
     BallotType,
@@ -30,6 +35,7 @@ from samenhang.voting.models import (
     Eligibility,
     PaperBatch,
     Phase,
+    ProjectStatus,
     Round,
     Rule,
 )
@@ -501,3 +507,153 @@ def test_register_look_ups_are_limited_per_volunteer(
         assert _look_up(client, round_, email="nobody@example.org").status_code == 200
     finally:
         limiter.reset()
+
+
+# --- smaller faults -----------------------------------------------------------------------
+
+
+def test_results_list_tied_projects_in_the_order_the_rule_took_them(
+    client: FlaskClient, login: Any, setup: dict[str, Any]
+) -> None:
+    manager = setup["manager"]
+    round_ = RoundFactory(
+        wijk=setup["wijk"], ballot_type=BallotType.approval, min_projects=1, max_projects=3
+    )
+    first = ProjectFactory(round=round_, cost_cents=700_000, title="Plein", pb_id="p")
+    # Created in this order (ids ascending), tied in support: the engine takes "a" first.
+    later = ProjectFactory(round=round_, cost_cents=400_000, title="Bankjes", pb_id="b")
+    earlier = ProjectFactory(round=round_, cost_cents=500_000, title="Aanplant", pb_id="a")
+    assert later.id < earlier.id
+    round_.phase = Phase.voting
+    db.session.flush()
+    projects = queries.ballot_projects(round_)
+    codes = [c for _, c in services.generate_codes(round_, 2, actor=manager)]
+    for code, other in zip(codes, (earlier, later), strict=True):
+        services.cast_ballot(
+            round_,
+            projects,
+            services.Choice(selection=[first.id, other.id]),
+            services.code_credential(round_, code),
+            age_confirmed=True,
+        )
+    services.change_phase(round_, Phase.counting, actor=manager)
+    result = counting.count_round(round_, actor=manager)
+    assert result["order"] == ["p", "a", "b"]
+    db.session.commit()
+    login(manager)
+    page = client.get(f"/stemdag/{round_.id}/results").text
+    listed = page.split('id="projects-heading"')[1]
+    assert listed.index("Plein") < listed.index("Aanplant") < listed.index("Bankjes")
+
+
+def test_reviewing_a_project_twice_changes_and_logs_nothing(
+    client: FlaskClient, login: Any, setup: dict[str, Any]
+) -> None:
+    round_ = setup["round"]
+    round_.phase = Phase.review
+    project = ProjectFactory(round=round_, status=ProjectStatus.proposed, title="Moestuin")
+    db.session.commit()
+    manager = setup["manager"]
+    assert services.review_project(project, True, "Haalbaar.", actor=manager) is True
+    assert services.review_project(project, True, "Haalbaar.", actor=manager) is False
+    login(manager)
+    url = f"/stemdag/{round_.id}/projects/{project.id}/review"
+    for _ in range(3):
+        assert client.post(url, data={"decision": "accept", "reason": "Ja"}).status_code == 302
+    accepted = select(func.count(AuditEntry.id)).where(
+        AuditEntry.action == "stemdag.project_accepted",
+        AuditEntry.object_id == str(project.id),
+    )
+    assert db.session.scalar(accepted) == 1
+    # The page offers only the opposite decision for a project already on the ballot.
+    manage = client.get(f"/stemdag/{round_.id}/manage").text
+    card = manage.split(f"/projects/{project.id}/review")[1].split("</form>")[0]
+    assert 'value="accept"' not in card and 'value="reject"' in card
+    assert client.post(url, data={"decision": "reject", "reason": "Te duur"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(project), project.id).status is ProjectStatus.rejected
+
+
+def _letter_text(app: Flask, context: letters.LetterContext, address: str = "") -> str:
+    with app.test_request_context():
+        data = letters.letters_pdf(context, [letters.Letter(3, "ABCD-EFGH-JKMN", address)])
+    return pypdf.PdfReader(io.BytesIO(data)).pages[0].extract_text()
+
+
+def test_letters_print_the_dates_and_whether_a_vote_can_change(app: Flask) -> None:
+    base = {
+        "round_title": "Stemdag",
+        "wijk_name": "Korrewegwijk",
+        "municipality_name": "Groningen",
+        "vote_url": "https://stem.example.nl/stemdag/1/vote",
+    }
+    once = _letter_text(app, letters.LetterContext(**base))
+    assert "change your vote" not in once
+    changeable = _letter_text(
+        app,
+        letters.LetterContext(
+            **base,
+            allows_changes=True,
+            opens_on=date(2026, 5, 4),
+            closes_at=datetime(2026, 5, 16, 18, 0, tzinfo=UTC),
+        ),
+        address="Fam. de Vries|Bloemstraat 3 | 9715 CD Groningen",
+    )
+    flat = " ".join(changeable.split())
+    assert "you can change your vote" in flat
+    assert "You can vote from 4 May 2026" in flat
+    assert "Voting closes on 16 May 2026" in flat
+    lines = [line.strip() for line in changeable.splitlines()]
+    assert "Fam. de Vries" in lines and "Bloemstraat 3" in lines and "9715 CD Groningen" in lines
+    assert "|" not in changeable
+    by_day = _letter_text(app, letters.LetterContext(**base, closes_on=date(2026, 5, 17)))
+    assert "Voting closes on 17 May 2026" in " ".join(by_day.split())
+
+
+def test_the_letters_page_prints_the_rounds_dates(
+    app: Flask, client: FlaskClient, login: Any, setup: dict[str, Any]
+) -> None:
+    round_ = setup["round"]
+    round_.allows_changes = True
+    round_.voting_on = date(2026, 5, 4)
+    round_.counting_on = date(2026, 5, 17)
+    db.session.commit()
+    login(setup["manager"])
+    response = client.post(
+        f"/stemdag/{round_.id}/codes", data={"addresses": "A. Bakker|Dorpsstraat 1|9999 AA Ons"}
+    )
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    page = pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text()
+    flat = " ".join(page.split())
+    assert "4 May 2026" in flat and "17 May 2026" in flat and "change your vote" in flat
+    assert "Dorpsstraat 1" in [line.strip() for line in page.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:5000",
+        "http://localhost:8000",
+        "https://samenhang.localhost",
+        "http://[::1]:5000",
+        "",
+        "stem.groningen.nl",
+    ],
+)
+def test_production_refuses_a_local_base_url(monkeypatch: pytest.MonkeyPatch, url: str) -> None:
+    monkeypatch.setenv("SAMENHANG_ENV", "production")
+    monkeypatch.setenv("SAMENHANG_SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("SAMENHANG_BASE_URL", url)
+    with pytest.raises(ConfigError, match="SAMENHANG_BASE_URL"):
+        create_app()
+
+
+def test_production_accepts_a_public_base_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SAMENHANG_SECRET_KEY", "x" * 48)
+    config = build_config(
+        Path("/tmp"),
+        {"SAMENHANG_ENV": "production", "BASE_URL": "https://stem.groningen.nl"},
+    )
+    assert config["BASE_URL"] == "https://stem.groningen.nl"
+    # Development and tests keep the local default.
+    assert build_config(Path("/tmp"), {"BASE_URL": "http://127.0.0.1:5000"})
