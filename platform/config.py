@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 #: The repository root in an editable install; templates, translations and migrations live here.
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +72,8 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         ),
         "RATELIMIT_SIGNUP": env.get("SAMENHANG_RATELIMIT_SIGNUP", "10 per hour"),
         "RATELIMIT_PASSWORD_RESET": env.get("SAMENHANG_RATELIMIT_PASSWORD_RESET", "5 per hour"),
+        #: Look-ups in the polling station register, per volunteer.
+        "RATELIMIT_REGISTER": env.get("SAMENHANG_RATELIMIT_REGISTER", "10 per minute;200 per hour"),
         # console: mails are written to the log; smtp: sent with the SMTP_* settings;
         # memory: kept in app.extensions["outbox"] (tests).
         "MAIL_BACKEND": env.get("SAMENHANG_MAIL_BACKEND", "smtp" if production else "console"),
@@ -80,7 +83,8 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         "SMTP_USERNAME": env.get("SAMENHANG_SMTP_USERNAME"),
         "SMTP_PASSWORD": env.get("SAMENHANG_SMTP_PASSWORD"),
         "SMTP_STARTTLS": env.get("SAMENHANG_SMTP_STARTTLS", "1") == "1",
-        #: Where the site is reached; used for links in mails sent outside a request.
+        #: Where residents reach the site: links in mails sent outside a request, and the
+        #: address and QR codes on stemcode letters. Production refuses a local address.
         "BASE_URL": env.get("SAMENHANG_BASE_URL", "http://127.0.0.1:5000"),
         "CONTACT_EMAIL": env.get("SAMENHANG_CONTACT_EMAIL", "contact@samenhang.localhost"),
         #: Extra themes (design tokens) of municipalities, one folder each: see docs/themes.md.
@@ -114,3 +118,27 @@ def check_config(config: Mapping[str, Any]) -> None:
         )
     if config["BABEL_DEFAULT_LOCALE"] not in LOCALES:
         raise ConfigError(f"SAMENHANG_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}")
+    if not config.get("DEBUG") and not config.get("TESTING"):
+        check_base_url(str(config.get("BASE_URL") or ""))
+
+
+#: Host names that only ever reach the machine itself.
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "0.0.0.0"})
+
+
+def check_base_url(base_url: str) -> None:
+    """SAMENHANG_BASE_URL is printed on stemcode letters (and in the QR codes) and used in
+    mails: in production it must be the public address, never this machine's own."""
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    if (
+        parts.scheme not in ("http", "https")
+        or not host
+        or host in LOCAL_HOSTS
+        or host.endswith(".localhost")
+        or host.startswith("127.")
+    ):
+        raise ConfigError(
+            "SAMENHANG_BASE_URL must be the public address residents reach the site at, like"
+            f" https://stem.groningen.nl (it is printed on the stemcode letters); not {base_url!r}"
+        )

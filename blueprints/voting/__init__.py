@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request
+from flask.blueprints import BlueprintSetupState
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, user_logged_in, user_logged_out
 from werkzeug.wrappers import Response
 
 from samenhang.blueprints.handling import json_endpoint
 from samenhang.blueprints.voting import views
+from samenhang.blueprints.voting.views.common import (
+    forget_ballot_states,
+    forget_voters_at_sign_in,
+)
 from samenhang.extensions import csrf, limiter
 
 bp = Blueprint("voting", __name__)
+
+
+@bp.record_once
+def _forget_ballots_on_sign_in_and_out(state: BlueprintSetupState) -> None:
+    """Nothing of a vote stays behind: signing out drops the browser's ballot state, and a
+    new sign-in drops any code and receipt of whoever used the browser before."""
+    user_logged_out.connect(forget_ballot_states, state.app, weak=False)
+    user_logged_in.connect(forget_voters_at_sign_in, state.app, weak=False)
 
 
 def _vote_limit() -> str:
@@ -26,7 +41,21 @@ def _not_post() -> bool:
 
 
 cast = limiter.limit(_vote_limit, deduct_when=_failed, exempt_when=_not_post)(views.cast)
-register = limiter.limit(_vote_limit, deduct_when=_failed, exempt_when=_not_post)(views.register)
+
+
+def _register_limit() -> str:
+    """Look-ups per volunteer: the pace of a polling station, not of someone going through
+    the neighbourhood's list."""
+    return current_app.config.get("RATELIMIT_REGISTER", "10 per minute;200 per hour")
+
+
+def _volunteer() -> str:
+    return f"register|{current_user.get_id() or get_remote_address()}"
+
+
+register = limiter.limit(
+    _register_limit, key_func=_volunteer, exempt_when=_not_post, override_defaults=False
+)(limiter.limit(_vote_limit, deduct_when=_failed, exempt_when=_not_post)(views.register))
 # The stemcode is its only credential; it acts on no session, so no CSRF (views.cast_api).
 cast_api = json_endpoint(
     csrf.exempt(limiter.limit(_vote_limit, deduct_when=_failed)(views.cast_api))

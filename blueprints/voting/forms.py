@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -21,13 +22,34 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from samenhang.blueprints.forms import MoneyField
 from samenhang.config import LOCALES
 from samenhang.voting.models import BallotType, Eligibility, Rule
+from samenhang.voting.services.rounds import MAX_ELIGIBLE, MAX_WEIGHT, WEIGHT_PLACES
 
 _required = InputRequired(message=_l("Please fill this in."))
+
+
+def _weight(form: Any, field: Any) -> None:
+    """Finite, above 0, at most 100, at most 4 decimals ("Infinity" and "NaN" parse as
+    decimals, and NaN cannot even be compared)."""
+    value = field.data
+    if value is None:
+        return
+    if (
+        not isinstance(value, Decimal)
+        or not value.is_finite()
+        or not Decimal(0) < value <= MAX_WEIGHT
+        or value != value.quantize(Decimal("0.0001"))
+    ):
+        raise ValidationError(
+            _l(
+                "A weight must be a number above 0 and at most {maximum}, with at most"
+                " {places} decimals."
+            ).format(maximum=int(MAX_WEIGHT), places=WEIGHT_PLACES)
+        )
 
 
 class CategoryForm(Form):
@@ -79,10 +101,10 @@ class RoundForm(FlaskForm):
     allows_changes = BooleanField(_l("Voters may change their vote until voting closes"))
     allows_blank = BooleanField(_l("Voters may cast a blank vote"))
     online_weight = DecimalField(
-        _l("Weight of an online vote"), places=4, default=1, validators=[Optional()]
+        _l("Weight of an online vote"), places=4, default=1, validators=[Optional(), _weight]
     )
     paper_weight = DecimalField(
-        _l("Weight of a paper vote"), places=4, default=1, validators=[Optional()]
+        _l("Weight of a paper vote"), places=4, default=1, validators=[Optional(), _weight]
     )
     is_channel_balanced = BooleanField(
         _l("Online and paper votes each count for half (as in Amsterdam)")
@@ -92,7 +114,7 @@ class RoundForm(FlaskForm):
     )
     eligible_count = IntegerField(
         _l("Number of people who may vote (optional)"),
-        validators=[Optional(), NumberRange(min=1)],
+        validators=[Optional(), NumberRange(min=1, max=MAX_ELIGIBLE)],
         description=_l("For the turnout. Leave empty to use the number of letters."),
     )
     ideas_on = DateField(_l("Ideas from"), validators=[Optional()])
@@ -257,7 +279,7 @@ class BatchForm(FlaskForm):
         validators=[_required, Length(max=100_000)],
         description=_l(
             "Type the numbers of the projects ticked on each ballot, like 3 7 12, then Enter."
-            " Points: 3:2 7:1. A blank ballot: -"
+            " Points: 3:2 7:1. A blank ballot: -. An invalid (spoilt) ballot: x"
         ),
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -42,10 +43,15 @@ from samenhang.voting.models import (
     Round,
     Rule,
 )
-from samenhang.voting.queries import code_counts, counted_ballots, numbered_projects
+from samenhang.voting.queries import (
+    code_counts,
+    counted_ballots,
+    invalid_paper_count,
+    numbered_projects,
+)
 from samenhang.voting.rules import election as engine
 from samenhang.voting.rules.explain import Explanation, number_param, render
-from samenhang.voting.rules.greedy import project_support
+from samenhang.voting.rules.greedy import project_support, support_order
 from samenhang.voting.rules.pabulib import (
     GZIP_SUFFIX,
     PabulibError,
@@ -68,6 +74,7 @@ PB_RULES = {Rule.greedy: "greedy", Rule.mes: "equalshares", Rule.mes_add1: "equa
 #: How pabulib files name the channel of a vote (Amsterdam's `voting_method`).
 PB_CHANNELS = {Channel.online: "internet", Channel.paper: "paper"}
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class _Rendered:
@@ -201,18 +208,22 @@ def _turnout(round_: Round, election: engine.Election) -> dict[str, Any]:
             "online": sum(1 for m in methods if m == "internet"),
             "paper": sum(1 for m in methods if m == "paper"),
             "blank": 0,
+            "invalid": 0,
             "eligible": None,
         }
     ballots = counted_ballots(round_)
+    # Invalid paper ballots were cast (turnout) but name nothing that counts (tally).
+    invalid = invalid_paper_count(round_)
     eligible = round_.eligible_count
     if eligible is None and round_.eligibility is Eligibility.codes:
         counts = code_counts(round_)
         eligible = (counts[CodeStatus.issued] + counts[CodeStatus.spent]) or None
     return {
-        "total": len(ballots),
+        "total": len(ballots) + invalid,
         "online": sum(1 for b in ballots if b.channel is Channel.online),
-        "paper": sum(1 for b in ballots if b.channel is Channel.paper),
+        "paper": sum(1 for b in ballots if b.channel is Channel.paper) + invalid,
         "blank": sum(1 for b in ballots if b.is_blank),
+        "invalid": invalid,
         "eligible": eligible,
     }
 
@@ -239,7 +250,7 @@ def count_round(round_: Round, *, shares: Sequence[str] = (), actor: User) -> di
         raise DomainError(_l("Close the vote (phase: counting) before you count."))
     if sealed_count(round_):
         unseal_ballots(round_, shares, actor=actor)
-    round_.result = _result(round_)
+    round_.result = _safe_result(round_)
     round_.counted_at = utcnow()
     log_event(
         actor,
@@ -255,6 +266,58 @@ def count_round(round_: Round, *, shares: Sequence[str] = (), actor: User) -> di
     return round_.result
 
 
+def processing_order(
+    election: engine.Election, funded: Any, support: dict[str, engine.Number]
+) -> list[str]:
+    """The projects in the order the rule took them: the funded ones in the order they
+    were funded, then the others in the order greedy considered them (by support, ties as
+    the engine breaks them). The results page lists them so, and its explanations ("what
+    was left") then follow each other."""
+    order = list(funded)
+    seen = set(order)
+    for project in support_order(election, support):
+        if project.id not in seen:
+            order.append(project.id)
+            seen.add(project.id)
+    order += [p for p in election.projects if p not in seen]
+    return order
+
+
+def _safe_result(round_: Round) -> dict[str, Any]:
+    """The count, or a DomainError that says why not: a count never ends in a server
+    error, whatever a round's settings (a round saved before they were checked may hold an
+    infinite weight). The technical cause goes to the server log, never a ballot."""
+    _check_countable(round_)
+    try:
+        return _result(round_)
+    except DomainError:
+        raise
+    except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError) as exc:
+        log.exception("counting round %s failed", round_.id)
+        raise DomainError(
+            _l(
+                "The count is not possible: the engine stopped with “{problem}”. Check the"
+                " round's settings (budget, weights, limits) and count again."
+            ),
+            problem=type(exc).__name__,
+        ) from exc
+
+
+def _check_countable(round_: Round) -> None:
+    if round_.is_imported:
+        return
+    for weight in (round_.online_weight, round_.paper_weight):
+        value = Decimal(weight) if weight is not None else None
+        if value is None or not value.is_finite() or value <= 0 or value > 10**4:
+            raise DomainError(
+                _l(
+                    "The count is not possible: a weight of this round ({weight}) is not a"
+                    " usable number. Ask an administrator to correct it."
+                ),
+                weight=str(weight),
+            )
+
+
 def _result(round_: Round) -> dict[str, Any]:
     election = build_election(round_)
     result = run_tally(election, round_)
@@ -267,6 +330,7 @@ def _result(round_: Round) -> dict[str, Any]:
         "unit_cents": money_unit(round_),
         "currency": round_.currency,
         "tally": result.as_dict(),
+        "order": processing_order(election, result.funding_order, support),
         "support": {p: number_param(s) for p, s in support.items()},
         "votes": votes,
         "turnout": _turnout(round_, election),

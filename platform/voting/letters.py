@@ -12,12 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
 import segno
-from flask_babel import force_locale, format_datetime
+from flask_babel import force_locale, format_date, format_datetime
 from flask_babel import gettext as _
 from fpdf import FPDF
 
@@ -48,6 +48,18 @@ class LetterContext:
     vote_url: str
     closes_at: datetime | None = None
     min_age: int | None = None
+    #: The first day of voting, printed when the round's schedule has it.
+    opens_on: date | None = None
+    #: The day counting starts, printed as the closing day when there is no closing time.
+    closes_on: date | None = None
+    #: The round lets a voter change their vote (with the receipt) until voting closes.
+    allows_changes: bool = False
+
+
+def address_lines(address: str) -> list[str]:
+    """An address as typed on one line, its lines separated by "|" with or without spaces
+    ("Fam. de Vries|Bloemstraat 3 | 9715 CD Groningen")."""
+    return [line.strip() for line in address.split("|") if line.strip()]
 
 
 @cache
@@ -70,17 +82,31 @@ def font_paths() -> tuple[Path, Path] | None:
 
 
 def _instructions(context: LetterContext) -> str:
-    parts = [
-        _(
+    if context.allows_changes:
+        intro = _(
+            "Vote on projects for {wijk}. Scan the QR code, or go to {url} and type your code."
+            " Your vote is secret. You can vote once, and you can change your vote until"
+            " voting closes: keep the receipt code you get when you vote."
+        )
+    else:
+        intro = _(
             "Vote on projects for {wijk}. Scan the QR code, or go to {url} and type your code."
             " Your vote is secret. You can vote once."
-        ).format(wijk=context.wijk_name, url=context.vote_url)
-    ]
+        )
+    parts = [intro.format(wijk=context.wijk_name, url=context.vote_url)]
+    if context.opens_on is not None:
+        parts.append(
+            _("You can vote from {date}.").format(date=format_date(context.opens_on, "d MMMM yyyy"))
+        )
     if context.closes_at is not None:
         parts.append(
             _("Voting closes on {date}.").format(
                 date=format_datetime(context.closes_at, "d MMMM yyyy, HH:mm")
             )
+        )
+    elif context.closes_on is not None:
+        parts.append(
+            _("Voting closes on {date}.").format(date=format_date(context.closes_on, "d MMMM yyyy"))
         )
     if context.min_age:
         parts.append(_("You can vote from the age of {age}.").format(age=context.min_age))
@@ -173,7 +199,7 @@ def letters_pdf(context: LetterContext, letters: Sequence[Letter]) -> bytes:
             pdf.set_xy(pdf.l_margin, 45)
             pdf.use(11)
             pdf.multi_cell(
-                90, 5.5, letter.address.replace(" | ", "\n"), new_x="LMARGIN", new_y="NEXT"
+                90, 5.5, "\n".join(address_lines(letter.address)), new_x="LMARGIN", new_y="NEXT"
             )
         top = 78
         pdf.set_draw_color(0, 0, 0)

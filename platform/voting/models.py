@@ -476,6 +476,7 @@ class PaperBatch(db.Model):
         CheckConstraint(
             "status <> 'confirmed' OR entered_count = declared_count", name="counts_reconciled"
         ),
+        CheckConstraint("invalid_count BETWEEN 0 AND entered_count", name="invalid_in_entered"),
     )
 
     id: Mapped[intpk]
@@ -484,6 +485,10 @@ class PaperBatch(db.Model):
     #: How many paper ballots the stack holds, counted by hand before entry.
     declared_count: Mapped[int]
     entered_count: Mapped[int] = mapped_column(default=0)
+    #: Of the entered ballots, how many are invalid (spoilt, marked "x", or breaking the
+    #: ballot's rules): they count in the turnout as invalid, never in the tally, and have
+    #: no ballot row.
+    invalid_count: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[BatchStatus] = mapped_column(_enum(BatchStatus), default=BatchStatus.entered)
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -217,21 +217,47 @@ def paper_batches(round_: Round) -> list[PaperBatch]:
 
 
 def paper_counts(round_: Round) -> dict[str, int]:
-    """Reconciliation: paper ballots handed out (register) and entered per status."""
+    """Reconciliation: paper ballots handed out (register), entered per batch status, the
+    invalid ones among the confirmed, and by how many the stacks (not rejected) exceed
+    what the register handed out (0 when they do not)."""
     handed_out = db.session.scalar(
         select(func.count(VoterRecord.id)).where(
             VoterRecord.round_id == round_.id, VoterRecord.channel == Channel.paper
         )
     )
     rows = db.session.execute(
-        select(PaperBatch.status, func.coalesce(func.sum(PaperBatch.entered_count), 0))
+        select(
+            PaperBatch.status,
+            func.coalesce(func.sum(PaperBatch.entered_count), 0),
+            func.coalesce(func.sum(PaperBatch.invalid_count), 0),
+        )
         .where(PaperBatch.round_id == round_.id)
         .group_by(PaperBatch.status)
     )
     counts = {status.value: 0 for status in BatchStatus}
-    for status, total in rows:
+    invalid = 0
+    for status, total, spoilt in rows:
         counts[BatchStatus(status).value] = int(total)
-    return {"handed_out": int(handed_out or 0), **counts}
+        if BatchStatus(status) is BatchStatus.confirmed:
+            invalid = int(spoilt)
+    handed = int(handed_out or 0)
+    entered = counts[BatchStatus.entered.value] + counts[BatchStatus.confirmed.value]
+    return {
+        "handed_out": handed,
+        **counts,
+        "invalid": invalid,
+        "over_register": max(0, entered - handed),
+    }
+
+
+def invalid_paper_count(round_: Round) -> int:
+    """Invalid paper ballots of the confirmed stacks: turnout, never the tally."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(PaperBatch.invalid_count), 0)).where(
+            PaperBatch.round_id == round_.id, PaperBatch.status == BatchStatus.confirmed
+        )
+    )
+    return int(total or 0)
 
 
 # --- the count --------------------------------------------------------------------------

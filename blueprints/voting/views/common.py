@@ -2,14 +2,22 @@
 cards every page of a round shows, and what the browser holds of a ballot.
 
 The selection a voter makes lives in their session until the ballot is cast, so it
-survives being sent to sign in or to type a code; it is never stored on the server.
+survives being sent to sign in or to type a code; it is never stored on the server. The
+session cookie is signed, not encrypted: the ballot state in it is encrypted (Fernet), and
+dropped when the voter signs out or someone else signs in.
 """
 
 from __future__ import annotations
 
+import base64
+import json
+from functools import cache
 from typing import Any
 
-from flask import session, url_for
+from cryptography.fernet import Fernet, InvalidToken
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from flask import current_app, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -49,13 +57,82 @@ def round_url(round_: Round, endpoint: str = "voting.show", **values: Any) -> st
     return url_for(endpoint, round_id=round_.id, **values)
 
 
+#: Session keys of ballot state start with this, one per round.
+STATE_PREFIX = "stemdag-"
+#: A ballot state older than this is dropped: nothing of a vote lingers in a browser.
+STATE_MAX_AGE_SECONDS = 12 * 60 * 60
+#: What a new sign-in keeps of the state: the unsent selection (it survives being sent to
+#: sign in), never someone's code or receipt.
+_KEPT_AT_SIGN_IN = ("choice",)
+
+
+@cache
+def _fernet(secret_key: str) -> Fernet:
+    """Fernet (AES-128-CBC with HMAC-SHA256) with a key derived from SECRET_KEY by HKDF,
+    for this purpose only: the session cookie is signed, not encrypted, so its ballot part
+    is encrypted on top."""
+    key = HKDF(
+        algorithm=hashes.SHA256(),
+        length=32,
+        salt=None,
+        info=b"samenhang voting ballot state v1",
+    ).derive(secret_key.encode())
+    return Fernet(base64.urlsafe_b64encode(key))
+
+
+def _cipher() -> Fernet:
+    return _fernet(str(current_app.config["SECRET_KEY"]))
+
+
 def ballot_state(round_: Round) -> dict[str, Any]:
-    """What this browser holds for the round: the unsent selection, a code, a receipt."""
-    return dict(session.get(f"stemdag-{round_.id}", {}))
+    """What this browser holds for the round: the unsent selection, a code, a receipt.
+
+    Kept in the session cookie encrypted, so a code or receipt can be read neither from
+    the cookie nor from a copy of it; a state that cannot be decrypted (another key, too
+    old, tampered with) is no state."""
+    return _read_state(STATE_PREFIX + str(round_.id))
+
+
+def _read_state(key: str) -> dict[str, Any]:
+    token = session.get(key)
+    if not isinstance(token, str):
+        return {}
+    try:
+        data = _cipher().decrypt(token.encode(), ttl=STATE_MAX_AGE_SECONDS)
+        state = json.loads(data)
+    except (InvalidToken, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
 
 
 def save_ballot_state(round_: Round, state: dict[str, Any]) -> None:
-    session[f"stemdag-{round_.id}"] = state
+    _write_state(STATE_PREFIX + str(round_.id), state)
+
+
+def _write_state(key: str, state: dict[str, Any]) -> None:
+    if not state:
+        session.pop(key, None)
+        return
+    data = json.dumps(state, separators=(",", ":")).encode()
+    session[key] = _cipher().encrypt(data).decode()
+
+
+def _state_keys() -> list[str]:
+    return [k for k in session if k.startswith(STATE_PREFIX)]
+
+
+def forget_ballot_states(*_: Any, **__: Any) -> None:
+    """Signing out: nothing of a vote stays in this browser (flask_login's signal)."""
+    for key in _state_keys():
+        session.pop(key, None)
+
+
+def forget_voters_at_sign_in(*_: Any, **__: Any) -> None:
+    """Someone signs in: they never see the code or receipt of whoever used this browser
+    before; their own unsent selection stays."""
+    for key in _state_keys():
+        kept = {k: v for k, v in _read_state(key).items() if k in _KEPT_AT_SIGN_IN}
+        _write_state(key, kept)
 
 
 def cards(round_: Round, projects: list[Project] | None = None) -> list[dict[str, Any]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -23,6 +25,11 @@ from samenhang.blueprints.voting.views.common import (
 from samenhang.extensions import db
 from samenhang.policies import can_check_batch, require_manager, require_volunteer
 from samenhang.voting import queries, services
+
+_OVER_REGISTER = _l(
+    "Warning: the stacks hold {count} more paper ballots than the register handed out."
+    " Check the register and the stacks before you confirm."
+)
 
 
 @login_required
@@ -64,29 +71,30 @@ def remove_volunteer(round_id: int) -> Response:
 
 @login_required
 def register(round_id: int) -> View:
-    """The register at the stemdag: a volunteer sees only "may vote" or "has voted", and
-    marks a voter as having voted on paper."""
+    """The register at the stemdag: a volunteer sees only "may vote", "has voted" or "not
+    on the register", and marks a voter as having voted on paper. Each look-up is logged
+    and limited (see the blueprint)."""
     round_ = get_round_or_404(round_id)
     require_volunteer(current_user, round_)
     form = forms.RegisterForm()
     answer = None
     if form.validate_on_submit():
         with form_errors(form, "code"):
-            credential = services.register_credential(
-                round_, code=form.code.data or "", email=form.email.data or ""
+            answer = services.look_up_register(
+                round_,
+                code=form.code.data or "",
+                email=form.email.data or "",
+                mark=form.action.data == "mark",
+                actor=current_user,
             )
-            if form.action.data != "mark":
-                answer = "voted" if queries.has_voted(round_, credential) else "may_vote"
-            elif services.mark_voted_on_paper(round_, credential, actor=current_user):
+            if answer is services.RegisterAnswer.marked:
                 # A fresh form for the next voter, after the mark was saved.
-                flash(_("Marked: give this voter a paper ballot."), "success")
+                flash(str(answer.label), "success")
                 return redirect(round_url(round_, "voting.register"))
-            else:
-                answer = "voted"
     context = {
         "round": round_,
         "form": form,
-        "answer": answer,
+        "answer": answer.value if answer else None,
         "voting_open": services.is_voting_open(round_),
     }
     if form.errors:
@@ -102,7 +110,7 @@ def paper(round_id: int) -> View:
     form = forms.BatchForm()
     if form.validate_on_submit():
         with form_errors(form, "lines"):
-            services.enter_paper_batch(
+            batch = services.enter_paper_batch(
                 round_,
                 projects,
                 label=form.label.data or "",
@@ -111,15 +119,32 @@ def paper(round_id: int) -> View:
                 actor=current_user,
             )
             flash(_("The stack is saved. Another volunteer must now check it."), "success")
+            if batch.invalid_count:
+                flash(
+                    ngettext(
+                        "%(num)d ballot of this stack is invalid: it counts in the turnout,"
+                        " not for a project.",
+                        "%(num)d ballots of this stack are invalid: they count in the turnout,"
+                        " not for a project.",
+                        batch.invalid_count,
+                    ),
+                    "info",
+                )
+            over = queries.paper_counts(round_)["over_register"]
+            if over:
+                flash(_OVER_REGISTER.format(count=over), "warning")
             return redirect(round_url(round_, "voting.paper"))
     problems: list[tuple[int, str]] = []
+    invalid: list[tuple[int, str]] = []
     if form.lines.errors:
-        # A refused stack: say which of its lines could not be read.
-        problems = services.read_paper_lines(round_, projects, form.lines.data or "")[1]
+        # A refused stack: say which of its lines could not be read, and which are invalid.
+        reading = services.read_paper_lines(round_, projects, form.lines.data or "")
+        problems, invalid = reading.problems, reading.invalid
     context = {
         "round": round_,
         "form": form,
         "problems": problems,
+        "invalid": invalid,
         "cards": ballot_cards(round_),
         "batches": queries.paper_batches(round_),
         "counts": queries.paper_counts(round_),

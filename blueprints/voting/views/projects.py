@@ -91,6 +91,19 @@ def review_project(round_id: int, project_id: int) -> Response:
         return redirect(target)
     accept = form.decision.data == "accept"
     with flash_errors():
-        services.review_project(project, accept, form.reason.data or "", actor=current_user)
-        flash(_("The project is accepted.") if accept else _("The project is rejected."), "success")
+        changed = services.review_project(
+            project, accept, form.reason.data or "", actor=current_user
+        )
+        if not changed:
+            flash(
+                _("The project is already on the ballot.")
+                if accept
+                else _("The project is already rejected."),
+                "info",
+            )
+        else:
+            flash(
+                _("The project is accepted.") if accept else _("The project is rejected."),
+                "success",
+            )
     return redirect(target)

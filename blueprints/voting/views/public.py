@@ -91,7 +91,15 @@ def results(round_id: int) -> View:
                 "why": queries.explain(round_, found, _, format_money),
             }
         )
-    rows.sort(key=lambda r: (not r["funded"], -float(r["support"]), r["card"]["project"].id))
+    order = result.get("order")
+    if order:
+        # The rule's own order, so that the explanations agree with each other.
+        place = {engine_id: i for i, engine_id in enumerate(order)}
+        rows.sort(
+            key=lambda r: (not r["funded"], place.get(r["card"]["project"].engine_id, len(place)))
+        )
+    else:  # a count stored before the order was kept
+        rows.sort(key=lambda r: (not r["funded"], -float(r["support"]), r["card"]["project"].id))
     most = max([float(r["support"]) for r in rows] or [1]) or 1
     turnout = result["turnout"]
     eligible = turnout.get("eligible")

@@ -27,6 +27,9 @@ def _letters_response(
         vote_url=current_app.config["BASE_URL"].rstrip("/") + round_url(round_, "voting.ballot"),
         closes_at=round_.voting_closes_at,
         min_age=round_.min_age,
+        opens_on=round_.voting_on,
+        closes_on=round_.counting_on,
+        allows_changes=round_.allows_changes,
     )
     batch = [
         letters.Letter(serial, code, addresses[i] if i < len(addresses) else "")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
 
 from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
@@ -15,7 +16,7 @@ from samenhang.extensions import db
 from samenhang.initiatives.models import PUBLIC_STATES, Initiative
 from samenhang.policies import can_edit_project, can_manage, require, require_manager
 from samenhang.voting.models import Phase, Project, ProjectStatus, Round
-from samenhang.voting.services.common import clean_reason, require_editable
+from samenhang.voting.services.common import clean_reason, require_editable, rows_changed
 
 
 @dataclass
@@ -108,14 +109,26 @@ def update_project(project: Project, data: ProjectData, *, actor: User) -> None:
     )
 
 
-def review_project(project: Project, accept: bool, reason: str, *, actor: User) -> None:
-    """Feasibility and cost checked by the wijkmanager, with public reasons."""
+def review_project(project: Project, accept: bool, reason: str, *, actor: User) -> bool:
+    """Feasibility and cost checked by the wijkmanager, with public reasons. Idempotent:
+    the same decision again (a double click, an old page) changes nothing and logs
+    nothing; returns whether the decision changed."""
     round_ = project.round
     require_manager(actor, round_.wijk)
     require_editable(round_)
     reason = clean_reason(reason, required=not accept)
+    target = ProjectStatus.accepted if accept else ProjectStatus.rejected
+    # Conditional UPDATE: of two clicks at once only one changes the row (and logs).
+    result = db.session.execute(
+        update(Project)
+        .where(Project.id == project.id, Project.status != target)
+        .values(status=target)
+        .execution_options(synchronize_session=False)
+    )
+    if rows_changed(result) != 1:
+        return False
     before = project.status
-    project.status = ProjectStatus.accepted if accept else ProjectStatus.rejected
+    project.status = target
     project.review_reason = reason or None
     log_event(
         actor,
@@ -126,3 +139,4 @@ def review_project(project: Project, accept: bool, reason: str, *, actor: User) 
         after={"status": project.status.value, "reason": reason or None},
         public=True,
     )
+    return True

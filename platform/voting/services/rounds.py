@@ -6,8 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
@@ -20,8 +22,10 @@ from samenhang.voting import codes
 from samenhang.voting.models import (
     PHASE_ORDER,
     BallotType,
+    BatchStatus,
     Category,
     Eligibility,
+    PaperBatch,
     Phase,
     Round,
     Rule,
@@ -32,6 +36,7 @@ from samenhang.voting.services.keys import create_counting_key
 from samenhang.voting.services.publishing import fund_winners
 
 MAX_CATEGORIES = 12
+LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass
@@ -65,32 +70,93 @@ class RoundData:
     categories: list[tuple[str, int | None]] = field(default_factory=list)
 
 
+#: Sensible bounds of a round's settings: far beyond any wijk, far within the columns
+#: (BigInteger cents, Numeric(8, 4) weights, Integer counts) and what a count can handle.
+MAX_BUDGET_CENTS = 10**13  # 100 billion euros
+MAX_WEIGHT = Decimal(100)
+WEIGHT_PLACES = 4
+MAX_PROJECTS_ON_BALLOT = 100
+MAX_POINTS = 1000
+MAX_ELIGIBLE = 10_000_000
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_weight(value: object) -> None:
+    """A weight is a finite decimal above 0, at most MAX_WEIGHT, with at most 4 decimals
+    (Infinity and NaN would freeze the round uncountable once voting opens)."""
+    if isinstance(value, int | float):
+        value = Decimal(str(value)) if not isinstance(value, bool) else None
+    exponent = value.as_tuple().exponent if isinstance(value, Decimal) else None
+    if (
+        not isinstance(value, Decimal)
+        or not value.is_finite()
+        or not isinstance(exponent, int)
+        or not Decimal(0) < value <= MAX_WEIGHT
+        or value != value.quantize(Decimal(1).scaleb(-WEIGHT_PLACES))
+    ):
+        raise DomainError(
+            _l(
+                "A weight must be a number above 0 and at most {maximum}, with at most"
+                " {places} decimals."
+            ),
+            maximum=int(MAX_WEIGHT),
+            places=WEIGHT_PLACES,
+        )
+
+
 def _check_round_data(data: RoundData) -> None:
     if not data.title.strip():
         raise DomainError(_l("A round needs a title."))
-    if data.budget_cents <= 0:
+    if not _is_int(data.budget_cents) or data.budget_cents <= 0:
         raise DomainError(_l("The budget must be more than zero."))
+    if data.budget_cents > MAX_BUDGET_CENTS:
+        raise DomainError(
+            _l("The budget is too large. The maximum is {amount} euros."),
+            amount=f"{MAX_BUDGET_CENTS // 100:,}".replace(",", "."),
+        )
+    for value in (
+        data.min_projects,
+        data.max_projects,
+        data.max_points,
+        data.min_age,
+        data.eligible_count,
+    ):
+        if value is not None and not _is_int(value):
+            raise DomainError(_l("Fill in whole numbers."))
     if data.ballot_type in (BallotType.approval, BallotType.ranking):
         low, high = data.min_projects, data.max_projects
-        if high is None or high < 1:
-            raise DomainError(_l("Say how many projects a voter may choose at most (1 or more)."))
+        if high is None or not 1 <= high <= MAX_PROJECTS_ON_BALLOT:
+            raise DomainError(
+                _l("Say how many projects a voter may choose at most (1 to {maximum})."),
+                maximum=MAX_PROJECTS_ON_BALLOT,
+            )
         if low is not None and (low < 0 or low > high):
             raise DomainError(_l("The minimum number of projects cannot be above the maximum."))
-    if data.ballot_type is BallotType.points and (data.max_points is None or data.max_points < 1):
-        raise DomainError(_l("Say how many points a voter may give (1 or more)."))
+    if data.ballot_type is BallotType.points and (
+        data.max_points is None or not 1 <= data.max_points <= MAX_POINTS
+    ):
+        raise DomainError(
+            _l("Say how many points a voter may give (1 to {maximum})."), maximum=MAX_POINTS
+        )
     if data.min_age is not None and not 0 <= data.min_age <= 120:
         raise DomainError(_l("The minimum age must be between 0 and 120."))
-    if data.online_weight <= 0 or data.paper_weight <= 0:
-        raise DomainError(_l("A weight must be more than zero."))
-    if data.eligible_count is not None and data.eligible_count < 1:
-        raise DomainError(_l("The number of people who may vote must be 1 or more."))
+    _check_weight(data.online_weight)
+    _check_weight(data.paper_weight)
+    if data.eligible_count is not None and not 1 <= data.eligible_count <= MAX_ELIGIBLE:
+        raise DomainError(
+            _l("The number of people who may vote must be between 1 and {maximum}."),
+            maximum=f"{MAX_ELIGIBLE:,}".replace(",", "."),
+        )
     if len(data.categories) > MAX_CATEGORIES:
         raise DomainError(_l("At most {count} categories."), count=MAX_CATEGORIES)
     names = [name.strip() for name, _ in data.categories]
     if len(set(names)) != len(names) or any(not n or "," in n for n in names):
         raise DomainError(_l("Give every category its own name, without commas."))
     for _, cap in data.categories:
-        if cap is not None and not 0 <= cap <= data.budget_cents:
+        if cap is not None and (not _is_int(cap) or not 0 <= cap <= data.budget_cents):
             raise DomainError(_l("A category cap must be between zero and the budget."))
     if data.is_leftover_funded and data.rule is not Rule.greedy:
         raise DomainError(_l("Funding projects from money left over works with greedy only."))
@@ -103,6 +169,42 @@ def _check_round_data(data: RoundData) -> None:
     ]
     if schedule != sorted(schedule):
         raise DomainError(_l("The phases must follow each other in time."))
+    closes = data.voting_closes_at
+    if closes is not None:
+        closes_on = closes.astimezone(LOCAL_TIME).date() if closes.tzinfo else closes.date()
+        if (data.voting_on and closes_on < data.voting_on) or (
+            data.counting_on and closes_on > data.counting_on
+        ):
+            raise DomainError(
+                _l("Voting must close on or after the first day of voting, and before counting.")
+            )
+
+
+def _settings_of(round_: Round) -> RoundData:
+    """A round's stored settings as input, to check them again before voting opens (a
+    round saved before these checks existed may hold any number)."""
+    return RoundData(
+        title=round_.title,
+        budget_cents=round_.budget_cents,
+        ballot_type=round_.ballot_type,
+        rule=round_.rule,
+        eligibility=round_.eligibility,
+        min_projects=round_.min_projects,
+        max_projects=round_.max_projects,
+        max_points=round_.max_points,
+        min_age=round_.min_age,
+        online_weight=Decimal(round_.online_weight),
+        paper_weight=Decimal(round_.paper_weight),
+        is_leftover_funded=round_.is_leftover_funded,
+        eligible_count=round_.eligible_count,
+        ideas_on=round_.ideas_on,
+        review_on=round_.review_on,
+        voting_on=round_.voting_on,
+        counting_on=round_.counting_on,
+        results_on=round_.results_on,
+        voting_closes_at=round_.voting_closes_at,
+        categories=[(c.name, c.cap_cents) for c in round_.categories],
+    )
 
 
 def _apply_round(round_: Round, data: RoundData) -> None:
@@ -220,6 +322,14 @@ def change_phase(round_: Round, target: Phase, *, actor: User) -> CountingKey | 
     if target is Phase.voting:
         _check_ready_for_voting(round_)
         key = create_counting_key(round_, actor=actor)
+    if target is Phase.counting and _stacks_waiting(round_):
+        # After voting no stack can be checked: one waiting now would never count.
+        raise DomainError(
+            _l(
+                "Some paper stacks are still waiting for a check. Let a volunteer confirm or"
+                " reject them before counting starts."
+            )
+        )
     if target is Phase.results:
         if round_.result is None:
             raise DomainError(_l("Run the count before you publish the results."))
@@ -239,7 +349,15 @@ def change_phase(round_: Round, target: Phase, *, actor: User) -> CountingKey | 
     return key
 
 
+def _stacks_waiting(round_: Round) -> bool:
+    stmt = select(PaperBatch.id).where(
+        PaperBatch.round_id == round_.id, PaperBatch.status == BatchStatus.entered
+    )
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
 def _check_ready_for_voting(round_: Round) -> None:
+    _check_round_data(_settings_of(round_))
     accepted = round_.accepted_projects
     if len(accepted) < 2:
         raise DomainError(_l("Accept at least two projects before voting opens."))
