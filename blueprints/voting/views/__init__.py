@@ -9,6 +9,7 @@ service call is answered by `samenhang.blueprints.handling`.
 
 from samenhang.blueprints.voting.views.api import cast_api
 from samenhang.blueprints.voting.views.common import get_round_or_404
+from samenhang.blueprints.voting.views.eligibility import code_requests, issue_code, request_code
 from samenhang.blueprints.voting.views.polling import (
     decide_batch,
     paper,
@@ -45,6 +46,7 @@ __all__ = [
     "change",
     "change_phase",
     "check",
+    "code_requests",
     "codes_page",
     "count",
     "create",
@@ -53,6 +55,7 @@ __all__ = [
     "edit_project",
     "get_round_or_404",
     "import_pb",
+    "issue_code",
     "manage",
     "paper",
     "propose",
@@ -60,6 +63,7 @@ __all__ = [
     "register",
     "reissue_code",
     "remove_volunteer",
+    "request_code",
     "results",
     "review",
     "review_project",
