@@ -126,7 +126,7 @@ def request_verification(
         raise DomainError(_l("This is not a Dutch postcode. Write it like 9741 AB."))
     candidates = wijken_for_postcode(normalised)
     if not candidates:
-        raise DomainError(_l("We do not know this postcode. Check it, or leave it empty."))
+        raise DomainError(_l("We do not know this postcode. Check it."))
     chosen = [w for w in candidates if w.id == wijk_id]
     wijk = chosen[0] if chosen else candidates[0]
     lines = _clean_address(address)
