@@ -137,7 +137,9 @@ def _titles() -> dict[int, tuple[str, str]]:
     }
 
 
-def error_answer(code: int, message: str | None = None) -> Response | tuple[str, int]:
+def error_answer(
+    code: int, message: str | None = None, kind: str | None = None
+) -> Response | tuple[str, int]:
     """The answer for an error status: JSON on JSON endpoints, else the translated page."""
     titles = _titles()
     if code not in titles and code not in _JSON_KINDS:
@@ -153,6 +155,8 @@ def error_answer(code: int, message: str | None = None) -> Response | tuple[str,
         "title": title,
         "explanation": message or explanation,
         "path": request.path,
+        # A resident's right refused for want of a checked address: say where to get one.
+        "kind": kind,
     }
     return render_template("errors/error.html", **context), code
 
@@ -175,7 +179,7 @@ def _domain_error(error: DomainError) -> Any:
         return json_answer({"error": kind, "message": str(error)}, status)
     if signed_out:
         return _to_signin()
-    return error_answer(error.status if error.status in _titles() else 422, str(error))
+    return error_answer(error.status if error.status in _titles() else 422, str(error), error.kind)
 
 
 def _database_unavailable(error: OperationalError) -> Any:

@@ -74,6 +74,8 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         "RATELIMIT_PASSWORD_RESET": env.get("SAMENHANG_RATELIMIT_PASSWORD_RESET", "5 per hour"),
         #: Look-ups in the polling station register, per volunteer.
         "RATELIMIT_REGISTER": env.get("SAMENHANG_RATELIMIT_REGISTER", "10 per minute;200 per hour"),
+        # Typing the code of an address letter (each letter also allows only a few misses).
+        "RATELIMIT_ADDRESS_CODE": env.get("SAMENHANG_RATELIMIT_ADDRESS_CODE", "10 per hour"),
         # console: mails are written to the log; smtp: sent with the SMTP_* settings;
         # memory: kept in app.extensions["outbox"] (tests).
         "MAIL_BACKEND": env.get("SAMENHANG_MAIL_BACKEND", "smtp" if production else "console"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from samenhang.accounts import verification
 from samenhang.accounts.models import Role, User
 from samenhang.accounts.passwords import hash_password
 from samenhang.budgets.demo import seed_budgets_demo
@@ -17,6 +18,7 @@ from samenhang.initiatives.demo import seed_initiatives
 from samenhang.outcomes.demo import seed_outcomes_demo
 from samenhang.places.models import Municipality, Wijk, WijkPostcode
 from samenhang.themes import DEFAULT_THEME
+from samenhang.voting import services as voting_services
 from samenhang.voting.demo import seed_stemdagen
 from samenhang.vouchers.demo import seed_vouchers_demo
 
@@ -100,9 +102,37 @@ DEMO_USERS = [
     DemoUser("fatma@demo.samenhang.nl", "Fatma", Role.bewoner, "9715AB"),
     DemoUser("piotr@demo.samenhang.nl", "Piotr", Role.bewoner, "9715CD"),
     DemoUser("olena@demo.samenhang.nl", "Olena", Role.bewoner, "5621AA"),
+    # has asked for a check of her address: the wijkmanager's list shows it
+    DemoUser("noor@demo.samenhang.nl", "Noor", Role.bewoner, "9715CD"),
     # buurtcontract: signs and reports for the corporatie Trudo in Woensel-West
     DemoUser("trudo@demo.samenhang.nl", "Trudo (gebiedsbeheer)", Role.bewoner, None),
 ]
+
+
+#: The demo residents' addresses: (e-mail, address lines, how the address is checked).
+DEMO_ADDRESSES = [
+    ("fatma@demo.samenhang.nl", "Fatma Yilmaz\nBloemstraat 3", "register"),
+    ("piotr@demo.samenhang.nl", "Piotr Nowak\nKorreweg 120", "letter"),
+    ("olena@demo.samenhang.nl", "Olena Shevchenko\nEdisonstraat 7", "register"),
+    ("noor@demo.samenhang.nl", "Noor Bakker\nOosterhamrikkade 40", None),
+]
+
+
+def _check_addresses(users: dict[str, User]) -> None:
+    """Residents who vote or apply for money need a checked address: Fatma and Olena by the
+    municipal register, Piotr by a letter with a code; Noor's request is waiting."""
+    for email, address, method in DEMO_ADDRESSES:
+        user = users[email]
+        assert user.postcode is not None and user.wijk is not None
+        check = verification.request_verification(user, address, user.postcode, actor=user)
+        manager = next(u for u in users.values() if user.wijk in u.managed_wijken)
+        if method == "register":
+            verification.verify_by_register(
+                check, "Demo: staat in de BRP op dit adres.", actor=manager
+            )
+        elif method == "letter":
+            [(_, code)] = verification.send_verification_letters([check], actor=manager)
+            verification.confirm_address_code(user, code, actor=user)
 
 
 def is_seeded() -> bool:
@@ -139,19 +169,22 @@ def seed_demo() -> list[DemoUser]:
         db.session.add(user)
         users[demo.email] = user
     db.session.flush()
+    _check_addresses(users)
     seed_initiatives(
         wijken["korrewegwijk"],
         users["fatma@demo.samenhang.nl"],
         users["piotr@demo.samenhang.nl"],
         users["wijkmanager@demo.samenhang.nl"],
     )
-    seed_stemdagen(
+    rounds = seed_stemdagen(
         wijken["korrewegwijk"],
         users["wijkmanager@demo.samenhang.nl"],
         users["piotr@demo.samenhang.nl"],
         wijken["dapperbuurt"],
         users["admin@demo.samenhang.nl"],
     )
+    # Fatma got no letter with a stemcode: she asked for one, the wijkmanager has yet to issue it.
+    voting_services.request_code(rounds[0], actor=users["fatma@demo.samenhang.nl"])
     seed_vouchers_demo()
     seed_budgets_demo()
     # buurtcontract and outcomes: Woensel-West's contract, example figures for every wijk

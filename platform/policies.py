@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
-from samenhang.accounts.models import Role, User
+from samenhang.accounts.models import AddressVerification, Role, User, VerificationStatus
 from samenhang.contracts.models import BewonersraadMember, ContractStatus, PartyKind
-from samenhang.errors import NotFound, PermissionDenied
+from samenhang.errors import DomainError, NotFound, PermissionDenied
 from samenhang.extensions import db
-from samenhang.voting.models import Phase, ProjectStatus, RoundVolunteer
+from samenhang.voting.models import Eligibility, Phase, ProjectStatus, RoundVolunteer
 from samenhang.vouchers.models import ApplicationStatus, CriteriaStatus, PotStatus
 
 if TYPE_CHECKING:
@@ -76,6 +77,59 @@ def is_manager(user: Any) -> bool:
     return is_member(user) and user.role in {Role.wijkmanager, Role.admin}
 
 
+# --- residents: a checked address ------------------------------------------------------
+
+
+class NotVerified(PermissionDenied):
+    """A resident's right (voting, applying for money) needs a confirmed e-mail address and
+    an address checked by something the person cannot type themselves (see the profile)."""
+
+    kind = "not_verified"
+
+
+_CONFIRM_EMAIL = _l(
+    "First confirm your e-mail address: click the link in our e-mail. On your profile page"
+    " you can ask for the e-mail again."
+)
+
+
+def verified_wijk_id(user: Any) -> int | None:
+    """The wijk of the user's checked address (by letter or register), or None.
+
+    The postcode a user types in their profile places them in a wijk for reading and
+    following; it never counts here.
+    """
+    if not is_member(user):
+        return None
+    return db.session.scalar(
+        select(AddressVerification.wijk_id)
+        .where(
+            AddressVerification.user_id == user.id,
+            AddressVerification.status == VerificationStatus.verified,
+        )
+        .order_by(AddressVerification.verified_at.desc(), AddressVerification.id.desc())
+        .limit(1)
+    )
+
+
+def is_verified_resident(user: Any, wijk: Wijk) -> bool:
+    """A resident of `wijk` as far as rights go: a confirmed e-mail and a checked address."""
+    return is_member(user) and user.is_email_verified and verified_wijk_id(user) == wijk.id
+
+
+def check_verified_resident(
+    user: Any, wijk: Wijk, address_message: Any, *, error: type[DomainError] = NotVerified
+) -> None:
+    """Raise `error` saying what is missing: a confirmed e-mail, or a checked address in
+    `wijk` (`address_message`, which may name `{wijk}`)."""
+    if not is_member(user):
+        raise error(_l("Please sign in first."))
+    if not user.is_email_verified:
+        raise error(_CONFIRM_EMAIL)
+    if verified_wijk_id(user) != wijk.id:
+        raise error(address_message, wijk=wijk.name)
+
+
 # --- initiatives --------------------------------------------------------------------------
 
 
@@ -129,6 +183,23 @@ def can_see_results(user: Any, round_: Round) -> bool:
     )
 
 
+def can_vote_as_resident(user: Any, round_: Round) -> bool:
+    """Only in rounds for residents alone: there the checked account is the one credential.
+    Where a round also uses stemcodes every voter votes with a code (one person, one
+    credential); a checked resident without a letter asks for one (`can_request_code`)."""
+    return round_.eligibility is Eligibility.residents and is_verified_resident(user, round_.wijk)
+
+
+def can_request_code(user: Any, round_: Round) -> bool:
+    """A checked resident of the wijk may ask for a stemcode in a round with codes and
+    residents, until voting closes."""
+    return (
+        round_.eligibility is Eligibility.both
+        and round_.phase in (Phase.review, Phase.voting)
+        and is_verified_resident(user, round_.wijk)
+    )
+
+
 def is_volunteer(user: Any, round_: Round) -> bool:
     """Polling-station volunteers of the round, and the wijk's managers."""
     if not is_member(user):
@@ -179,13 +250,16 @@ def require_applicant(user: Any, application: Application) -> None:
 
 
 def require_may_apply(user: Any, pot: Pot) -> None:
-    """Residents of the pot's wijk, with a confirmed e-mail address, apply."""
+    """Residents of the pot's wijk apply: a confirmed e-mail address and an address in the
+    wijk that was checked (a typed postcode is not enough to ask for money)."""
     require(is_member(user), _l("Please sign in to apply."))
-    require(user.is_email_verified, _l("Please confirm your e-mail address first."))
-    require(
-        user.wijk_id == pot.wijk_id,
-        _l("This pot is for residents of {wijk}. Add your postcode to your profile."),
-        wijk=pot.wijk.name,
+    check_verified_resident(
+        user,
+        pot.wijk,
+        _l(
+            "This pot is for residents of {wijk} whose address has been checked. Ask for"
+            " the check on your profile page, under “Your address”."
+        ),
     )
 
 
@@ -351,6 +425,9 @@ TEMPLATE_POLICIES = {
     "report_realised": can_report_realised,
     "see_results": can_see_results,
     "volunteer": is_volunteer,
+    "vote_as_resident": can_vote_as_resident,
+    "request_code": can_request_code,
+    "verified_resident": is_verified_resident,
     "edit_project": can_edit_project,
     "check_batch": can_check_batch,
     "view_pot": can_view_pot,

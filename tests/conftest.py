@@ -103,6 +103,7 @@ TEST_CONFIG = {
     "RATELIMIT_SIGNUP": "1000 per minute",
     "RATELIMIT_PASSWORD_RESET": "1000 per minute",
     "RATELIMIT_REGISTER": "1000 per minute",
+    "RATELIMIT_ADDRESS_CODE": "1000 per minute",
     "MAIL_BACKEND": "memory",
     # Tests assert the English msgids; tests of the Dutch default set it themselves.
     "BABEL_DEFAULT_LOCALE": "en",

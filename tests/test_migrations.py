@@ -57,6 +57,8 @@ MUST_HAVE_ROWS = {
     "budget_imports",
     "budget_corrections",
     "budget_challenges",
+    "address_verifications",
+    "stemdag_code_requests",
 }
 #: Database objects outside the tables: the append-only triggers and their functions.
 TRIGGERS = {

@@ -59,6 +59,10 @@ forgot = _limited(
     ("RATELIMIT_PASSWORD_RESET", get_remote_address, False),
     ("RATELIMIT_PASSWORD_RESET", _account, False),
 )
+#: Wrong letter codes are counted per letter too (`verification.MAX_CODE_ATTEMPTS`).
+address_code = limiter.limit(
+    _setting("RATELIMIT_ADDRESS_CODE"), key_func=get_remote_address, exempt_when=_not_post
+)(views.confirm_address_code)
 resend = _limited(
     views.resend_verification, ("RATELIMIT_PASSWORD_RESET", get_remote_address, False)
 )
@@ -74,3 +78,19 @@ bp.add_url_rule("/profile", view_func=views.profile, methods=["GET", "POST"])
 bp.add_url_rule("/profile/password", view_func=views.change_password, methods=["POST"])
 bp.add_url_rule("/profile/export.json", view_func=views.export)
 bp.add_url_rule("/profile/delete", view_func=views.delete, methods=["GET", "POST"])
+bp.add_url_rule("/profile/address", view_func=views.request_address_check, methods=["POST"])
+bp.add_url_rule("/profile/address/code", view_func=address_code, methods=["POST"])
+bp.add_url_rule(
+    "/profile/address/withdraw", view_func=views.withdraw_address_check, methods=["POST"]
+)
+_checks = "/g/<municipality_slug>/<wijk_slug>/addresses"
+bp.add_url_rule(_checks, view_func=views.address_checks)
+bp.add_url_rule(f"{_checks}/letters", view_func=views.address_letters, methods=["POST"])
+bp.add_url_rule(
+    f"{_checks}/<int:verification_id>/register",
+    view_func=views.address_register_check,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    f"{_checks}/<int:verification_id>/refuse", view_func=views.address_refuse, methods=["POST"]
+)

@@ -2,7 +2,15 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
@@ -88,4 +96,35 @@ class DeleteAccountForm(FlaskForm):
     confirm = BooleanField(
         _l("Yes, delete my account and my personal data"),
         validators=[InputRequired(message=_l("Please confirm that you want this."))],
+    )
+
+
+class AddressRequestForm(FlaskForm):
+    """Ask for the address to be checked, by a letter or in the municipal register."""
+
+    address = TextAreaField(
+        _l("Your address, as on an envelope"),
+        validators=[_required, Length(max=420)],
+        description=_l(
+            "Your name on the first line, then street and house number. We send a letter"
+            " with a code to this address, or the wijkmanager checks it in the municipal"
+            " register."
+        ),
+    )
+    postcode = StringField(_l("Postcode"), validators=[_required, Length(max=7), validate_postcode])
+
+
+class AddressCodeForm(FlaskForm):
+    code = StringField(
+        _l("The code from the letter"),
+        validators=[_required, Length(max=30)],
+        description=_l("12 letters and digits, like K7QM-2XWD-HP4T."),
+    )
+
+
+class RegisterCheckForm(FlaskForm):
+    note = TextAreaField(
+        _l("What you checked in the register"),
+        validators=[_required, Length(max=1000)],
+        description=_l("For example: the date and that this person lives at this address."),
     )

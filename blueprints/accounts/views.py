@@ -2,27 +2,35 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from samenhang.accounts import services
-from samenhang.accounts.models import NotificationMode
+from samenhang.accounts import letters, services, verification
+from samenhang.accounts.models import AddressVerification, NotificationMode
 from samenhang.blueprints.accounts.forms import (
+    AddressCodeForm,
+    AddressRequestForm,
     ChangePasswordForm,
     DeleteAccountForm,
     ForgotPasswordForm,
     ProfileForm,
+    RegisterCheckForm,
     ResetPasswordForm,
     SigninForm,
     SignupForm,
 )
 from samenhang.blueprints.forms import render_form, wijk_choice
 from samenhang.blueprints.handling import flash_errors, form_errors
+from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.urls import safe_next_url
+from samenhang.errors import DomainError
+from samenhang.extensions import db
 from samenhang.i18n import current_locale
+from samenhang.places.models import Wijk
 from samenhang.places.queries import wijken_for_postcode
+from samenhang.policies import require_manager, require_visible
 
 View = str | BaseResponse | tuple[str, int]
 
@@ -128,8 +136,24 @@ def profile() -> View:
             )
             flash(_("Your profile is saved."), "success")
             return redirect(url_for("accounts.profile"))
-    context = {"form": form, "password_form": ChangePasswordForm()}
-    return render_form(form, "accounts/profile.html", **context)
+    return render_form(form, "accounts/profile.html", **_profile_context(form=form))
+
+
+def _profile_context(**forms: object) -> dict[str, object]:
+    """The profile page's forms (those given replace the empty ones) and address checks."""
+    context: dict[str, object] = {
+        "form": _profile_form(),
+        "password_form": ChangePasswordForm(),
+        "address_form": AddressRequestForm(
+            postcode=current_user.postcode, prefix="address", formdata=None
+        ),
+        "code_form": AddressCodeForm(prefix="letter", formdata=None),
+        "verified": verification.current_verification(current_user),
+        "pending": verification.open_verification(current_user),
+        "max_attempts": verification.MAX_CODE_ATTEMPTS,
+    }
+    context.update(forms)
+    return context
 
 
 @login_required
@@ -143,8 +167,7 @@ def change_password() -> View:
             login_user(current_user)
             flash(_("Your new password is saved."), "success")
             return redirect(url_for("accounts.profile"))
-    context = {"form": _profile_form(), "password_form": form}
-    return render_form(form, "accounts/profile.html", **context)
+    return render_form(form, "accounts/profile.html", **_profile_context(password_form=form))
 
 
 @login_required
@@ -167,3 +190,156 @@ def delete() -> View:
             flash(_("Your account and your personal data are deleted."), "success")
             return redirect(url_for("main.home"))
     return render_form(form, "accounts/delete.html", form=form)
+
+
+# --- address verification ------------------------------------------------------------------
+
+
+def _address_url() -> str:
+    return url_for("accounts.profile", _anchor="address")
+
+
+@login_required
+def request_address_check() -> View:
+    form = AddressRequestForm(prefix="address")
+    if form.validate_on_submit():
+        with form_errors(form, "address"):
+            verification.request_verification(
+                current_user,
+                form.address.data,
+                form.postcode.data,
+                wijk_id=current_user.wijk_id,
+                actor=current_user,
+            )
+            flash(
+                _(
+                    "Thank you. The wijkmanager sends you a letter with a code, or checks your"
+                    " address in the municipal register."
+                ),
+                "success",
+            )
+            return redirect(_address_url(), code=303)
+    return render_form(form, "accounts/profile.html", **_profile_context(address_form=form))
+
+
+@login_required
+def confirm_address_code() -> View:
+    form = AddressCodeForm(prefix="letter")
+    if form.validate_on_submit():
+        with form_errors(form, "code"):
+            checked = verification.confirm_address_code(
+                current_user, form.code.data, actor=current_user
+            )
+            if checked is not None:
+                flash(
+                    _("Your address in {wijk} is confirmed.").format(wijk=checked.wijk.name),
+                    "success",
+                )
+                return redirect(_address_url(), code=303)
+            # A wrong code is counted, and the count must be kept: flash and redirect (the
+            # request commits), rather than answer with an error (which rolls back).
+            pending = verification.open_verification(current_user)
+            left = verification.MAX_CODE_ATTEMPTS - (pending.attempts if pending else 0)
+            flash(
+                _(
+                    "This code is not right. Check it on the letter. You can try {count} more"
+                    " times."
+                ).format(count=max(left, 0)),
+                "error",
+            )
+            return redirect(_address_url(), code=303)
+    return render_form(form, "accounts/profile.html", **_profile_context(code_form=form))
+
+
+@login_required
+def withdraw_address_check() -> BaseResponse:
+    with flash_errors():
+        verification.withdraw_verification(current_user, actor=current_user)
+        flash(_("Done. Your address is no longer checked."), "success")
+    return redirect(_address_url(), code=303)
+
+
+def _managed_wijk(municipality_slug: str, wijk_slug: str) -> Wijk:
+    wijk = get_wijk_or_404(municipality_slug, wijk_slug)
+    require_manager(current_user, wijk)
+    return wijk
+
+
+def _request_of(wijk: Wijk, verification_id: int) -> AddressVerification:
+    row = db.session.get(AddressVerification, verification_id)
+    require_visible(row is not None and row.wijk_id == wijk.id)
+    assert row is not None
+    return row
+
+
+def _addresses_url(wijk: Wijk) -> str:
+    return url_for(
+        "accounts.address_checks", municipality_slug=wijk.municipality.slug, wijk_slug=wijk.slug
+    )
+
+
+@login_required
+def address_checks(municipality_slug: str, wijk_slug: str) -> View:
+    """The wijkmanager's list of addresses waiting for a letter or a register check."""
+    wijk = _managed_wijk(municipality_slug, wijk_slug)
+    return render_template(
+        "accounts/address_checks.html",
+        wijk=wijk,
+        requests=verification.pending_verifications(wijk),
+        register_form=RegisterCheckForm(formdata=None),
+        has_fonts=letters.font_paths() is not None,
+    )
+
+
+@login_required
+def address_letters(municipality_slug: str, wijk_slug: str) -> BaseResponse:
+    """Print letters with a code for the ticked requests: the PDF is the codes' only copy."""
+    wijk = _managed_wijk(municipality_slug, wijk_slug)
+    ids = [int(v) for v in request.form.getlist("request") if v.isdigit()]
+    rows = [_request_of(wijk, i) for i in ids]
+    with flash_errors():
+        issued = verification.send_verification_letters(rows, actor=current_user)
+        profile_url = current_app.config["BASE_URL"].rstrip("/") + url_for("accounts.profile")
+        pdf = letters.verification_letters_pdf(
+            wijk.municipality.name,
+            wijk.name,
+            profile_url,
+            [
+                letters.VerificationLetter(row.address_lines, code, row.code_expires_at, row.id)
+                for row, code in issued
+                if row.code_expires_at is not None
+            ],
+        )
+        response = Response(pdf, mimetype="application/pdf")
+        name = f"adrescontrole-{wijk.slug}-{issued[0][0].id}-{issued[-1][0].id}.pdf"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    return redirect(_addresses_url(wijk), code=303)
+
+
+@login_required
+def address_register_check(
+    municipality_slug: str, wijk_slug: str, verification_id: int
+) -> BaseResponse:
+    wijk = _managed_wijk(municipality_slug, wijk_slug)
+    row = _request_of(wijk, verification_id)
+    form = RegisterCheckForm()
+    with flash_errors():
+        if not form.validate_on_submit():
+            raise DomainError(
+                _("Say what you checked in the register, for example the date and what you saw.")
+            )
+        verification.verify_by_register(row, form.note.data, actor=current_user)
+        flash(_("The address is checked."), "success")
+    return redirect(_addresses_url(wijk), code=303)
+
+
+@login_required
+def address_refuse(municipality_slug: str, wijk_slug: str, verification_id: int) -> BaseResponse:
+    wijk = _managed_wijk(municipality_slug, wijk_slug)
+    row = _request_of(wijk, verification_id)
+    with flash_errors():
+        verification.refuse_verification(row, actor=current_user)
+        flash(_("The request is closed."), "success")
+    return redirect(_addresses_url(wijk), code=303)

@@ -99,6 +99,11 @@ bp.add_url_rule(
 bp.add_url_rule(f"{_one}/codes", view_func=views.codes_page, methods=GET_POST)
 bp.add_url_rule(f"{_one}/codes/revoke", view_func=views.revoke_code, methods=POST)
 bp.add_url_rule(f"{_one}/codes/reissue", view_func=views.reissue_code, methods=POST)
+bp.add_url_rule(f"{_one}/code-request", view_func=views.request_code, methods=POST)
+bp.add_url_rule(f"{_one}/code-requests", view_func=views.code_requests)
+bp.add_url_rule(
+    f"{_one}/code-requests/<int:request_id>/issue", view_func=views.issue_code, methods=POST
+)
 bp.add_url_rule(f"{_one}/volunteers", view_func=views.volunteers, methods=GET_POST)
 bp.add_url_rule(f"{_one}/volunteers/remove", view_func=views.remove_volunteer, methods=POST)
 bp.add_url_rule(f"{_one}/register", view_func=register, methods=GET_POST)

@@ -296,3 +296,17 @@ class ImportForm(FlaskForm):
         _l("Pabulib file (.pb)"),
         validators=[FileRequired(message=_l("Choose a .pb file."))],
     )
+
+
+class IssueCodeForm(FlaskForm):
+    """The wijkmanager issues a resident's one code after a look in the register."""
+
+    register_checked = BooleanField(
+        _l("I checked the register: no letter with a code went to this resident"),
+        validators=[InputRequired(message=_l("Please tick this box after checking."))],
+    )
+    note = TextAreaField(
+        _l("Note (optional)"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l("For example: not on the address list of the letters."),
+    )

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samenhang.db import bool_false, created_at, intpk
@@ -118,3 +118,104 @@ class WijkManager(db.Model):
 
     def __repr__(self) -> str:
         return f"<WijkManager user={self.user_id} wijk={self.wijk_id}>"
+
+
+class VerificationMethod(LabelledEnum):
+    """How an address was checked: by something the person cannot type themselves."""
+
+    #: A one-time code sent by post to the address, typed in by the resident.
+    letter = "letter"
+    #: The wijkmanager checked the address against the municipal register (BRP).
+    register = "register"
+
+    __labels__ = {
+        letter: _l("A code sent by post"),
+        register: _l("Checked in the municipal register"),
+    }
+
+
+class VerificationStatus(LabelledEnum):
+    #: Asked for by the resident; waiting for the wijkmanager.
+    requested = "requested"
+    #: A letter with a code was printed; waiting for the resident to type the code.
+    letter_sent = "letter_sent"
+    #: The address is checked: the person lives in `wijk`.
+    verified = "verified"
+    #: No longer in force: withdrawn, replaced by a newer request, or the person moved.
+    ended = "ended"
+
+    __labels__ = {
+        requested: _l("Waiting for the wijkmanager"),
+        letter_sent: _l("Letter sent, waiting for the code"),
+        verified: _l("Checked"),
+        ended: _l("Ended"),
+    }
+
+
+#: The statuses of a request that is still under way.
+OPEN_VERIFICATION = (VerificationStatus.requested, VerificationStatus.letter_sent)
+
+
+class AddressVerification(db.Model):
+    """A resident's address, asked to be checked, and how it was.
+
+    A self-declared postcode (`User.postcode`) places a person in a wijk for reading and
+    following; voting as a resident and applying for money need a row here that is
+    `verified` (see `samenhang.policies.verified_wijk_id`). A user has at most one verified
+    row in force: verifying a new one ends the old.
+    """
+
+    __tablename__ = "address_verifications"
+    __table_args__ = (
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        CheckConstraint(
+            "status != 'verified' OR (method IS NOT NULL AND verified_at IS NOT NULL)",
+            name="verified_has_method",
+        ),
+        Index("ix_address_verifications_wijk_status", "wijk_id", "status"),
+    )
+
+    id: Mapped[intpk]
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    wijk_id: Mapped[int] = mapped_column(ForeignKey("wijken.id"))
+    postcode: Mapped[str] = mapped_column(String(7))
+    #: The lines for the envelope (name, street and number, postcode and town), one a line.
+    #: Erased when the account is deleted.
+    address: Mapped[str] = mapped_column(Text)
+    status: Mapped[VerificationStatus] = mapped_column(
+        Enum(VerificationStatus, native_enum=False, length=20, validate_strings=True),
+        default=VerificationStatus.requested,
+    )
+    method: Mapped[VerificationMethod | None] = mapped_column(
+        Enum(VerificationMethod, native_enum=False, length=20, validate_strings=True)
+    )
+    #: The letter's one-time code, only as a salted hash; cleared once used.
+    code_hash: Mapped[str | None] = mapped_column(String(64))
+    code_expires_at: Mapped[datetime | None]
+    #: Wrong codes typed for this letter; at the limit the letter no longer works.
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    letter_sent_at: Mapped[datetime | None]
+    letter_sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None]
+    #: The wijkmanager who checked the register, or the resident who typed the letter's code.
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The wijkmanager's note of a register check (which register, what was seen).
+    note: Mapped[str | None] = mapped_column(Text)
+    ended_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    wijk: Mapped[Wijk] = relationship()
+    letter_sent_by: Mapped[User | None] = relationship(foreign_keys=[letter_sent_by_id])
+    verified_by: Mapped[User | None] = relationship(foreign_keys=[verified_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_VERIFICATION
+
+    @property
+    def address_lines(self) -> list[str]:
+        return [line for line in self.address.splitlines() if line.strip()]
+
+    def __repr__(self) -> str:
+        return f"<AddressVerification {self.id} user={self.user_id} {self.status}>"

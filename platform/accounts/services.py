@@ -12,7 +12,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from samenhang import mail
-from samenhang.accounts.models import NotificationMode, Role, User, new_session_nonce
+from samenhang.accounts import verification
+from samenhang.accounts.models import (
+    AddressVerification,
+    NotificationMode,
+    Role,
+    User,
+    new_session_nonce,
+)
 from samenhang.accounts.passwords import (
     MIN_PASSWORD_LENGTH,
     hash_password,
@@ -192,7 +199,17 @@ def update_profile(
     after = _profile_snapshot(user)
     if after != before:
         log_event(user, "user.profile_updated", user, before=before, after=after)
+    if after["postcode"] != before["postcode"]:
+        _end_verification_on_move(user)
     return user
+
+
+def _end_verification_on_move(user: User) -> None:
+    """A new postcode says the person moved: their checked address no longer holds. A
+    typed postcode can take a right away, never give one."""
+    current = verification.current_verification(user)
+    if current is not None and current.postcode != user.postcode:
+        verification.end_verification(current, user, "moved")
 
 
 def _profile_snapshot(user: User) -> dict[str, Any]:
@@ -251,6 +268,21 @@ def export_account(user: User) -> dict[str, Any]:
         "wijk": user.wijk.name if user.wijk else None,
         "managed_wijken": [w.name for w in user.managed_wijken],
         "email_verified_at": _iso(user.email_verified_at),
+        "address_checks": [
+            {
+                "wijk": row.wijk.name,
+                "postcode": row.postcode,
+                "address": row.address_lines,
+                "status": row.status.value,
+                "method": row.method.value if row.method else None,
+                "verified_at": _iso(row.verified_at),
+            }
+            for row in db.session.scalars(
+                select(AddressVerification)
+                .where(AddressVerification.user_id == user.id)
+                .order_by(AddressVerification.id)
+            )
+        ],
         "created_at": _iso(user.created_at),
         "last_login_at": _iso(user.last_login_at),
     }
@@ -265,6 +297,7 @@ def delete_account(user: User, password: str) -> None:
     if not verify_password(user.password_hash, password):
         raise DomainError(_l("Your current password is not correct."))
     log_event(user, "user.deleted", user)
+    verification.erase_addresses(user)
     user.email = f"deleted-{user.id}@invalid"
     user.display_name = str(_l("Former resident"))
     user.password_hash = ""

@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from samenhang.accounts import verification
 from samenhang.accounts.models import Role, User
 from samenhang.budgets import importing, services
 from samenhang.budgets.models import Budget, LineItem
@@ -231,6 +232,11 @@ def seed_budgets_demo() -> list[Budget]:
     _budget(korrewegwijk, year - 1, KORREWEGWIJK_LAST_YEAR, manager)
 
     samira = _samira(indische_buurt)
+    # Applying for money needs a checked address (samenhang.accounts.verification).
+    check = verification.request_verification(
+        samira, "Samira\nJavastraat 12", "1094AB", actor=samira
+    )
+    verification.verify_by_register(check, "Demo: staat in de BRP op dit adres.", actor=admin)
     _amsterdam_pot(indische_buurt, admin, samira, year)
     amsterdam = _budget(
         indische_buurt,

@@ -107,8 +107,9 @@ def _voting_round(wijk: Wijk, manager: User, volunteer: User) -> Round:
             title="Wijkstemdag Korrewegwijk",
             description=(
                 "Er is **€ 25.000** voor de wijk. Kies de projecten die u wilt, samen niet"
-                " duurder dan het budget. Stem online met de code uit uw brief, als bewoner"
-                " met een account, of op papier op de stemdag in het buurthuis."
+                " duurder dan het budget. Stem online met de code uit uw brief (ook met een"
+                " account), of op papier op de stemdag in het buurthuis. Geen brief gehad?"
+                " Vraag hieronder een code aan."
             ),
             budget_cents=2500000,
             ballot_type=BallotType.knapsack,

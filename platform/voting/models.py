@@ -464,6 +464,51 @@ class RoundVolunteer(db.Model):
     user: Mapped[User] = relationship()
 
 
+class CodeRequestStatus(LabelledEnum):
+    requested = "requested"
+    issued = "issued"
+
+    __labels__ = {requested: _l("Waiting for a code"), issued: _l("Code sent")}
+
+
+class CodeRequest(db.Model):
+    """A checked resident without a letter asks for a stemcode (rounds with codes and
+    residents both: there every voter votes with a code, so one person has one credential).
+
+    Unique per round and user: a second request, and a second code for the same person, is
+    refused by the database. Which code was issued is not recorded, as for every letter:
+    the register cannot tell whose code voted.
+    """
+
+    __tablename__ = "stemdag_code_requests"
+    __table_args__ = (
+        UniqueConstraint("round_id", "user_id"),
+        CheckConstraint(
+            "status <> 'issued' OR (issued_at IS NOT NULL AND issued_by_id IS NOT NULL)",
+            name="issued_has_issuer",
+        ),
+    )
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("stemdag_rounds.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[CodeRequestStatus] = mapped_column(
+        _enum(CodeRequestStatus), default=CodeRequestStatus.requested
+    )
+    created_at: Mapped[created_at]
+    issued_at: Mapped[datetime | None]
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    #: The wijkmanager's note of the register check (no letter went to this person).
+    note: Mapped[str | None] = mapped_column(Text)
+
+    round: Mapped[Round] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
+
+    def __repr__(self) -> str:
+        return f"<CodeRequest {self.id} round={self.round_id} {self.status}>"
+
+
 class PaperBatch(db.Model):
     """A stack of paper ballots entered by one volunteer and confirmed by another."""
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from conftest import link_from
-from factories.accounts import AdminFactory, UserFactory, WijkmanagerFactory
+from factories.accounts import AdminFactory, UserFactory, WijkmanagerFactory, verify_address
 from factories.budgets import ROWS, BudgetFactory, line_with_key
 from factories.campaigns import CampaignFactory, give, in_days
 from factories.contracts import ContractFactory
@@ -24,7 +24,7 @@ from factories.vouchers import ApplicationFactory, PotFactory, grant, pay, photo
 
 from samenhang import uploads
 from samenhang.accounts import services as accounts
-from samenhang.accounts.models import User
+from samenhang.accounts.models import AddressVerification, User
 from samenhang.budgets import importing
 from samenhang.budgets import services as budgets
 from samenhang.contracts import services as contracts
@@ -34,6 +34,7 @@ from samenhang.extensions import db
 from samenhang.initiatives.models import Comment, Photo, State
 from samenhang.uploads import PAGE_WIDTHS
 from samenhang.voting import counting
+from samenhang.voting import services as voting_services
 from samenhang.voting.models import (
     Ballot,
     BatchStatus,
@@ -80,6 +81,16 @@ def build_world(outbox: list[Any]) -> World:
         ADMIN: AdminFactory(),
     }
     resident = users[RESIDENT]
+    # The people of wijk A have checked addresses (they may vote and apply for money); a
+    # newcomer's request waits for the wijkmanager.
+    for role in (RESIDENT, VOLUNTEER, PANEL):
+        verify_address(users[role])
+    newcomer = UserFactory(wijk=wijk, postcode="9715AB")
+    pending = AddressVerification(
+        user=newcomer, wijk=wijk, postcode="9715AB", address="Nieuwe bewoner\nBloemstraat 5"
+    )
+    db.session.add(pending)
+    db.session.flush()
 
     published = PublishedInitiativeFactory(wijk=wijk, author=resident)
     draft = InitiativeFactory(wijk=wijk, author=resident, state=State.draft)
@@ -92,6 +103,7 @@ def build_world(outbox: list[Any]) -> World:
     project = ProjectFactory(round=voting, status=ProjectStatus.proposed)
     ProjectFactory(round=voting)
     db.session.add(RoundVolunteer(round=voting, user=users[VOLUNTEER]))
+    code_request = voting_services.request_code(voting, actor=resident)
     db.session.flush()
     batch = PaperBatch(
         round_id=voting.id,
@@ -125,6 +137,8 @@ def build_world(outbox: list[Any]) -> World:
         "round_id": voting.id,
         "project_id": project.id,
         "batch_id": batch.id,
+        "verification_id": pending.id,
+        "request_id": code_request.id,
         "pot_id": pot.id,
         "application_id": application.id,
         "supplier_id": supplier.id,

@@ -129,6 +129,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "SAMENHANG_MAIL_BACKEND": "console",
         "SAMENHANG_RATELIMIT_SIGNIN": "1000 per minute",
         "SAMENHANG_RATELIMIT_PASSWORD_RESET": "1000 per minute",
+        "SAMENHANG_RATELIMIT_ADDRESS_CODE": "1000 per minute",
     }
     env.pop("REDIS_URL", None)
     _run_cli(env, "db", "upgrade")

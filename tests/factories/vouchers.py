@@ -7,7 +7,7 @@ from typing import Any
 
 import factory
 
-from factories.accounts import UserFactory, WijkmanagerFactory
+from factories.accounts import UserFactory, WijkmanagerFactory, verify_address
 from factories.places import WijkFactory
 from samenhang.accounts.models import User
 from samenhang.db import utcnow
@@ -32,10 +32,15 @@ def manager_of(pot: Pot) -> User:
 
 
 class ResidentFactory(UserFactory):
-    """A verified resident of `wijk`."""
+    """A verified resident of `wijk`: confirmed e-mail, and an address checked there."""
 
     wijk = factory.SubFactory(WijkFactory)
     postcode = "9715AB"
+
+    @factory.post_generation
+    def verified(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            verify_address(self)
 
 
 class PotFactory(factory.Factory):

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 import pypdf
-from factories.accounts import UserFactory, WijkmanagerFactory
+from factories.accounts import UserFactory, VerifiedResidentFactory, WijkmanagerFactory
 from factories.initiatives import PublishedInitiativeFactory
 from factories.places import WijkFactory
 from flask.testing import FlaskClient
@@ -69,7 +69,7 @@ def _round_form(**overrides: Any) -> dict[str, Any]:
 def test_round_from_creation_to_published_results(app: Any, client: FlaskClient) -> None:
     wijk = WijkFactory(name="Korrewegwijk", slug="korrewegwijk", municipality__slug="groningen")
     manager = WijkmanagerFactory(wijken=[wijk])
-    resident = UserFactory(wijk=wijk)
+    resident = VerifiedResidentFactory(wijk=wijk)
     first, second = UserFactory(), UserFactory()
     garden = PublishedInitiativeFactory(wijk=wijk, title="Moestuin")
     base = "/g/groningen/korrewegwijk"
@@ -147,15 +147,15 @@ def test_round_from_creation_to_published_results(app: Any, client: FlaskClient)
     check = voter.post(f"{page}/check", data={"receipt": receipt})
     assert "This vote is counted" in check.text or "Deze stem telt mee" in check.text
 
-    # A resident with an address in the wijk votes signed in.
+    # A checked resident signed in votes with the code of their letter too: in a round with
+    # codes and residents the account alone is refused (one person, one credential).
     _signin(client, resident)
     client.post(f"{page}/vote", data={"project": [str(ids[1]), str(ids[2])]})
-    assert (
-        client.post(
-            f"{page}/vote/cast", data={"choice": f"{ids[1]},{ids[2]}", "age_confirmed": "y"}
-        ).status_code
-        == 303
-    )
+    chosen = {"choice": f"{ids[1]},{ids[2]}", "age_confirmed": "y"}
+    account_only = client.post(f"{page}/vote/cast", data=chosen)
+    assert account_only.status_code == 422
+    assert "/vote/cast" in account_only.text and "code-request" in account_only.text
+    assert client.post(f"{page}/vote/cast", data={**chosen, "code": codes[2]}).status_code == 303
 
     # The wijkmanager adds two volunteers; at the stemdag one marks a code as voted on
     # paper, so it cannot vote online any more.
@@ -246,7 +246,7 @@ def test_round_from_creation_to_published_results(app: Any, client: FlaskClient)
     spent = db.session.scalar(
         select(func.count()).select_from(StemCode).where(StemCode.status == CodeStatus.spent)
     )
-    assert spent == 2
+    assert spent == 3  # two online (one by a signed-in resident), one on paper
     columns = {c["name"] for c in inspect(db.session.get_bind()).get_columns("stemdag_ballots")}
     assert not columns & {"user_id", "stemcode_id", "code", "code_hash", "created_at"}
     assert all(re.fullmatch(r"[0-9a-f]{32}", b) for b in db.session.scalars(select(Ballot.id)))

@@ -13,7 +13,7 @@ from typing import Any
 import pypdf
 import pytest
 from conftest import pabulib_file
-from factories.accounts import UserFactory, WijkmanagerFactory
+from factories.accounts import UserFactory, VerifiedResidentFactory, WijkmanagerFactory
 from factories.places import WijkFactory
 from factories.voting import ProjectFactory, RoundFactory, give_counting_key
 from flask.testing import FlaskClient
@@ -278,7 +278,8 @@ def test_ballots_are_never_deleted(setup: dict[str, Any]) -> None:
 
 def test_one_ballot_per_code_and_per_resident_in_the_database(setup: dict[str, Any]) -> None:
     round_ = setup["round"]
-    resident = UserFactory(wijk=setup["wijk"])
+    round_.eligibility = Eligibility.residents
+    resident = VerifiedResidentFactory(wijk=setup["wijk"])
     projects = queries.ballot_projects(round_)
     choice = services.Choice([setup["projects"][0].id])
     credential = services.resident_credential(round_, resident)

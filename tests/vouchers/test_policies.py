@@ -74,6 +74,14 @@ def test_residents_of_the_wijk_with_a_confirmed_address_apply(db_session: Any) -
         require_may_apply(None, pot)
 
 
+def test_a_typed_postcode_is_not_enough_to_apply_for_money(db_session: Any) -> None:
+    pot = PotFactory()
+    typed_only = UserFactory(wijk=pot.wijk, postcode="9715AB")  # no checked address
+    with pytest.raises(PermissionDenied, match="address has been checked") as refused:
+        require_may_apply(typed_only, pot)
+    assert refused.value.kind == "not_verified"
+
+
 def test_managers_dashboard_is_for_wijkmanagers_and_admins(db_session: Any) -> None:
     assert is_manager(WijkmanagerFactory()) and is_manager(AdminFactory())
     assert not is_manager(UserFactory()) and not is_manager(None)

@@ -183,6 +183,7 @@ def test_an_application_through_the_form(client: FlaskClient, setting: dict[str,
     }
     refused = outsider.post(f"/bewonersbudgetten/pots/{pot.id}/apply", data=form)
     assert refused.status_code == 403 and "for residents of" in refused.text
+    assert "/profile#address" in refused.text  # where to get the address checked
     # Told before filling in the form, not after.
     assert outsider.get(f"/bewonersbudgetten/pots/{pot.id}/apply").status_code == 403
     outsider.post("/signout")

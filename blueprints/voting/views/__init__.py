@@ -9,6 +9,7 @@ service call is answered by `samenhang.blueprints.handling`.
 
 from samenhang.blueprints.voting.views.api import cast_api
 from samenhang.blueprints.voting.views.common import get_round_or_404
+from samenhang.blueprints.voting.views.eligibility import code_requests, issue_code, request_code
 from samenhang.blueprints.voting.views.polling import (
     decide_batch,
     paper,
@@ -48,6 +49,7 @@ __all__ = [
     "change",
     "change_phase",
     "check",
+    "code_requests",
     "codes_page",
     "count",
     "create",
@@ -56,6 +58,7 @@ __all__ = [
     "edit_project",
     "get_round_or_404",
     "import_pb",
+    "issue_code",
     "key_share_pdf_view",
     "manage",
     "paper",
@@ -64,6 +67,7 @@ __all__ = [
     "register",
     "reissue_code",
     "remove_volunteer",
+    "request_code",
     "results",
     "review",
     "review_project",

@@ -19,7 +19,7 @@ from samenhang.blueprints.voting.views.common import (
     get_round_or_404,
 )
 from samenhang.i18n import format_money
-from samenhang.policies import can_see_results, can_view_round, require_visible
+from samenhang.policies import can_see_results, can_view_round, is_member, require_visible
 from samenhang.voting import counting, queries, services
 from samenhang.voting.models import BallotType, Channel, ProjectStatus, Round
 
@@ -41,6 +41,9 @@ def show(round_id: int) -> str:
         rejected=[c for c in found if c["project"].status is ProjectStatus.rejected],
         voting_open=services.is_voting_open(round_),
         state=ballot_state(round_),
+        code_request=services.code_request_of(round_, current_user)
+        if is_member(current_user)
+        else None,
     )
 
 

@@ -21,7 +21,7 @@ from samenhang.blueprints.voting.views.common import (
     round_url,
     save_ballot_state,
 )
-from samenhang.policies import is_member
+from samenhang.policies import can_vote_as_resident
 from samenhang.voting import queries, services
 from samenhang.voting.codes import group, normalise
 from samenhang.voting.models import BallotType, Round
@@ -156,9 +156,7 @@ def _review_context(round_: Round, choice: services.Choice, form: forms.CastForm
         ],
         "total": _total(round_, choice),
         "state": ballot_state(round_),
-        "resident_ok": is_member(current_user)
-        and round_.eligibility.uses_residents
-        and current_user.wijk_id == round_.wijk_id,
+        "resident_ok": can_vote_as_resident(current_user, round_),
         "choice_text": ",".join(map(str, choice.selection)),
         "points_text": ",".join(map(str, choice.points or [])),
     }

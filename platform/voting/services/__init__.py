@@ -26,6 +26,12 @@ from samenhang.voting.services.ballots import (
     validate_choice,
     voter_credential,
 )
+from samenhang.voting.services.eligibility import (
+    code_request_of,
+    code_requests,
+    issue_requested_code,
+    request_code,
+)
 from samenhang.voting.services.keys import (
     KeyShareError,
     annul_round,
@@ -89,6 +95,8 @@ __all__ = [
     "change_phase",
     "check_paper_open",
     "code_credential",
+    "code_request_of",
+    "code_requests",
     "create_counting_key",
     "create_round",
     "decide_paper_batch",
@@ -96,6 +104,7 @@ __all__ = [
     "find_code",
     "generate_codes",
     "is_voting_open",
+    "issue_requested_code",
     "look_up_register",
     "mark_voted_on_paper",
     "paper_ballot_problem",
@@ -104,6 +113,7 @@ __all__ = [
     "register_credential",
     "reissue_code",
     "remove_volunteer",
+    "request_code",
     "resident_credential",
     "review_project",
     "revoke_code",

@@ -21,7 +21,7 @@ from samenhang.accounts.models import User
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
-from samenhang.policies import is_member
+from samenhang.policies import check_verified_resident, is_member
 from samenhang.voting import codes, sealing
 from samenhang.voting.models import (
     Ballot,
@@ -277,15 +277,28 @@ def code_credential(round_: VotingRound, code: str) -> Credential:
     return Credential(code_hash=codes.hash_code(round_.salt, code))
 
 
+_USE_YOUR_LETTER = _l(
+    "In this round everyone votes with the stemcode from their letter, also with an account."
+    " Type the code from your letter. No letter? Ask for a code on the page of this round."
+)
+_ADDRESS_NOT_CHECKED = _l(
+    "Only residents whose address in {wijk} has been checked can vote here. Ask for the"
+    " check on your profile page, under “Your address”."
+)
+
+
 def resident_credential(round_: Round, user: Any) -> Credential:
+    """A signed-in resident as the credential: only in rounds for residents alone, and only
+    with a confirmed e-mail and an address in the wijk that was checked (never a typed
+    postcode). Where the round also uses stemcodes, a resident votes with a code too, so
+    that nobody holds two credentials (the account and the letter of their address)."""
     if not round_.eligibility.uses_residents:
         raise DomainError(_l("In this round you vote with the stemcode from your letter."))
     if not is_member(user):
         raise DomainError(_l("Sign in or enter your stemcode to vote."))
-    if user.wijk_id != round_.wijk_id:
-        raise DomainError(
-            _l("Only residents with an address in {wijk} can vote here."), wijk=round_.wijk.name
-        )
+    if round_.eligibility.uses_codes:
+        raise DomainError(_USE_YOUR_LETTER)
+    check_verified_resident(user, round_.wijk, _ADDRESS_NOT_CHECKED, error=DomainError)
     return Credential(user=user)
 
 
