@@ -21,6 +21,7 @@ from samenhang.extensions import db
 from samenhang.places.models import Wijk
 from samenhang.vouchers import services
 from samenhang.vouchers.codes import hash_secret
+from samenhang.vouchers.services.common import LOCAL_TIME
 from samenhang.vouchers.models import ContributionKind, Outcome, Pot, SourceKind
 
 #: A fixed till secret for the demo only; real till links are random and shown once.
@@ -81,7 +82,7 @@ def seed_vouchers_demo() -> list[Pot]:
     services.publish_criteria_draft(
         gemeente,
         actor=manager,
-        comments_close_on=(published + timedelta(days=14)).date(),
+        comments_close_on=(published + timedelta(days=14)).astimezone(LOCAL_TIME).date(),
         now=published,
     )
     services.comment_on_criteria(
@@ -170,7 +171,8 @@ def seed_vouchers_demo() -> list[Pot]:
     services.publish_criteria_draft(
         lefier,
         actor=manager,
-        comments_close_on=(started + timedelta(days=7)).date(),
+        # The day in the Netherlands: after 23:00 UTC it is already tomorrow there.
+        comments_close_on=(started + timedelta(days=7)).astimezone(LOCAL_TIME).date(),
         now=started,
     )
     services.comment_on_criteria(
