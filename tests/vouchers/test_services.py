@@ -37,6 +37,7 @@ from samenhang.vouchers.models import (
     SourceKind,
 )
 from samenhang.vouchers.queries import application_money, pot_summary
+from samenhang.vouchers.services.common import LOCAL_TIME
 
 
 def _figures(pot: Pot) -> tuple[int, int, int, int]:
@@ -109,8 +110,10 @@ def test_criteria_are_written_with_residents_before_they_are_final(db_session: A
     manager = manager_of(pot)
     fatma, piotr = (ResidentFactory(wijk=pot.wijk, display_name=n) for n in ("Fatma", "Piotr"))
     now = utcnow()
+    # The last day is a day in the Netherlands (after 23:00 UTC it is tomorrow there).
+    today = now.astimezone(LOCAL_TIME).date()
     with pytest.raises(DomainError, match="at least one criterion"):
-        services.publish_criteria_draft(pot, actor=manager, comments_close_on=now.date())
+        services.publish_criteria_draft(pot, actor=manager, comments_close_on=today)
     services.set_criteria(
         pot, actor=manager, criteria=[services.CriterionInput("Goed voor de buurt")]
     )
@@ -118,11 +121,9 @@ def test_criteria_are_written_with_residents_before_they_are_final(db_session: A
         services.comment_on_criteria(pot, actor=fatma, body="Nog niet gepubliceerd")
     with pytest.raises(DomainError, match="at least 7 days"):
         services.publish_criteria_draft(
-            pot, actor=manager, comments_close_on=(now + timedelta(days=5)).date()
+            pot, actor=manager, comments_close_on=today + timedelta(days=5)
         )
-    services.publish_criteria_draft(
-        pot, actor=manager, comments_close_on=(now + timedelta(days=7)).date()
-    )
+    services.publish_criteria_draft(pot, actor=manager, comments_close_on=today + timedelta(days=7))
     assert pot.criteria_status is CriteriaStatus.consultation
     services.comment_on_criteria(pot, actor=fatma, body="Ook voor kinderen graag.")
     services.comment_on_criteria(pot, actor=fatma, body="En voor ouderen.")
