@@ -23,6 +23,8 @@ from samenhang.blueprints.voting.views.public import (
     check,
     results,
     show,
+    turnout_csv,
+    turnout_json,
     wijk_rounds,
 )
 from samenhang.blueprints.voting.views.rounds import (
@@ -69,6 +71,8 @@ __all__ = [
     "review_project",
     "revoke_code",
     "show",
+    "turnout_csv",
+    "turnout_json",
     "volunteers",
     "wijk_rounds",
 ]
