@@ -100,6 +100,13 @@ class RoundForm(FlaskForm):
     )
     allows_changes = BooleanField(_l("Voters may change their vote until voting closes"))
     allows_blank = BooleanField(_l("Voters may cast a blank vote"))
+    asks_age_band = BooleanField(
+        _l("Ask voters their age group (optional for them)"),
+        description=_l(
+            "For the turnout by age. The answer is sealed with the vote and only counted"
+            " together; groups under 10 are not shown."
+        ),
+    )
     online_weight = DecimalField(
         _l("Weight of an online vote"), places=4, default=1, validators=[Optional(), _weight]
     )
@@ -214,6 +221,21 @@ class CastForm(FlaskForm):
         validators=[Optional(), Length(max=30)],
         description=_l("Only to change a vote you cast before."),
     )
+    #: Asked where the round asks it, always skippable; the choices are the round's
+    #: (`views.vote.cast_form`). Sealed with the vote, only ever counted together.
+    age_band = RadioField(
+        _l("Your age (you may skip this)"),
+        choices=[],
+        default="",
+        validate_choice=False,
+        description=_l(
+            "Only to see which ages took part. It is sealed with your vote and only"
+            " counted together with other votes."
+        ),
+    )
+    #: The page's width in CSS pixels, filled in by static/js/ballot-width.js (empty
+    #: without JavaScript): phone or computer, for the turnout. Never the user agent.
+    width_hint = HiddenField(validators=[Optional(), Length(max=6)])
 
 
 class ReceiptCheckForm(FlaskForm):

@@ -29,7 +29,7 @@ from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.places.models import Wijk
 from samenhang.policies import require_manager
-from samenhang.voting import codes
+from samenhang.voting import codes, turnout
 from samenhang.voting.models import (
     Ballot,
     BallotType,
@@ -48,6 +48,7 @@ from samenhang.voting.queries import (
     counted_ballots,
     invalid_paper_count,
     numbered_projects,
+    online_voters,
 )
 from samenhang.voting.rules import election as engine
 from samenhang.voting.rules.explain import Explanation, number_param, render
@@ -201,15 +202,23 @@ def _meta(round_: Round, unit: int) -> dict[str, str]:
 
 
 def _turnout(round_: Round, election: engine.Election) -> dict[str, Any]:
+    """Ballots, eligible voters and who took part (`samenhang.voting.turnout`), raw: every
+    page and download shows them through `turnout.tables`, which suppresses small cells."""
     if round_.is_imported:
         methods = [b.extra.get("voting_method", "") for b in election.ballots]
+        online = sum(1 for m in methods if m == "internet")
+        paper = sum(1 for m in methods if m == "paper")
+        by_channel = {"online": online, "paper": paper}
         return {
             "total": len(election.ballots),
-            "online": sum(1 for m in methods if m == "internet"),
-            "paper": sum(1 for m in methods if m == "paper"),
+            "online": online,
+            "paper": paper,
             "blank": 0,
             "invalid": 0,
             "eligible": None,
+            "by_channel": turnout.with_unknown(by_channel, len(election.ballots))
+            if online + paper < len(election.ballots)
+            else by_channel,
         }
     ballots = counted_ballots(round_)
     # Invalid paper ballots were cast (turnout) but name nothing that counts (tally).
@@ -218,13 +227,29 @@ def _turnout(round_: Round, election: engine.Election) -> dict[str, Any]:
     if eligible is None and round_.eligibility is Eligibility.codes:
         counts = code_counts(round_)
         eligible = (counts[CodeStatus.issued] + counts[CodeStatus.spent]) or None
+    total = len(ballots) + invalid
+    paper = sum(1 for b in ballots if b.channel is Channel.paper) + invalid
+    online_by = online_voters(round_)
+    by_channel = {"code": online_by["code"], "account": online_by["account"], "paper": paper}
+    if not round_.eligibility.uses_codes:
+        del by_channel["code"]
+    if not round_.eligibility.uses_residents:
+        del by_channel["account"]
+    profile = round_.ballot_profile
     return {
-        "total": len(ballots) + invalid,
-        "online": sum(1 for b in ballots if b.channel is Channel.online),
-        "paper": sum(1 for b in ballots if b.channel is Channel.paper) + invalid,
+        "total": total,
+        "online": total - paper,
+        "paper": paper,
         "blank": sum(1 for b in ballots if b.is_blank),
         "invalid": invalid,
         "eligible": eligible,
+        "by_channel": by_channel,
+        # Only sealed ballots carried a language, device or age band: none for others.
+        "by_language": turnout.with_unknown(profile["language"], total) if profile else None,
+        "by_device": turnout.with_unknown(profile["device"], total) if profile else None,
+        "by_age_band": turnout.with_unknown(profile["age_band"], total)
+        if profile and profile.get("age_band") is not None
+        else None,
     }
 
 

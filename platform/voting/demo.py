@@ -118,6 +118,7 @@ def _voting_round(wijk: Wijk, manager: User, volunteer: User) -> Round:
             min_age=12,
             allows_changes=True,
             allows_blank=True,
+            asks_age_band=True,
             ideas_on=today - timedelta(days=40),
             review_on=today - timedelta(days=20),
             voting_on=today - timedelta(days=1),

@@ -193,6 +193,9 @@ class Round(db.Model):
     #: The voter may change the ballot until voting closes; the last one counts.
     allows_changes: Mapped[bool_false]
     allows_blank: Mapped[bool_false]
+    #: The ballot asks an optional, skippable age band, sealed with the choice and only
+    #: ever added up at the count (samenhang.voting.turnout).
+    asks_age_band: Mapped[bool_false]
     #: Weights of online and paper ballots; `is_channel_balanced` instead weighs them so
     #: that each channel counts for half (Amsterdam's Buurtbudget).
     online_weight: Mapped[Decimal] = mapped_column(Numeric(8, 4), default=Decimal(1))
@@ -221,6 +224,10 @@ class Round(db.Model):
     #: The count: the engine's result, the turnout and the money unit, as JSON.
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     counted_at: Mapped[datetime | None]
+    #: Who cast the online ballots (counts by language, device class and age band), added
+    #: up from inside the sealed ballots when they are opened at the count; never per
+    #: ballot. None for rounds whose ballots were not sealed.
+    ballot_profile: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: The counting key, created when voting opens (hex of the X25519 public key): online
     #: ballots are sealed to it. The private key is never stored: two of its three key
     #: shares rebuild it at the count. None for rounds opened before ballots were sealed.

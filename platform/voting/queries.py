@@ -187,6 +187,53 @@ def voter_count(round_: Round) -> int:
     )
 
 
+def online_voters(round_: Round) -> dict[str, int]:
+    """How many voted online with a stemcode and with an account (the register; counts
+    only, for the turnout by channel)."""
+    rows = db.session.execute(
+        select(VoterRecord.stemcode_id.is_(None), func.count(VoterRecord.id))
+        .where(VoterRecord.round_id == round_.id, VoterRecord.channel == Channel.online)
+        .group_by(VoterRecord.stemcode_id.is_(None))
+    )
+    counts = {"code": 0, "account": 0}
+    for by_account, count in rows:
+        counts["account" if by_account else "code"] += int(count)
+    return counts
+
+
+def previous_turnout(round_: Round) -> list[dict[str, Any]]:
+    """The wijk's other counted rounds before this one, oldest first: ballots, eligible
+    and turnout (to compare with; whole rounds only, no cells)."""
+    stmt = (
+        select(Round)
+        .where(
+            Round.wijk_id == round_.wijk_id,
+            Round.id != round_.id,
+            Round.result.is_not(None),
+            Round.phase == Phase.results,
+        )
+        .order_by(Round.counted_at, Round.id)
+    )
+    found = []
+    for other in db.session.scalars(stmt):
+        if round_.counted_at and other.counted_at and other.counted_at > round_.counted_at:
+            continue
+        figures = (other.result or {}).get("turnout") or {}
+        eligible = figures.get("eligible")
+        total = int(figures.get("total") or 0)
+        found.append(
+            {
+                "round_id": other.id,
+                "title": other.title,
+                "counted_on": other.counted_at.date().isoformat() if other.counted_at else None,
+                "ballots": total,
+                "eligible": eligible,
+                "turnout_percent": round(100 * total / int(eligible), 1) if eligible else None,
+            }
+        )
+    return found
+
+
 def has_voted(round_: Round, credential: Credential) -> bool:
     stmt = select(VoterRecord.id).where(VoterRecord.round_id == round_.id)
     if credential.code is not None:

@@ -19,7 +19,7 @@ import hashlib
 import json
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -166,11 +166,16 @@ def combine(shares: list[Share], round_id: int, public_key: bytes) -> PrivateKey
 # --- sealing ----------------------------------------------------------------------------
 
 
+#: Room for who cast the ballot (`profile`: language, device class, age band), so that a
+#: ballot with an age band is as long as one without.
+PROFILE_ROOM = 48
+
+
 def sealed_size(project_count: int) -> int:
     """The plaintext length every ballot of a round is padded to, so that the ciphertext's
     length does not tell a blank vote from a long list: room for every project with an id
-    and points of up to eleven digits, in steps of 64 bytes."""
-    return 64 * -(-(32 + 24 * max(project_count, 1)) // 64)
+    and points of up to eleven digits, and for the profile, in steps of 64 bytes."""
+    return 64 * -(-(32 + PROFILE_ROOM + 24 * max(project_count, 1)) // 64)
 
 
 @lru_cache(maxsize=64)
@@ -184,12 +189,21 @@ def seal(
     points: list[int] | None,
     is_blank: bool,
     project_count: int,
+    profile: dict[str, str] | None = None,
 ) -> bytes:
-    """A ballot's content, padded to the round's size and sealed to its public key."""
-    plain = json.dumps(
-        {"s": list(selection), "p": list(points) if points else None, "b": bool(is_blank)},
-        separators=(",", ":"),
-    ).encode()
+    """A ballot's content, padded to the round's size and sealed to its public key.
+
+    `profile` (short strings: interface language, device class, age band) travels inside
+    the seal: it is only ever read at the count, and then only added up (see
+    `samenhang.voting.turnout`), never written next to the ballot or its voter."""
+    content: dict[str, Any] = {
+        "s": list(selection),
+        "p": list(points) if points else None,
+        "b": bool(is_blank),
+    }
+    if profile:
+        content["w"] = {str(k)[:1]: str(v)[:8] for k, v in profile.items() if v}
+    plain = json.dumps(content, separators=(",", ":")).encode()
     size = sealed_size(project_count)
     if len(plain) < size:
         plain += b" " * (size - len(plain))
@@ -201,6 +215,8 @@ class Opened:
     selection: list[int]
     points: list[int] | None
     is_blank: bool
+    #: Who cast it (language, device, age band) by their one-letter keys; unchecked here.
+    profile: dict[str, str] = field(default_factory=dict)
 
 
 def unseal(private_key: PrivateKey, sealed: bytes) -> Opened:
@@ -216,4 +232,12 @@ def unseal(private_key: PrivateKey, sealed: bytes) -> Opened:
         not isinstance(points, list) or not all(type(p) is int for p in points)
     ):
         raise ValueError("the ballot's points are not numbers")
-    return Opened(selection=selection, points=points, is_blank=bool(data.get("b")))
+    profile = data.get("w")
+    if not isinstance(profile, dict):
+        profile = {}
+    return Opened(
+        selection=selection,
+        points=points,
+        is_blank=bool(data.get("b")),
+        profile={str(k): str(v) for k, v in profile.items() if isinstance(v, str)},
+    )

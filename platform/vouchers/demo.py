@@ -21,8 +21,8 @@ from samenhang.extensions import db
 from samenhang.places.models import Wijk
 from samenhang.vouchers import services
 from samenhang.vouchers.codes import hash_secret
-from samenhang.vouchers.services.common import LOCAL_TIME
 from samenhang.vouchers.models import ContributionKind, Outcome, Pot, SourceKind
+from samenhang.vouchers.services.common import LOCAL_TIME
 
 #: A fixed till secret for the demo only; real till links are random and shown once.
 DEMO_TILL_TOKEN = "demo-kassa-korrewegwijk"

@@ -219,6 +219,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("voting.results", "GET"): Access(EVERYONE, values=_counted),
     ("voting.ballots_pb", "GET"): Access(EVERYONE, values=_counted),
     ("voting.ballots_csv", "GET"): Access(EVERYONE, values=_counted),
+    ("voting.turnout_csv", "GET"): Access(EVERYONE, values=_counted),
+    ("voting.turnout_json", "GET"): Access(EVERYONE, values=_counted),
     ("voting.manage", "GET"): Access(MANAGERS),
     ("voting.edit", "GET"): Access(MANAGERS),
     ("voting.edit", "POST"): Access(MANAGERS),

@@ -24,6 +24,8 @@ from samenhang.blueprints.voting.views.public import (
     check,
     results,
     show,
+    turnout_csv,
+    turnout_json,
     wijk_rounds,
 )
 from samenhang.blueprints.voting.views.rounds import (
@@ -73,6 +75,8 @@ __all__ = [
     "review_project",
     "revoke_code",
     "show",
+    "turnout_csv",
+    "turnout_json",
     "volunteers",
     "wijk_rounds",
 ]

@@ -4,8 +4,9 @@ the results with their open data."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -20,8 +21,8 @@ from samenhang.blueprints.voting.views.common import (
 )
 from samenhang.i18n import format_money
 from samenhang.policies import can_see_results, can_view_round, is_member, require_visible
-from samenhang.voting import counting, queries, services
-from samenhang.voting.models import BallotType, Channel, ProjectStatus, Round
+from samenhang.voting import counting, queries, services, turnout
+from samenhang.voting.models import BallotType, ProjectStatus, Round
 
 
 def wijk_rounds(municipality_slug: str, wijk_slug: str) -> str:
@@ -104,8 +105,6 @@ def results(round_id: int) -> View:
     else:  # a count stored before the order was kept
         rows.sort(key=lambda r: (not r["funded"], -float(r["support"]), r["card"]["project"].id))
     most = max([float(r["support"]) for r in rows] or [1]) or 1
-    turnout = result["turnout"]
-    eligible = turnout.get("eligible")
     return render_template(
         "voting/results.html",
         round=round_,
@@ -113,14 +112,29 @@ def results(round_id: int) -> View:
         most=most,
         funded_total=sum(r["amount"] for r in rows if r["funded"]),
         notes=[queries.explain(round_, n, _, format_money) for n in result["tally"]["notes"]],
-        turnout=turnout,
-        channels=list(Channel),
-        turnout_percent=(100 * turnout["total"] / eligible) if eligible else None,
+        who_voted=who_voted(round_),
         rule_name=result["tally"]["rule"],
         is_points=round_.ballot_type in (BallotType.ranking, BallotType.points),
         counted_at=datetime.fromisoformat(result["counted_at"]),
         paper=queries.paper_counts(round_) if not round_.is_imported else None,
     )
+
+
+def who_voted(round_: Round) -> dict[str, Any] | None:
+    """The "Who voted" section of a counted round: its figures, the suppressed tables and
+    the wijk's earlier rounds to compare with."""
+    if not round_.result:
+        return None
+    figures = round_.result["turnout"]
+    return {
+        "summary": turnout.summary(figures),
+        "blank": int(figures.get("blank") or 0),
+        "invalid": int(figures.get("invalid") or 0),
+        "tables": turnout.tables(figures),
+        "previous": queries.previous_turnout(round_),
+        "has_profile": figures.get("by_language") is not None,
+        "suppress_below": turnout.SUPPRESS_BELOW,
+    }
 
 
 def _download(round_: Round, body: str, mimetype: str, extension: str) -> Response:
@@ -138,3 +152,23 @@ def ballots_pb(round_id: int) -> Response:
 def ballots_csv(round_id: int) -> Response:
     round_ = _get_results_or_404(round_id)
     return _download(round_, counting.export_csv(round_), "text/csv", "csv")
+
+
+def turnout_csv(round_id: int) -> Response:
+    """Who voted, one line per cell, small cells as `<10`."""
+    round_ = _get_results_or_404(round_id)
+    assert round_.result is not None
+    body = turnout.as_csv(round_.result["turnout"])
+    response = _download(round_, body, "text/csv", "csv")
+    response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
+        "stemdag-", "turnout-"
+    )
+    return response
+
+
+def turnout_json(round_id: int) -> Response:
+    """Who voted as JSON; small cells are null with `"suppressed": true`."""
+    round_ = _get_results_or_404(round_id)
+    assert round_.result is not None
+    data = turnout.as_json(round_.result["turnout"], queries.previous_turnout(round_))
+    return jsonify({"round": round_.id, **data})

@@ -17,6 +17,7 @@ from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.voting import forms
 from samenhang.blueprints.voting.views.common import View, cards, get_round_or_404, round_url
+from samenhang.blueprints.voting.views.public import who_voted
 from samenhang.policies import require_manager
 from samenhang.voting import counting, queries, services
 from samenhang.voting.models import PHASE_ORDER, BallotType, Eligibility, Phase, Round, Rule
@@ -45,6 +46,7 @@ def _round_data(form: forms.RoundForm) -> services.RoundData:
         min_age=form.min_age.data,
         allows_changes=form.allows_changes.data,
         allows_blank=form.allows_blank.data,
+        asks_age_band=form.asks_age_band.data,
         online_weight=form.online_weight.data or Decimal(1),
         paper_weight=form.paper_weight.data or Decimal(1),
         is_channel_balanced=form.is_channel_balanced.data,
@@ -113,6 +115,7 @@ def manage(round_id: int) -> str:
         sealed=keys.sealed_count(round_) if round_.counting_public_key else 0,
         count_form=forms.CountForm(),
         annul_form=forms.AnnulForm(),
+        who_voted=who_voted(round_),
     )
 
 

@@ -21,8 +21,9 @@ from samenhang.blueprints.voting.views.common import (
     round_url,
     save_ballot_state,
 )
+from samenhang.i18n import current_locale
 from samenhang.policies import can_vote_as_resident
-from samenhang.voting import queries, services
+from samenhang.voting import queries, services, turnout
 from samenhang.voting.codes import group, normalise
 from samenhang.voting.models import BallotType, Round
 
@@ -143,6 +144,26 @@ def ballot(round_id: int) -> View:
     return render_template("voting/ballot.html", **context)
 
 
+def cast_form(round_: Round, **data: Any) -> forms.CastForm:
+    """The form that sends the vote, with the age bands of the round where it asks them."""
+    form = forms.CastForm(**data)
+    form.age_band.choices = [("", _("I would rather not say"))] + [
+        (band.value, band.label) for band in turnout.AgeBand.for_min_age(round_.min_age)
+    ]
+    return form
+
+
+def _profile(round_: Round, form: forms.CastForm) -> turnout.BallotProfile:
+    """Who casts this ballot, as far as the page knows: the language the page is shown in,
+    phone or computer from the width hint, the age band if given. Sealed with the vote."""
+    return turnout.make_profile(
+        language=current_locale(),
+        width_hint=form.width_hint.data,
+        age_band=form.age_band.data,
+        asks_age_band=round_.asks_age_band,
+    )
+
+
 def _review_context(round_: Round, choice: services.Choice, form: forms.CastForm) -> dict[str, Any]:
     by_id = {c["project"].id: c for c in cards(round_)}
     return {
@@ -170,7 +191,7 @@ def review(round_id: int) -> View:
     choice = _choice_from_state(state)
     if choice is None:
         return redirect(round_url(round_, "voting.ballot"))
-    form = forms.CastForm(code=state.get("code", ""), receipt=state.get("receipt", ""))
+    form = cast_form(round_, code=state.get("code", ""), receipt=state.get("receipt", ""))
     return render_template("voting/review.html", **_review_context(round_, choice, form))
 
 
@@ -186,7 +207,7 @@ def cast(round_id: int) -> View:
     if choice is None:
         return redirect(round_url(round_, "voting.ballot"))
     _store_choice(round_, choice)
-    form = forms.CastForm()
+    form = cast_form(round_)
     receipt = (form.receipt.data or "").strip()
     if form.validate_on_submit():
         credential = None
@@ -199,13 +220,25 @@ def cast(round_id: int) -> View:
             with form_errors(form):
                 projects = queries.ballot_projects(round_)
                 age_confirmed = form.age_confirmed.data
+                profile = _profile(round_, form)
                 if receipt:
                     new_receipt = services.change_ballot(
-                        round_, projects, choice, credential, receipt, age_confirmed=age_confirmed
+                        round_,
+                        projects,
+                        choice,
+                        credential,
+                        receipt,
+                        age_confirmed=age_confirmed,
+                        profile=profile,
                     )
                 else:
                     new_receipt = services.cast_ballot(
-                        round_, projects, choice, credential, age_confirmed=age_confirmed
+                        round_,
+                        projects,
+                        choice,
+                        credential,
+                        age_confirmed=age_confirmed,
+                        profile=profile,
                     )
                 save_ballot_state(round_, {"receipt": new_receipt, "changed": bool(receipt)})
                 return redirect(round_url(round_, "voting.receipt"), code=303)

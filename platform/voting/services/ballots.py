@@ -36,6 +36,7 @@ from samenhang.voting.models import (
     new_ballot_id,
 )
 from samenhang.voting.services.common import lock_round, rows_changed
+from samenhang.voting.turnout import BallotProfile
 
 _CHANGE_HINT = _l("To change your vote, fill in the receipt code you got.")
 
@@ -116,6 +117,7 @@ class BallotRules:
     allows_blank: bool
     allows_changes: bool
     min_age: int | None
+    asks_age_band: bool
     eligibility: Eligibility
     voting_closes_at: datetime | None
     projects: dict[int, BallotProject] = field(default_factory=dict)
@@ -137,6 +139,7 @@ class BallotRules:
             allows_blank=round_.allows_blank,
             allows_changes=round_.allows_changes,
             min_age=round_.min_age,
+            asks_age_band=round_.asks_age_band,
             eligibility=round_.eligibility,
             voting_closes_at=round_.voting_closes_at,
             projects=projects,
@@ -455,10 +458,14 @@ def new_ballot_row(
     key: str | None,
     *,
     project_count: int = 0,
+    profile: BallotProfile | None = None,
 ) -> tuple[dict[str, Any], str | None]:
     """The ballot's row; online ballots (with the voter's `key`) get a receipt code and,
     where the round has a counting key, their content sealed to it: the row is written in
-    the same transaction as the voter's register row, so it must not hold the choice."""
+    the same transaction as the voter's register row, so it must not hold the choice.
+
+    The `profile` (language, device, age band) is sealed with the choice, or dropped where
+    the round has no key: it is never stored readable, next to the ballot or elsewhere."""
     receipt = codes.new_receipt() if key is not None else None
     public_key = round_.public_key if channel is Channel.online else None
     if public_key is not None:
@@ -467,7 +474,12 @@ def new_ballot_row(
             "points": None,
             "is_blank": False,
             "sealed": sealing.seal(
-                public_key, choice.selection, choice.points, choice.is_blank, project_count
+                public_key,
+                choice.selection,
+                choice.points,
+                choice.is_blank,
+                project_count,
+                profile=_sealed_profile(round_, profile),
             ),
         }
     else:
@@ -491,6 +503,15 @@ def new_ballot_row(
     return row, receipt
 
 
+def _sealed_profile(round_: VotingRound, profile: BallotProfile | None) -> dict[str, str]:
+    if profile is None:
+        return {}
+    sealed = profile.sealed()
+    if not round_.asks_age_band:
+        sealed.pop("a", None)
+    return sealed
+
+
 def _owner_hash(round_: VotingRound, receipt: str, key: str) -> str:
     # normalise() drops the ":" but the receipt has a fixed length, so this is unambiguous.
     return codes.hash_code(round_.salt, f"{receipt}:{key}")
@@ -503,6 +524,7 @@ def cast_ballot(
     credential: Credential,
     *,
     age_confirmed: bool,
+    profile: BallotProfile | None = None,
 ) -> str:
     """Cast an online ballot; returns the receipt code (shown once, stored hashed).
 
@@ -516,7 +538,9 @@ def cast_ballot(
         raise DomainError(_l("Please confirm that you are {age} or older."), age=round_.min_age)
     validate_choice(round_, projects, choice)
     key = register_vote(round_, credential, Channel.online)
-    row, receipt = new_ballot_row(round_, choice, Channel.online, key, project_count=len(projects))
+    row, receipt = new_ballot_row(
+        round_, choice, Channel.online, key, project_count=len(projects), profile=profile
+    )
     db.session.connection().execute(_INSERT_BALLOT, row)
     assert receipt is not None
     return receipt
@@ -530,6 +554,7 @@ def change_ballot(
     receipt: str,
     *,
     age_confirmed: bool,
+    profile: BallotProfile | None = None,
 ) -> str:
     """Replace an online ballot: the voter proves both who they are and which ballot is
     theirs (the receipt). The old ballot stays, marked superseded. Returns the new receipt."""
@@ -557,7 +582,12 @@ def change_ballot(
             _l("This receipt code does not match your current vote. Check it and try again.")
         )
     row, new_receipt = new_ballot_row(
-        round_, choice, Channel.online, credential.key, project_count=len(projects)
+        round_,
+        choice,
+        Channel.online,
+        credential.key,
+        project_count=len(projects),
+        profile=profile,
     )
     db.session.execute(_INSERT_BALLOT, row)
     assert new_receipt is not None

@@ -24,7 +24,7 @@ from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.policies import require_manager
-from samenhang.voting import sealing
+from samenhang.voting import sealing, turnout
 from samenhang.voting.models import Ballot, Channel, Phase, Round, new_ballot_id
 from samenhang.voting.services.common import clean_reason, lock_round
 
@@ -130,7 +130,9 @@ def unseal_ballots(round_: Round, share_texts: Sequence[str], *, actor: User) ->
 
     The current ones are written again as plain rows in a random order (new random ids,
     no receipt, today's date), and every ciphertext is cleared; the cast rows keep their
-    receipt and superseded flag for the receipt check. Returns how many were opened.
+    receipt and superseded flag for the receipt check. Who cast them (the language,
+    device and age band sealed with each) is only added up, on the round
+    (`Round.ballot_profile`), never written beside a choice. Returns how many were opened.
     """
     require_manager(actor, round_.wijk)
     round_ = lock_round(round_)
@@ -154,6 +156,11 @@ def unseal_ballots(round_: Round, share_texts: Sequence[str], *, actor: User) ->
             raise DomainError(
                 _l("A sealed ballot cannot be opened with this key. Nothing was changed.")
             ) from exc
+    # Counts only: a profile next to its choice would name the one Arabic-speaking voter
+    # aged 65 or over and what they chose.
+    round_.ballot_profile = turnout.add_up(
+        (ballot.profile for ballot in opened), asks_age_band=round_.asks_age_band
+    )
     # The order the plain rows are written in is all a dump or a page of the table shows.
     secrets.SystemRandom().shuffle(opened)
     db.session.execute(

@@ -55,6 +55,7 @@ class RoundData:
     min_age: int | None = None
     allows_changes: bool = False
     allows_blank: bool = False
+    asks_age_band: bool = False
     online_weight: Decimal = Decimal(1)
     paper_weight: Decimal = Decimal(1)
     is_channel_balanced: bool = False
@@ -221,6 +222,7 @@ def _apply_round(round_: Round, data: RoundData) -> None:
     round_.min_age = data.min_age
     round_.allows_changes = data.allows_changes
     round_.allows_blank = data.allows_blank
+    round_.asks_age_band = data.asks_age_band
     round_.online_weight = data.online_weight
     round_.paper_weight = data.paper_weight
     round_.is_channel_balanced = data.is_channel_balanced
@@ -261,6 +263,7 @@ def _round_summary(round_: Round) -> dict[str, Any]:
         "min_age": round_.min_age,
         "allows_changes": round_.allows_changes,
         "allows_blank": round_.allows_blank,
+        "asks_age_band": round_.asks_age_band,
         "categories": [[c.name, c.cap_cents] for c in round_.categories],
     }
 
