@@ -296,7 +296,7 @@ def manage(municipality_slug: str, wijk_slug: str, year: int) -> View:
             )
             flash(_("Saved."), "success")
             return redirect(budget_url(budget, "budgets.manage"))
-    pots, rounds = services.platform_candidates(budget)
+    candidates = services.platform_candidates(budget)
     return render_form(
         form,
         "budgets/manage.html",
@@ -305,7 +305,7 @@ def manage(municipality_slug: str, wijk_slug: str, year: int) -> View:
         form=form,
         reason_form=ReasonForm(formdata=None),
         figures=queries.budget_figures(budget),
-        candidates=[p.name for p in pots] + [r.title for r in rounds],
+        candidates=candidates.names,
         challenges=queries.open_challenges(budget),
     )
 
