@@ -268,7 +268,8 @@ def payments(line: LineItem) -> list[Payment]:
     if line.campaign is not None and line.is_from_platform:
         return _campaign_payments(line.campaign)
     # Matched money counts when the campaign pays it out (see the module's docstring).
-    matched = {c.account_id: c for c in _matched_by([line.pot]).get(line.pot_id or 0, [])}
+    pots = [line.pot] if line.pot is not None else []
+    matched = {c.account_id: c for c in _matched_by(pots).get(line.pot_id or 0, [])}
     money = campaign_money(matched.values())
     touching = select(JournalLine.entry_id).where(JournalLine.account_id.in_(internal))
     stmt = (

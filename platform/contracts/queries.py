@@ -288,6 +288,23 @@ def current_links(line: LineItem) -> list[GoalLink]:
     return list(found)
 
 
+def goals_to_serve(wijk: Wijk) -> list[Goal]:
+    """Goals a buurtbegroting line of the wijk may serve: those of its contracts that no
+    amendment replaced, newest year first."""
+    stmt = (
+        select(Goal)
+        .join(Goal.contract)
+        .where(Contract.wijk_id == wijk.id, Contract.status != ContractStatus.superseded)
+        .order_by(Contract.year.desc(), Contract.version.desc(), Goal.position)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def same_goal(a: Goal, b: Goal) -> bool:
+    """The same goal, perhaps in another version of the contract (an amendment)."""
+    return a is b or a in b.lineage or b in a.lineage
+
+
 def served_goal(line: LineItem) -> Goal | None:
     """The buurtcontract goal a buurtbegroting line pays for (at most one, see `link`)."""
     links = current_links(line)

@@ -435,7 +435,7 @@ def change_line(line: LineItem, data: LineData, *, actor: User, reason: str = ""
 def goal_change(line: LineItem, goal: Goal | None) -> list[dict[str, Any]]:
     """The change of the goal a line serves, in the form of `diff`."""
     before = contract_queries.served_goal(line)
-    if before is goal:
+    if before is goal or (before and goal and contract_queries.same_goal(before, goal)):
         return []
     return [
         {

@@ -253,16 +253,16 @@ def link(goal: Goal, target: LinkTarget, *, actor: User) -> GoalLink:
         raise DomainError(_l("A newer version of this buurtcontract replaced this one."))
     if _wijk_id(target) != goal.contract.wijk_id or not _is_public(target):
         raise DomainError(_l("Only public things in {wijk} can be linked."), wijk=goal.wijk.name)
-    found = _new_link(target, actor)
-    if any(li.key == found.key for li in goal.links):
+    if any(li.target is target for li in goal.links):
         raise DomainError(_l("This is already linked to the goal."))
     if isinstance(target, LineItem):
         # A line pays for one goal: its edit form shows and changes that one.
         other = queries.served_goal(target)
-        if other is not None:
+        if other is not None and not queries.same_goal(other, goal):
             raise DomainError(
                 _l("This budget line already pays for the goal “{goal}”."), goal=other.title
             )
+    found = _new_link(target, actor)
     goal.links.append(found)
     db.session.flush()
     log_event(actor, "goal.linked", goal, wijk=goal.wijk, after={"link": found.id})
@@ -279,10 +279,9 @@ def unlink(goal_link: GoalLink, *, actor: User) -> None:
 def serve_goal(line: LineItem, goal: Goal | None, *, actor: User) -> bool:
     """Make `goal` the one goal a buurtbegroting line pays for (None: no goal), as the
     wijkmanager does on the line's edit form or by an import; returns whether it changed.
-    Works on a draft buurtbegroting too: its lines are not public yet, but the link is."""
+    Links to other versions of the same goal (an amendment being signed) stay."""
     current = queries.current_links(line)
-    if [li.goal for li in current] == ([goal] if goal is not None else []):
-        return False
+    keep = [li for li in current if goal is not None and queries.same_goal(li.goal, goal)]
     if goal is not None:
         require(can_link_goal(actor, goal), _l("You may not link things to this goal."))
         if goal.contract.status is ContractStatus.superseded:
@@ -291,14 +290,16 @@ def serve_goal(line: LineItem, goal: Goal | None, *, actor: User) -> bool:
             raise DomainError(
                 _l("Only public things in {wijk} can be linked."), wijk=goal.wijk.name
             )
+    changed = False
     for old in current:
-        if old.goal is goal:
-            continue
-        unlink(old, actor=actor)
-    if goal is not None and not any(li.goal is goal for li in current):
+        if old not in keep:
+            unlink(old, actor=actor)
+            changed = True
+    if goal is not None and not keep:
         found = _new_link(line, actor)
         goal.links.append(found)
         db.session.flush()
         log_event(actor, "goal.linked", goal, wijk=goal.wijk, after={"link": found.id})
+        changed = True
     db.session.flush()
-    return True
+    return changed
