@@ -427,6 +427,7 @@ def change_line(line: LineItem, data: LineData, *, actor: User, reason: str = ""
     for name, value in values.items():
         setattr(line, name, value)
     db.session.flush()
+    db.session.expire(line, ["initiative", "campaign"])
     contracts.serve_goal(line, goal, actor=actor)
     record_change(budget, line, changes, actor=actor, reason=reason)
     return True
@@ -455,4 +456,7 @@ def apply_row_values(
         setattr(line, name, value)
     if changes:
         line.budget_import = budget_import
+        # The related objects follow their ids at the next load.
+        db.session.flush()
+        db.session.expire(line, ["initiative", "campaign"])
     return changes
