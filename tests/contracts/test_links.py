@@ -43,17 +43,23 @@ def test_owners_link_campaigns_and_lines_of_their_own_wijk(db_session: Any) -> N
     assert queries.goals_served_by(campaign, None) == [goal]
     assert queries.goals_served_by(line, None) == [goal]
     actions = [
-        a for (a,) in db.session.query(AuditEntry.action).filter(AuditEntry.object_id == str(goal.id))
+        a
+        for (a,) in db.session.query(AuditEntry.action).filter(AuditEntry.object_id == str(goal.id))
     ]
     assert actions.count("goal.linked") == 2
 
     with pytest.raises(DomainError, match="already linked"):
         services.link(goal, campaign, actor=owner)
-    for other in (CampaignFactory(), CampaignFactory(initiative__wijk=contract.wijk, stage="draft")):
+    for other in (
+        CampaignFactory(),
+        CampaignFactory(initiative__wijk=contract.wijk, stage="draft"),
+    ):
         with pytest.raises(DomainError, match="Only public things"):
             services.link(goal, other, actor=owner)
     draft_line = line_with_key(
-        BudgetFactory(wijk=contract.wijk, manager=contract.wijk.managers[0], year=contract.year + 1),
+        BudgetFactory(
+            wijk=contract.wijk, manager=contract.wijk.managers[0], year=contract.year + 1
+        ),
         "K-1",
     )
     with pytest.raises(DomainError, match="Only public things"):
