@@ -91,15 +91,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # The older schema knows neither kind of link: they go, and so do the platform lines of
-    # campaigns (with their corrections and challenges), which it cannot hold.
+    # The older schema knows neither kind of goal link: they go. A campaign's platform line
+    # becomes an imported line (its goal as the planned amount, the spending not reported),
+    # so the line, its corrections and its challenges stay.
     op.execute("DELETE FROM goal_links WHERE campaign_id IS NOT NULL OR line_id IS NOT NULL")
-    campaign_lines = (
-        "SELECT id FROM budget_lines WHERE campaign_id IS NOT NULL AND origin = 'platform'"
+    op.execute(
+        "UPDATE budget_lines SET origin = 'imported',"
+        " planned_cents = (SELECT goal_cents FROM campaigns WHERE campaigns.id = campaign_id),"
+        " external_key = 'campagne-' || CAST(campaign_id AS VARCHAR(20))"
+        " WHERE origin = 'platform' AND campaign_id IS NOT NULL"
     )
-    op.execute(f"DELETE FROM budget_corrections WHERE line_id IN ({campaign_lines})")
-    op.execute(f"DELETE FROM budget_challenges WHERE line_id IN ({campaign_lines})")
-    op.execute("DELETE FROM budget_lines WHERE campaign_id IS NOT NULL AND origin = 'platform'")
 
     with op.batch_alter_table("goal_links", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_goal_links_one_target"), type_="check")
