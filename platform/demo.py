@@ -9,7 +9,7 @@ from sqlalchemy import select
 from samenhang.accounts import verification
 from samenhang.accounts.models import Role, User
 from samenhang.accounts.passwords import hash_password
-from samenhang.budgets.demo import seed_budgets_demo
+from samenhang.budgets.demo import link_campaigns_demo, seed_budgets_demo
 from samenhang.campaigns.demo import seed_campaigns_demo
 from samenhang.contracts.demo import seed_contracts_demo
 from samenhang.db import utcnow
@@ -191,4 +191,6 @@ def seed_demo() -> list[DemoUser]:
     seed_contracts_demo()
     seed_outcomes_demo()
     seed_campaigns_demo()
+    # the buurtbegroting's crowdfunding lines, once the campaigns exist
+    link_campaigns_demo()
     return DEMO_USERS

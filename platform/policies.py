@@ -446,5 +446,6 @@ TEMPLATE_POLICIES = {
     "link_goal": can_link_goal,
     "import_outcomes": can_import_outcomes,
     "initiate": is_initiator,
+    "view_campaign": can_view_campaign,
     "run_campaign": can_run_campaign,
 }

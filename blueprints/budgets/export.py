@@ -36,6 +36,7 @@ LINE_FIELDS = [
     "initiative_id",
     "pot_id",
     "round_id",
+    "campaign_id",
     "corrections",
     "url",
 ]
@@ -98,6 +99,7 @@ def line_record(figures: LineFigures) -> dict[str, Any]:
         "initiative_id": line.initiative_id,
         "pot_id": line.pot_id,
         "round_id": line.round_id,
+        "campaign_id": line.campaign_id,
         "corrections": len(line.corrections),
         "url": budget_url(budget, "budgets.line", line_id=line.id, _external=True),
     }

@@ -81,6 +81,18 @@ class LineForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1)],
         render_kw={"inputmode": "numeric"},
     )
+    campaign = IntegerField(
+        _l("Number of the campaign it pays for"),
+        validators=[Optional(), NumberRange(min=1)],
+        render_kw={"inputmode": "numeric"},
+    )
+    goal = SelectField(
+        _l("Buurtcontract goal it serves"),
+        choices=[],
+        validators=[Optional()],
+        default="",
+        description=_l("Goals of the buurtcontract of this wijk. The goal's page lists this line."),
+    )
     is_public_task = BooleanField(
         _l("A public task residents may challenge with a better or cheaper offer")
     )

@@ -33,6 +33,7 @@ from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.places.views import get_municipality_or_404, get_wijk_or_404
 from samenhang.budgets import importing, queries, services
 from samenhang.budgets.models import Budget, BudgetImport, Challenge, LineItem, Source
+from samenhang.contracts import queries as contract_queries
 from samenhang.extensions import db
 from samenhang.initiatives.models import Theme
 from samenhang.policies import (
@@ -153,6 +154,8 @@ def _payment_url(line: LineItem, payment: queries.Payment) -> str | None:
         return url_for("vouchers.application", application_id=payment.object_id)
     if payment.object_type == "stemdag_projects" and line.round_id is not None:
         return url_for("voting.show", round_id=line.round_id)
+    if payment.object_type == "campaigns":
+        return url_for("campaigns.show", campaign_id=payment.object_id)
     return None
 
 
@@ -296,7 +299,7 @@ def manage(municipality_slug: str, wijk_slug: str, year: int) -> View:
             )
             flash(_("Saved."), "success")
             return redirect(budget_url(budget, "budgets.manage"))
-    pots, rounds = services.platform_candidates(budget)
+    candidates = services.platform_candidates(budget)
     return render_form(
         form,
         "budgets/manage.html",
@@ -305,7 +308,7 @@ def manage(municipality_slug: str, wijk_slug: str, year: int) -> View:
         form=form,
         reason_form=ReasonForm(formdata=None),
         figures=queries.budget_figures(budget),
-        candidates=[p.name for p in pots] + [r.title for r in rounds],
+        candidates=candidates.names,
         challenges=queries.open_challenges(budget),
     )
 
@@ -389,10 +392,21 @@ def review_import(municipality_slug: str, wijk_slug: str, year: int, import_id: 
     )
 
 
+def _goal_choices(budget: Budget) -> list[tuple[str, str]]:
+    return [("", _("No goal"))] + [
+        (str(g.id), _("{year}: {title}").format(year=g.contract.year, title=g.title))
+        for g in contract_queries.goals_to_serve(budget.wijk)
+    ]
+
+
 def _line_form(found: LineItem) -> LineForm:
+    choices = _goal_choices(found.budget)
     if request.method != "GET":
-        return LineForm()
-    return LineForm(
+        form = LineForm()
+        form.goal.choices = choices
+        return form
+    goal = contract_queries.served_goal(found)
+    form = LineForm(
         data={
             "title": found.title,
             "description": found.description,
@@ -402,9 +416,13 @@ def _line_form(found: LineItem) -> LineForm:
             "planned": found.planned_cents,
             "actual": found.actual_cents,
             "initiative": found.initiative_id,
+            "campaign": found.campaign_id,
+            "goal": str(goal.id) if goal else "",
             "is_public_task": found.is_public_task,
         }
     )
+    form.goal.choices = choices
+    return form
 
 
 def edit_line(municipality_slug: str, wijk_slug: str, year: int, line_id: int) -> View:
@@ -422,6 +440,8 @@ def edit_line(municipality_slug: str, wijk_slug: str, year: int, line_id: int) -
             planned_cents=form.planned.data,
             actual_cents=form.actual.data,
             initiative_id=form.initiative.data,
+            campaign_id=form.campaign.data,
+            goal_id=int(form.goal.data) if form.goal.data else None,
         )
         with form_errors(form):
             changed = services.change_line(

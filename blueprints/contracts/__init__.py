@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint
+from flask_login import current_user
 
 from samenhang.blueprints.contracts.views import drafting, manage, progress, public
+from samenhang.contracts import queries
 from samenhang.contracts.models import Unit
 from samenhang.contracts.units import format_value
 
@@ -80,3 +84,10 @@ bp.add_url_rule(
 )
 bp.add_url_rule(f"{_party}/signatories", view_func=manage.authorise, methods=POST)
 bp.add_url_rule(f"{_party}/signatories/<int:user_id>/remove", view_func=manage.revoke, methods=POST)
+
+
+@bp.app_template_global()
+def goals_served_by(target: Any) -> Any:
+    """The buurtcontract goals an initiative, campaign or budget line serves that the reader
+    may see, for the notice on its page (templates/contracts/_serves.html)."""
+    return queries.goals_served_by(target, current_user)

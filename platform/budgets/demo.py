@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from samenhang.accounts import verification
 from samenhang.accounts.models import Role, User
-from samenhang.budgets import importing, services
+from samenhang.budgets import importing, queries, services
 from samenhang.budgets.models import Budget, LineItem
 from samenhang.db import utcnow
 from samenhang.extensions import db
@@ -248,3 +248,35 @@ def seed_budgets_demo() -> list[Budget]:
     _budget(indische_buurt, year - 1, INDISCHE_BUURT_LAST_YEAR, admin)
     db.session.flush()
     return [groningen, amsterdam]
+
+
+def link_campaigns_demo() -> list[LineItem]:
+    """After the demo campaigns: their crowdfunding joins the Korrewegwijk's published
+    buurtbegroting (a public correction, with its reason), and the imported line "Beheer
+    buurthuis" says it pays for De Bruisplaats's campaign. The caller commits."""
+    wijk = _wijk("korrewegwijk")
+    budget = queries.budget_for(wijk, services.local_today().year) if wijk else None
+    if budget is None:
+        return []
+    manager = _user("wijkmanager@demo.samenhang.nl")
+    added = services.add_platform_lines(
+        budget, actor=manager, reason="De crowdfunding van de campagnes in de wijk staat er nu bij."
+    )
+    bruisplaats = next((line.campaign for line in added if line.campaign), None)
+    if bruisplaats is not None:
+        line = _line(budget, "GRN-KW-03")
+        data = services.LineData(
+            theme=line.theme,
+            source=line.source,
+            source_name=line.source_name,
+            title=line.title,
+            description=line.description,
+            is_public_task=line.is_public_task,
+            planned_cents=line.planned_cents,
+            actual_cents=line.actual_cents,
+            campaign_id=bruisplaats.id,
+        )
+        services.change_line(
+            line, data, actor=manager, reason="Het buurthuis betaalt mee aan De Bruisplaats."
+        )
+    return added

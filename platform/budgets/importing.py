@@ -48,6 +48,8 @@ COLUMNS = [
     Column("besteed", "actual", False),
     Column("maatschappelijke_taak", "public_task", False),
     Column("initiatief", "initiative", False),
+    Column("campagne", "campaign", False),
+    Column("doel", "goal", False),
 ]
 _BY_HEADER = {h: c.name for c in COLUMNS for h in (c.name, c.alias)}
 #: "overig" is the Dutch word the template uses for `Source.other`.
@@ -73,6 +75,9 @@ class ImportRow:
     actual_cents: int | None
     is_public_task: bool
     initiative_id: int | None
+    campaign_id: int | None = None
+    #: The buurtcontract goal the line serves (a goal link, not a column of the line).
+    goal_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -257,12 +262,12 @@ class _RowReader:
             self.problem(name, _l("Write “ja” or “nee”."))
         return False
 
-    def whole_number(self, name: str) -> int | None:
+    def whole_number(self, name: str, message: Any) -> int | None:
         value = _text(self.cell(name))
         if not value:
             return None
         if not value.isdigit():
-            self.problem(name, _l("Write the number of the initiative, like 12."))
+            self.problem(name, message)
             return None
         return int(value)
 
@@ -277,7 +282,13 @@ def _read_row(reader: _RowReader) -> ImportRow | None:
     planned = reader.amount("begroot", True)
     actual = reader.amount("besteed", False)
     is_public_task = reader.flag("maatschappelijke_taak")
-    initiative_id = reader.whole_number("initiatief")
+    initiative_id = reader.whole_number(
+        "initiatief", _l("Write the number of the initiative, like 12.")
+    )
+    campaign_id = reader.whole_number("campagne", _l("Write the number of the campaign, like 12."))
+    goal_id = reader.whole_number(
+        "doel", _l("Write the number of the buurtcontract goal, like 12.")
+    )
     if reader.problems or theme is None or source is None or planned is None:
         return None
     return ImportRow(
@@ -292,6 +303,8 @@ def _read_row(reader: _RowReader) -> ImportRow | None:
         actual_cents=actual,
         is_public_task=is_public_task,
         initiative_id=initiative_id,
+        campaign_id=campaign_id,
+        goal_id=goal_id,
     )
 
 
@@ -345,6 +358,8 @@ TEMPLATE_EXAMPLES = [
         "21500,00",
         "ja",
         "",
+        "",
+        "",
     ],
     [
         "OOST-2026-002",
@@ -356,6 +371,8 @@ TEMPLATE_EXAMPLES = [
         "12500,00",
         "",
         "nee",
+        "",
+        "",
         "",
     ],
 ]
@@ -397,6 +414,8 @@ def template_xlsx() -> bytes:
         "besteed": "bedrag in euro, leeg als het nog niet bekend is",
         "maatschappelijke_taak": "ja of nee",
         "initiatief": "nummer van een initiatief op Samenhang, of leeg",
+        "campagne": "nummer van een campagne op Samenhang, of leeg",
+        "doel": "nummer van een doel in het buurtcontract van de wijk, of leeg",
     }
     for column in COLUMNS:
         values.append([column.name, "ja" if column.required else "nee", allowed.get(column.name)])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
@@ -20,16 +20,19 @@ from sqlalchemy import (
     CheckConstraint,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samenhang.accounts.models import User
+from samenhang.campaigns.models import Campaign
 from samenhang.db import bool_false, cents, created_at, currency, intpk, str_short
 from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
@@ -37,6 +40,9 @@ from samenhang.initiatives.models import Initiative, Theme
 from samenhang.places.models import Wijk
 from samenhang.voting.models import Round
 from samenhang.vouchers.models import Pot
+
+if TYPE_CHECKING:
+    from samenhang.contracts.models import GoalLink
 
 
 def _enum(cls: type[StrEnum]) -> Enum:
@@ -152,12 +158,25 @@ class LineItem(db.Model):
         UniqueConstraint("budget_id", "external_key"),
         CheckConstraint("planned_cents IS NULL OR planned_cents >= 0", name="planned_positive"),
         CheckConstraint("actual_cents IS NULL OR actual_cents >= 0", name="actual_positive"),
+        # A platform line holds exactly one pot, round or campaign; an imported line no pot
+        # or round (it may say which campaign it pays for: that is a link, not its money).
         CheckConstraint(
             "(origin = 'platform' AND planned_cents IS NULL AND actual_cents IS NULL"
-            " AND (pot_id IS NULL) <> (round_id IS NULL))"
+            " AND (CASE WHEN pot_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN round_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN campaign_id IS NULL THEN 0 ELSE 1 END) = 1)"
             " OR (origin = 'imported' AND planned_cents IS NOT NULL"
             " AND pot_id IS NULL AND round_id IS NULL)",
             name="figures_match_origin",
+        ),
+        # One platform line per campaign (its money is counted once); imported lines may
+        # link to the same campaign.
+        Index(
+            "uq_budget_lines_platform_campaign",
+            "campaign_id",
+            unique=True,
+            sqlite_where=text("origin = 'platform'"),
+            postgresql_where=text("origin = 'platform'"),
         ),
     )
 
@@ -179,10 +198,12 @@ class LineItem(db.Model):
     is_public_task: Mapped[bool_false]
     #: The natural key of an imported line (the file's "kenmerk"): importing again updates.
     external_key: Mapped[str | None] = mapped_column(String(80))
-    #: What the line pays for: a pot or a round (platform lines, one line each), or an
-    #: initiative. Campaigns and contract goals will link here the same way.
+    #: What the line pays for: a pot or a round (platform lines, one line each), a campaign
+    #: (the platform line of its crowdfunding, or a link from an imported line), or an
+    #: initiative. The contract goal a line serves is a `GoalLink` (samenhang.contracts).
     pot_id: Mapped[int | None] = mapped_column(ForeignKey("pots.id"), unique=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("stemdag_rounds.id"), unique=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
     initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatives.id"), index=True)
     #: The import that brought or last changed the line.
     import_id: Mapped[int | None] = mapped_column(ForeignKey("budget_imports.id"))
@@ -191,8 +212,11 @@ class LineItem(db.Model):
     budget: Mapped[Budget] = relationship(back_populates="lines")
     pot: Mapped[Pot | None] = relationship()
     round: Mapped[Round | None] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()
     initiative: Mapped[Initiative | None] = relationship()
     budget_import: Mapped[BudgetImport | None] = relationship()
+    #: The contract goals this line serves (links made on the line or on the goal's page).
+    goal_links: Mapped[list[GoalLink]] = relationship(order_by="GoalLink.id", viewonly=True)
     challenges: Mapped[list[Challenge]] = relationship(
         back_populates="line", order_by="Challenge.id"
     )

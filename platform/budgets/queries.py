@@ -11,6 +11,12 @@ Figures of a platform line come from the ledger, never from a typed amount:
 Every euro that reaches a spending account of the wijk (kind `initiative` or `payee`) left
 the internal accounts of exactly one line, so the actuals of a wijk's platform lines add up
 to those accounts' balances: `ledger_spent_cents` is that check.
+
+A campaign's crowdfunding is a platform line too (source crowdfunding): its money waits in
+the campaign's account, *planned* is the campaign's goal and *actual* what was paid out to
+the initiative. When a pot matches gifts, a matched euro moves pot → campaign → initiative:
+it is counted once, as the pot's, when the campaign pays it out (matched money counts as
+paid out first); until then it waits, and the pot's actual leaves it out.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from samenhang.budgets.models import (
     LineOrigin,
     Source,
 )
+from samenhang.campaigns.models import BookingKind, Campaign
 from samenhang.extensions import db
 from samenhang.initiatives.models import Theme
 from samenhang.ledger.models import AccountKind, JournalEntry, JournalLine, LedgerAccount
@@ -115,6 +122,8 @@ def internal_account_ids(line: LineItem) -> list[int]:
         ]
     if line.round is not None and line.round.ledger_account_id is not None:
         return [line.round.ledger_account_id]
+    if line.is_from_platform and line.campaign is not None:
+        return [line.campaign.account_id]
     return []
 
 
@@ -131,18 +140,90 @@ def _sums(account_ids: Iterable[int]) -> dict[int, int]:
     return {account_id: int(total) for account_id, total in db.session.execute(stmt)}
 
 
+@dataclass(frozen=True)
+class CampaignMoney:
+    """A campaign's money as its account's journal lines say."""
+
+    #: What matchfunding pots put in, less what went back to them.
+    matched_cents: int
+    #: What was paid out to the initiative.
+    paid_out_cents: int
+
+    @property
+    def matched_paid_out_cents(self) -> int:
+        """The pot's part of the payouts: matched money is paid out first."""
+        return min(self.matched_cents, self.paid_out_cents)
+
+    @property
+    def matched_waiting_cents(self) -> int:
+        return self.matched_cents - self.matched_paid_out_cents
+
+    @property
+    def crowdfunding_paid_out_cents(self) -> int:
+        return self.paid_out_cents - self.matched_paid_out_cents
+
+
+def campaign_money(campaigns: Iterable[Campaign]) -> dict[int, CampaignMoney]:
+    """Per campaign id, from one query over the campaigns' accounts."""
+    by_account = {c.account_id: c.id for c in campaigns}
+    if not by_account:
+        return {}
+    match_kinds = (BookingKind.matched.value, BookingKind.match_released.value)
+    stmt = (
+        select(JournalLine.account_id, JournalEntry.kind, func.sum(JournalLine.amount_cents))
+        .join(JournalLine.entry)
+        .where(
+            JournalLine.account_id.in_(sorted(by_account)),
+            JournalEntry.kind.in_((*match_kinds, BookingKind.paid_out.value)),
+        )
+        .group_by(JournalLine.account_id, JournalEntry.kind)
+    )
+    matched: dict[int, int] = defaultdict(int)
+    paid: dict[int, int] = defaultdict(int)
+    for account_id, kind, total in db.session.execute(stmt):
+        if kind in match_kinds:
+            matched[by_account[account_id]] += int(total)
+        else:
+            paid[by_account[account_id]] -= int(total)
+    return {i: CampaignMoney(matched[i], paid[i]) for i in by_account.values()}
+
+
+def _matched_by(pots: Iterable[Any]) -> dict[int, list[Campaign]]:
+    """The campaigns each pot matches gifts for."""
+    ids = sorted({p.id for p in pots})
+    if not ids:
+        return {}
+    found: dict[int, list[Campaign]] = defaultdict(list)
+    for campaign in db.session.scalars(
+        select(Campaign).where(Campaign.match_pot_id.in_(ids)).order_by(Campaign.id)
+    ):
+        assert campaign.match_pot_id is not None
+        found[campaign.match_pot_id].append(campaign)
+    return found
+
+
 def _platform_figures(lines: list[LineItem]) -> dict[int, tuple[int, int]]:
     """(planned, actual) of each platform line, from one query over all their accounts."""
     internal = {line.id: internal_account_ids(line) for line in lines}
     sums = _sums(i for ids in internal.values() for i in ids)
+    matched_by = _matched_by(line.pot for line in lines if line.pot is not None)
+    campaigns = [c for found in matched_by.values() for c in found]
+    campaigns += [line.campaign for line in lines if line.campaign is not None]
+    money = campaign_money(campaigns)
     figures = {}
     for line in lines:
         actual = -sum(sums.get(i, 0) for i in internal[line.id])
         if line.pot is not None:
             planned = -sums.get(line.pot.source_account_id, 0)
-        else:
-            assert line.round is not None
+            actual -= sum(
+                money[c.id].matched_waiting_cents for c in matched_by.get(line.pot.id, [])
+            )
+        elif line.round is not None:
             planned = line.round.budget_cents
+        else:
+            assert line.campaign is not None
+            planned = line.campaign.goal_cents
+            actual = money[line.campaign.id].crowdfunding_paid_out_cents
         figures[line.id] = (planned, actual)
     return figures
 
@@ -184,6 +265,12 @@ def payments(line: LineItem) -> list[Payment]:
     internal = internal_account_ids(line)
     if not internal:
         return []
+    if line.campaign is not None and line.is_from_platform:
+        return _campaign_payments(line.campaign)
+    # Matched money counts when the campaign pays it out (see the module's docstring).
+    pots = [line.pot] if line.pot is not None else []
+    matched = {c.account_id: c for c in _matched_by(pots).get(line.pot_id or 0, [])}
+    money = campaign_money(matched.values())
     touching = select(JournalLine.entry_id).where(JournalLine.account_id.in_(internal))
     stmt = (
         select(
@@ -218,11 +305,25 @@ def payments(line: LineItem) -> list[Payment]:
                 object_type if linked else None,
                 int(object_id) if linked else None,
             )
+    for account_id, campaign in matched.items():
+        if account_id in totals:
+            totals[account_id] -= money[campaign.id].matched_waiting_cents
+            name, kind, _type, _id = about[account_id]
+            about[account_id] = (name, kind, "campaigns", campaign.id)
     return [
         Payment(about[i][0], about[i][1], totals[i], about[i][2], about[i][3])
         for i in sorted(totals)
         if totals[i]
     ]
+
+
+def _campaign_payments(campaign: Campaign) -> list[Payment]:
+    """What a campaign's crowdfunding paid: its part of the payouts to the initiative."""
+    amount = campaign_money([campaign])[campaign.id].crowdfunding_paid_out_cents
+    account = campaign.initiative_account
+    if not amount or account is None:
+        return []
+    return [Payment(account.name, AccountKind(account.kind), amount, "campaigns", campaign.id)]
 
 
 def ledger_spent_cents(wijk: Wijk) -> int:

@@ -28,6 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from samenhang.accounts.models import User
+from samenhang.budgets.models import LineItem
+from samenhang.campaigns.models import Campaign
 from samenhang.db import created_at, intpk, str_short
 from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
@@ -464,19 +466,24 @@ class Review(db.Model):
 
 
 class GoalLink(db.Model):
-    """Something that serves a goal: an initiative, a wijkstemdag round or a pot."""
+    """Something that serves a goal: an initiative, a wijkstemdag round, a pot, a campaign
+    or a buurtbegroting line. One typed foreign key each; exactly one is set."""
 
     __tablename__ = "goal_links"
     __table_args__ = (
         CheckConstraint(
             "(CASE WHEN initiative_id IS NULL THEN 0 ELSE 1 END)"
             " + (CASE WHEN round_id IS NULL THEN 0 ELSE 1 END)"
-            " + (CASE WHEN pot_id IS NULL THEN 0 ELSE 1 END) = 1",
+            " + (CASE WHEN pot_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN campaign_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN line_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="one_target",
         ),
         UniqueConstraint("goal_id", "initiative_id"),
         UniqueConstraint("goal_id", "round_id"),
         UniqueConstraint("goal_id", "pot_id"),
+        UniqueConstraint("goal_id", "campaign_id"),
+        UniqueConstraint("goal_id", "line_id"),
     )
 
     id: Mapped[intpk]
@@ -484,6 +491,8 @@ class GoalLink(db.Model):
     initiative_id: Mapped[int | None] = mapped_column(ForeignKey("initiatives.id"), index=True)
     round_id: Mapped[int | None] = mapped_column(ForeignKey("stemdag_rounds.id"), index=True)
     pot_id: Mapped[int | None] = mapped_column(ForeignKey("pots.id"), index=True)
+    campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    line_id: Mapped[int | None] = mapped_column(ForeignKey("budget_lines.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[created_at]
 
@@ -491,6 +500,19 @@ class GoalLink(db.Model):
     initiative: Mapped[Initiative | None] = relationship()
     round: Mapped[Round | None] = relationship()
     pot: Mapped[Pot | None] = relationship()
+    campaign: Mapped[Campaign | None] = relationship()
+    line: Mapped[LineItem | None] = relationship()
+
+    @property
+    def target(self) -> Initiative | Round | Pot | Campaign | LineItem:
+        found = self.initiative or self.round or self.pot or self.campaign or self.line
+        assert found is not None
+        return found
+
+    @property
+    def key(self) -> tuple[int | None, ...]:
+        """What is linked, as ids: the same thing linked twice has the same key."""
+        return (self.initiative_id, self.round_id, self.pot_id, self.campaign_id, self.line_id)
 
     def __repr__(self) -> str:
         return f"<GoalLink {self.id} goal={self.goal_id}>"

@@ -14,6 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from samenhang.accounts.models import User
+from samenhang.budgets.models import Budget, BudgetStatus, LineItem
+from samenhang.campaigns.models import LISTED_STATUSES, Campaign
 from samenhang.charts import LineChart, Series, line_chart
 from samenhang.contracts.models import (
     BewonersraadMember,
@@ -196,10 +198,13 @@ class Linkable:
     initiatives: list[Initiative]
     rounds: list[Round]
     pots: list[Pot]
+    campaigns: list[Campaign]
+    lines: list[LineItem]
 
 
 def linkable(wijk: Wijk) -> Linkable:
-    """The wijk's public initiatives, stemdag rounds and pots, to link to a goal."""
+    """The wijk's public initiatives, stemdag rounds, pots, campaigns and lines of published
+    buurtbegrotingen, to link to a goal."""
     initiatives = db.session.scalars(
         select(Initiative)
         .where(Initiative.wijk_id == wijk.id, Initiative.state.in_(PUBLIC_STATES))
@@ -213,7 +218,18 @@ def linkable(wijk: Wijk) -> Linkable:
         for p in db.session.scalars(select(Pot).where(Pot.wijk_id == wijk.id).order_by(Pot.id))
         if is_pot_public(p)
     ]
-    return Linkable(list(initiatives), list(rounds), pots)
+    campaigns = db.session.scalars(
+        select(Campaign)
+        .where(Campaign.wijk_id == wijk.id, Campaign.status.in_(LISTED_STATUSES))
+        .order_by(Campaign.title)
+    )
+    lines = db.session.scalars(
+        select(LineItem)
+        .join(LineItem.budget)
+        .where(Budget.wijk_id == wijk.id, Budget.status == BudgetStatus.published)
+        .order_by(Budget.year.desc(), LineItem.position)
+    )
+    return Linkable(list(initiatives), list(rounds), pots, list(campaigns), list(lines))
 
 
 def initiative_by_id(initiative_id: int) -> Initiative | None:
@@ -226,6 +242,14 @@ def round_by_id(round_id: int) -> Round | None:
 
 def pot_by_id(pot_id: int) -> Pot | None:
     return db.session.get(Pot, pot_id)
+
+
+def campaign_by_id(campaign_id: int) -> Campaign | None:
+    return db.session.get(Campaign, campaign_id)
+
+
+def line_by_id(line_id: int) -> LineItem | None:
+    return db.session.get(LineItem, line_id)
 
 
 # --- the progress chart -------------------------------------------------------------------
@@ -247,3 +271,63 @@ def progress_chart(goal: Goal, progress: Iterable[Progress]) -> LineChart:
         references=[(goal.target, "reference-target", _("Target"))],
         x_ticks=[ticks[0], ticks[-1]] if len(ticks) > 1 else ticks,
     )
+
+
+# --- what serves a goal ----------------------------------------------------------------
+
+
+def current_links(line: LineItem) -> list[GoalLink]:
+    """The line's links to goals of contracts that are not replaced by an amendment."""
+    found = db.session.scalars(
+        select(GoalLink)
+        .join(GoalLink.goal)
+        .join(Goal.contract)
+        .where(GoalLink.line_id == line.id, Contract.status != ContractStatus.superseded)
+        .order_by(GoalLink.id)
+    )
+    return list(found)
+
+
+def goals_to_serve(wijk: Wijk) -> list[Goal]:
+    """Goals a buurtbegroting line of the wijk may serve: those of its contracts that no
+    amendment replaced, newest year first."""
+    stmt = (
+        select(Goal)
+        .join(Goal.contract)
+        .where(Contract.wijk_id == wijk.id, Contract.status != ContractStatus.superseded)
+        .order_by(Contract.year.desc(), Contract.version.desc(), Goal.position)
+    )
+    return list(db.session.scalars(stmt))
+
+
+def same_goal(a: Goal, b: Goal) -> bool:
+    """The same goal, perhaps in another version of the contract (an amendment)."""
+    return a is b or a in b.lineage or b in a.lineage
+
+
+def served_goal(line: LineItem) -> Goal | None:
+    """The buurtcontract goal a buurtbegroting line pays for (at most one, see `link`)."""
+    links = current_links(line)
+    return links[-1].goal if links else None
+
+
+def goals_served_by(
+    target: Initiative | Round | Pot | Campaign | LineItem, user: Any
+) -> list[Goal]:
+    """The goals `target` serves that `user` may see, newest contract first: for the
+    "serves buurtcontract goal" notice on its page."""
+    column = {
+        Initiative: GoalLink.initiative_id,
+        Round: GoalLink.round_id,
+        Pot: GoalLink.pot_id,
+        Campaign: GoalLink.campaign_id,
+        LineItem: GoalLink.line_id,
+    }[type(target)]
+    goals = db.session.scalars(
+        select(Goal)
+        .join(GoalLink, GoalLink.goal_id == Goal.id)
+        .join(Goal.contract)
+        .where(column == target.id, Contract.status != ContractStatus.superseded)
+        .order_by(Contract.year.desc(), Goal.position)
+    )
+    return [g for g in goals if can_view_contract(user, g.contract)]

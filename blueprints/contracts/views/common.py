@@ -214,6 +214,16 @@ def link_choices(goal: Goal) -> list[tuple[str, str]]:
         (f"pot:{p.id}", _("Residents' budget: {name} {year}").format(name=p.name, year=p.year))
         for p in found.pots
     ]
+    choices += [
+        (f"campaign:{c.id}", _("Campaign: {title}").format(title=c.title)) for c in found.campaigns
+    ]
+    choices += [
+        (
+            f"line:{li.id}",
+            _("Buurtbegroting {year}: {title}").format(year=li.budget.year, title=li.title),
+        )
+        for li in found.lines
+    ]
     return choices
 
 

@@ -136,6 +136,8 @@ def _target(value: str) -> Any:
         "initiative": queries.initiative_by_id,
         "round": queries.round_by_id,
         "pot": queries.pot_by_id,
+        "campaign": queries.campaign_by_id,
+        "line": queries.line_by_id,
     }
     if kind not in finders or not number.isdigit():
         return None

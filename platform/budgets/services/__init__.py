@@ -2,8 +2,10 @@
 file (`imports`), and residents' challenges of a public task (`challenges`)."""
 
 from samenhang.budgets.services.budgets import (
+    Candidates,
     LineData,
     add_platform_lines,
+    campaign_year,
     change_line,
     create_budget,
     platform_candidates,
@@ -31,6 +33,7 @@ from samenhang.budgets.services.imports import (
 __all__ = [
     "ANSWER_DAYS",
     "AlreadyImported",
+    "Candidates",
     "ChallengeData",
     "ImportPreview",
     "LineData",
@@ -38,6 +41,7 @@ __all__ = [
     "add_platform_lines",
     "answer_challenge",
     "apply_import",
+    "campaign_year",
     "change_line",
     "create_budget",
     "local_today",

@@ -26,13 +26,23 @@ from samenhang.budgets.models import (
     LineOrigin,
     Source,
 )
+from samenhang.campaigns.models import LISTED_STATUSES, Campaign
+from samenhang.contracts import queries as contract_queries
+from samenhang.contracts import services as contracts
+from samenhang.contracts.models import ContractStatus, Goal
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative, Theme
 from samenhang.ledger.money import MAX_CENTS
 from samenhang.places.models import Wijk
-from samenhang.policies import can_view_initiative, can_view_pot, can_view_round, require_manager
+from samenhang.policies import (
+    can_view_campaign,
+    can_view_initiative,
+    can_view_pot,
+    can_view_round,
+    require_manager,
+)
 from samenhang.voting.models import Round
 from samenhang.vouchers.models import Pot
 
@@ -54,6 +64,10 @@ class LineData:
     planned_cents: int | None = None
     actual_cents: int | None = None
     initiative_id: int | None = None
+    #: The campaign an imported line pays for (a platform line's campaign is its money).
+    campaign_id: int | None = None
+    #: The buurtcontract goal the line serves (any line); kept as a goal link.
+    goal_id: int | None = None
 
 
 def clean_reason(budget: Budget, reason: str) -> str:
@@ -134,6 +148,34 @@ def check_initiative(wijk: Wijk, initiative_id: int | None) -> Initiative | None
     return initiative
 
 
+def check_campaign(wijk: Wijk, campaign_id: int | None) -> Campaign | None:
+    """A campaign a line may link to: one of the wijk that anyone may see."""
+    if campaign_id is None:
+        return None
+    campaign = db.session.get(Campaign, campaign_id)
+    if campaign is None or campaign.wijk_id != wijk.id or not can_view_campaign(None, campaign):
+        raise DomainError(
+            _l("There is no public campaign {number} in this wijk."), number=campaign_id
+        )
+    return campaign
+
+
+def check_goal(wijk: Wijk, goal_id: int | None) -> Goal | None:
+    """A goal a line may serve: one of the wijk's buurtcontract that is not replaced."""
+    if goal_id is None:
+        return None
+    goal = db.session.get(Goal, goal_id)
+    if (
+        goal is None
+        or goal.contract.wijk_id != wijk.id
+        or goal.contract.status is ContractStatus.superseded
+    ):
+        raise DomainError(
+            _l("There is no goal {number} in the buurtcontract of this wijk."), number=goal_id
+        )
+    return goal
+
+
 # --- budgets ------------------------------------------------------------------------------
 
 
@@ -201,11 +243,41 @@ def round_year(round_: Round) -> int:
     return round_.voting_on.year if round_.voting_on else round_.created_at.year
 
 
-def platform_candidates(budget: Budget) -> tuple[list[Pot], list[Round]]:
-    """Public pots and rounds of the wijk and year that no line holds yet. Imported rounds
-    are left out: their money never ran through the platform."""
+def campaign_year(campaign: Campaign) -> int:
+    """The budget year of a campaign: the year of its deadline, when the money is in."""
+    return campaign.deadline_at.year
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """Money of the wijk and year that runs through the platform and has no line yet."""
+
+    pots: list[Pot]
+    rounds: list[Round]
+    campaigns: list[Campaign]
+
+    @property
+    def names(self) -> list[str]:
+        return (
+            [p.name for p in self.pots]
+            + [r.title for r in self.rounds]
+            + [c.title for c in self.campaigns]
+        )
+
+    def __bool__(self) -> bool:
+        return bool(self.pots or self.rounds or self.campaigns)
+
+
+def platform_candidates(budget: Budget) -> Candidates:
+    """Public pots, rounds and campaigns of the wijk and year that no line holds yet.
+    Imported rounds are left out: their money never ran through the platform. A campaign's
+    crowdfunding is counted once, by its platform line; imported lines that link to it
+    only say what they pay for."""
     linked_pots = select(LineItem.pot_id).where(LineItem.pot_id.is_not(None))
     linked_rounds = select(LineItem.round_id).where(LineItem.round_id.is_not(None))
+    linked_campaigns = select(LineItem.campaign_id).where(
+        LineItem.campaign_id.is_not(None), LineItem.origin == LineOrigin.platform
+    )
     pots = db.session.scalars(
         select(Pot)
         .where(Pot.wijk_id == budget.wijk_id, Pot.year == budget.year, Pot.id.not_in(linked_pots))
@@ -220,9 +292,19 @@ def platform_candidates(budget: Budget) -> tuple[list[Pot], list[Round]]:
         )
         .order_by(Round.id)
     )
-    return (
+    campaigns = db.session.scalars(
+        select(Campaign)
+        .where(
+            Campaign.wijk_id == budget.wijk_id,
+            Campaign.status.in_(LISTED_STATUSES),
+            Campaign.id.not_in(linked_campaigns),
+        )
+        .order_by(Campaign.id)
+    )
+    return Candidates(
         [p for p in pots if can_view_pot(None, p)],
         [r for r in rounds if can_view_round(None, r) and round_year(r) == budget.year],
+        [c for c in campaigns if campaign_year(c) == budget.year],
     )
 
 
@@ -239,36 +321,57 @@ def _round_theme(round_: Round) -> Theme:
     return max(Theme, key=lambda t: (weights.get(t, 0), -list(Theme).index(t)))
 
 
+def _initiative_theme(campaign: Campaign) -> Theme:
+    """A campaign's line starts with its initiative's first theme (the manager may change
+    it); residents' taking part when it has none."""
+    themes = campaign.initiative.theme_values
+    return Theme(themes[0]) if themes else Theme.meedoen
+
+
 def add_platform_lines(budget: Budget, *, actor: User, reason: str = "") -> list[LineItem]:
     """A line for each public pot and round of the year that has none yet. Their theme and
     source are derived from what they pay for; the figures stay in the ledger."""
     require_manager(actor, budget.wijk)
-    pots, rounds = platform_candidates(budget)
-    if not pots and not rounds:
+    found = platform_candidates(budget)
+    if not found:
         return []
     reason = clean_reason(budget, reason)
     municipality = budget.wijk.municipality.name
-    drafts = [
-        {
-            "theme": POT_THEME,
-            "source": Source(pot.source_kind.value),
-            "source_name": pot.source_name,
-            "title": pot.name,
-            "description": pot.description,
-            "pot": pot,
-        }
-        for pot in pots
-    ] + [
-        {
-            "theme": _round_theme(round_),
-            "source": Source.gemeente,
-            # The funder's own (Dutch) name, stored as data, not translated.
-            "source_name": f"Gemeente {municipality}",
-            "title": round_.title,
-            "round": round_,
-        }
-        for round_ in rounds
-    ]
+    drafts = (
+        [
+            {
+                "theme": POT_THEME,
+                "source": Source(pot.source_kind.value),
+                "source_name": pot.source_name,
+                "title": pot.name,
+                "description": pot.description,
+                "pot": pot,
+            }
+            for pot in found.pots
+        ]
+        + [
+            {
+                "theme": _round_theme(round_),
+                "source": Source.gemeente,
+                # The funder's own (Dutch) name, stored as data, not translated.
+                "source_name": f"Gemeente {municipality}",
+                "title": round_.title,
+                "round": round_,
+            }
+            for round_ in found.rounds
+        ]
+        + [
+            {
+                "theme": _initiative_theme(campaign),
+                "source": Source.crowdfunding,
+                # Data, like the funders' names above: who gave is the neighbourhood itself.
+                "source_name": "Steun via Samenhang",
+                "title": campaign.title,
+                "campaign": campaign,
+            }
+            for campaign in found.campaigns
+        ]
+    )
     position = queries.next_position(budget)
     new = []
     for offset, values in enumerate(drafts):
@@ -309,20 +412,39 @@ def change_line(line: LineItem, data: LineData, *, actor: User, reason: str = ""
             if amount is not None and not 0 <= amount <= MAX_CENTS:
                 raise DomainError(_l("This amount is too large."))
         check_initiative(budget.wijk, data.initiative_id)
+        check_campaign(budget.wijk, data.campaign_id)
         values.update(
             planned_cents=data.planned_cents,
             actual_cents=data.actual_cents,
             initiative_id=data.initiative_id,
+            campaign_id=data.campaign_id,
         )
-    changes = diff(line, values)
+    goal = check_goal(budget.wijk, data.goal_id)
+    changes = diff(line, values) + goal_change(line, goal)
     if not changes:
         return False
     reason = clean_reason(budget, reason)
     for name, value in values.items():
         setattr(line, name, value)
     db.session.flush()
+    db.session.expire(line, ["initiative", "campaign"])
+    contracts.serve_goal(line, goal, actor=actor)
     record_change(budget, line, changes, actor=actor, reason=reason)
     return True
+
+
+def goal_change(line: LineItem, goal: Goal | None) -> list[dict[str, Any]]:
+    """The change of the goal a line serves, in the form of `diff`."""
+    before = contract_queries.served_goal(line)
+    if before is goal or (before and goal and contract_queries.same_goal(before, goal)):
+        return []
+    return [
+        {
+            "field": "goal_id",
+            "before": before.id if before else None,
+            "after": goal.id if goal else None,
+        }
+    ]
 
 
 def apply_row_values(
@@ -334,4 +456,7 @@ def apply_row_values(
         setattr(line, name, value)
     if changes:
         line.budget_import = budget_import
+        # The related objects follow their ids at the next load.
+        db.session.flush()
+        db.session.expire(line, ["initiative", "campaign"])
     return changes

@@ -23,11 +23,16 @@ from samenhang.budgets.models import Budget, BudgetImport, ImportStatus, LineIte
 from samenhang.budgets.services.budgets import (
     added,
     apply_row_values,
+    check_campaign,
+    check_goal,
     check_initiative,
     clean_reason,
     diff,
+    goal_change,
     record_change,
 )
+from samenhang.contracts import services as contracts
+from samenhang.contracts.models import Goal
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
@@ -76,7 +81,12 @@ def _values(row: ImportRow) -> dict[str, Any]:
         "actual_cents": row.actual_cents,
         "is_public_task": row.is_public_task,
         "initiative_id": row.initiative_id,
+        "campaign_id": row.campaign_id,
     }
+
+
+def _goal(row: ImportRow) -> Goal | None:
+    return db.session.get(Goal, row.goal_id) if row.goal_id is not None else None
 
 
 def _refuse_if_applied(budget: Budget, digest: str) -> None:
@@ -93,12 +103,19 @@ def _refuse_if_applied(budget: Budget, digest: str) -> None:
 
 
 def _check_rows(budget: Budget, parsed: ParsedFile) -> None:
-    """Problems only the database can see: the initiatives the rows link to."""
+    """Problems only the database can see: the initiatives, campaigns and goals the rows
+    link to."""
+    checks = (
+        ("initiatief", check_initiative, "initiative_id"),
+        ("campagne", check_campaign, "campaign_id"),
+        ("doel", check_goal, "goal_id"),
+    )
     for row in parsed.rows:
-        try:
-            check_initiative(budget.wijk, row.initiative_id)
-        except DomainError as exc:
-            parsed.problems.append(RowProblem(row.row, "initiatief", str(exc)))
+        for column, check, attribute in checks:
+            try:
+                check(budget.wijk, getattr(row, attribute))
+            except DomainError as exc:
+                parsed.problems.append(RowProblem(row.row, column, str(exc)))
     parsed.problems.sort(key=lambda p: p.row)
 
 
@@ -141,7 +158,7 @@ def preview_import(budget_import: BudgetImport) -> ImportPreview:
         if line is None:
             rows.append(PreviewRow(row, "new"))
             continue
-        changes = diff(line, _values(row))
+        changes = diff(line, _values(row)) + goal_change(line, _goal(row))
         rows.append(PreviewRow(row, "changed" if changes else "unchanged", changes))
     return ImportPreview(budget_import, rows)
 
@@ -210,9 +227,12 @@ def _apply_rows(
         values = _values(item.row)
         line = existing.get(item.row.key)
         if line is not None:
-            changes = apply_row_values(line, values, budget_import)
+            goal = _goal(item.row)
+            changes = apply_row_values(line, values, budget_import) + goal_change(line, goal)
             if changes:
+                line.budget_import = budget_import
                 db.session.flush()
+                contracts.serve_goal(line, goal, actor=actor)
                 record_change(budget, line, changes, actor=actor, reason=reason)
             continue
         line = LineItem(
@@ -226,4 +246,5 @@ def _apply_rows(
         position += 1
         db.session.add(line)
         db.session.flush()
+        contracts.serve_goal(line, _goal(item.row), actor=actor)
         record_change(budget, line, added(line), actor=actor, reason=reason)

@@ -36,6 +36,7 @@ from samenhang.contracts.services.progress import (
     post_progress,
     review_goal,
     review_opens_on,
+    serve_goal,
     set_status,
     unlink,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "review_goal",
     "review_opens_on",
     "revoke_signatory",
+    "serve_goal",
     "set_status",
     "sign",
     "start_draft",

@@ -84,15 +84,16 @@ def sync_progress_state(old: Goal, new: Goal) -> None:
         if before is not None and commitment.done_at is None:
             commitment.done_at, commitment.done_note = before.done_at, before.done_note
             commitment.reminded_at = before.reminded_at
-    present = {(link.initiative_id, link.round_id, link.pot_id) for link in new.links}
+    present = {link.key for link in new.links}
     for link in old.links:
-        key = (link.initiative_id, link.round_id, link.pot_id)
-        if key not in present:
+        if link.key not in present:
             new.links.append(
                 GoalLink(
                     initiative_id=link.initiative_id,
                     round_id=link.round_id,
                     pot_id=link.pot_id,
+                    campaign_id=link.campaign_id,
+                    line_id=link.line_id,
                     created_by_id=link.created_by_id,
                 )
             )

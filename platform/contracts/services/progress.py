@@ -15,6 +15,9 @@ from flask_babel import lazy_gettext as _l
 from samenhang import uploads
 from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
+from samenhang.budgets.models import LineItem
+from samenhang.campaigns.models import Campaign
+from samenhang.contracts import queries
 from samenhang.contracts.models import (
     Commitment,
     ContractStatus,
@@ -212,7 +215,7 @@ def review_goal(
     return review
 
 
-LinkTarget = Initiative | Round | Pot
+LinkTarget = Initiative | Round | Pot | Campaign | LineItem
 
 
 def _is_public(target: LinkTarget) -> bool:
@@ -220,25 +223,46 @@ def _is_public(target: LinkTarget) -> bool:
         return target.is_public
     if isinstance(target, Round):
         return target.phase is not Phase.draft
+    if isinstance(target, Campaign):
+        return target.is_public
+    if isinstance(target, LineItem):
+        return target.budget.is_published
     return is_pot_public(target)
 
 
-def link(goal: Goal, target: LinkTarget, *, actor: User) -> GoalLink:
-    """Show on the goal's page that an initiative, a stemdag round or a pot serves it."""
-    require(can_link_goal(actor, goal), _l("You may not link things to this goal."))
-    if goal.contract.status is ContractStatus.superseded:
-        raise DomainError(_l("A newer version of this buurtcontract replaced this one."))
-    if target.wijk_id != goal.contract.wijk_id or not _is_public(target):
-        raise DomainError(_l("Only public things in {wijk} can be linked."), wijk=goal.wijk.name)
-    found = GoalLink(
+def _wijk_id(target: LinkTarget) -> int:
+    return target.budget.wijk_id if isinstance(target, LineItem) else target.wijk_id
+
+
+def _new_link(target: LinkTarget, actor: User) -> GoalLink:
+    return GoalLink(
         initiative=target if isinstance(target, Initiative) else None,
         round=target if isinstance(target, Round) else None,
         pot=target if isinstance(target, Pot) else None,
+        campaign=target if isinstance(target, Campaign) else None,
+        line=target if isinstance(target, LineItem) else None,
         created_by_id=actor.id,
     )
-    key = (found.initiative, found.round, found.pot)
-    if any((li.initiative, li.round, li.pot) == key for li in goal.links):
+
+
+def link(goal: Goal, target: LinkTarget, *, actor: User) -> GoalLink:
+    """Show on the goal's page that an initiative, a stemdag round, a pot, a campaign or a
+    buurtbegroting line serves it."""
+    require(can_link_goal(actor, goal), _l("You may not link things to this goal."))
+    if goal.contract.status is ContractStatus.superseded:
+        raise DomainError(_l("A newer version of this buurtcontract replaced this one."))
+    if _wijk_id(target) != goal.contract.wijk_id or not _is_public(target):
+        raise DomainError(_l("Only public things in {wijk} can be linked."), wijk=goal.wijk.name)
+    if any(li.target is target for li in goal.links):
         raise DomainError(_l("This is already linked to the goal."))
+    if isinstance(target, LineItem):
+        # A line pays for one goal: its edit form shows and changes that one.
+        other = queries.served_goal(target)
+        if other is not None and not queries.same_goal(other, goal):
+            raise DomainError(
+                _l("This budget line already pays for the goal “{goal}”."), goal=other.title
+            )
+    found = _new_link(target, actor)
     goal.links.append(found)
     db.session.flush()
     log_event(actor, "goal.linked", goal, wijk=goal.wijk, after={"link": found.id})
@@ -250,3 +274,32 @@ def unlink(goal_link: GoalLink, *, actor: User) -> None:
     require(can_link_goal(actor, goal), _l("You may not link things to this goal."))
     goal.links.remove(goal_link)
     log_event(actor, "goal.unlinked", goal, wijk=goal.wijk, before={"link": goal_link.id})
+
+
+def serve_goal(line: LineItem, goal: Goal | None, *, actor: User) -> bool:
+    """Make `goal` the one goal a buurtbegroting line pays for (None: no goal), as the
+    wijkmanager does on the line's edit form or by an import; returns whether it changed.
+    Links to other versions of the same goal (an amendment being signed) stay."""
+    current = queries.current_links(line)
+    keep = [li for li in current if goal is not None and queries.same_goal(li.goal, goal)]
+    if goal is not None:
+        require(can_link_goal(actor, goal), _l("You may not link things to this goal."))
+        if goal.contract.status is ContractStatus.superseded:
+            raise DomainError(_l("A newer version of this buurtcontract replaced this one."))
+        if goal.contract.wijk_id != line.budget.wijk_id:
+            raise DomainError(
+                _l("Only public things in {wijk} can be linked."), wijk=goal.wijk.name
+            )
+    changed = False
+    for old in current:
+        if old not in keep:
+            unlink(old, actor=actor)
+            changed = True
+    if goal is not None and not keep:
+        found = _new_link(line, actor)
+        goal.links.append(found)
+        db.session.flush()
+        log_event(actor, "goal.linked", goal, wijk=goal.wijk, after={"link": found.id})
+        changed = True
+    db.session.flush()
+    return changed
