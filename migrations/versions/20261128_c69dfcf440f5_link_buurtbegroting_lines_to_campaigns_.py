@@ -2,7 +2,7 @@
 link from an imported line), and goal links to campaigns and buurtbegroting lines
 
 Revision ID: c69dfcf440f5
-Revises: a3aeacff5e7f
+Revises: c9209446ebe1
 Create Date: 2026-11-28 22:29:18.198604
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "c69dfcf440f5"
-down_revision = "a3aeacff5e7f"
+down_revision = "c9209446ebe1"
 branch_labels = None
 depends_on = None
 
