@@ -12,7 +12,6 @@ from flask import Flask
 from samenhang import i18n
 from samenhang.config import ROOT, build_config
 from samenhang.extensions import babel, csrf, db, limiter, login_manager, migrate
-from samenhang.operations import init_logging, init_request_tracing
 from samenhang.security import init_security_headers
 
 
@@ -28,10 +27,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(build_config(Path(app.instance_path), config))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    init_logging(app)
+    _init_logging(app)
 
     _init_extensions(app)
-    init_request_tracing(app)
+    _init_request_tracing(app)
     _register_blueprints(app)
     init_security_headers(app)
     _init_compression(app)
@@ -56,6 +55,18 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "accounts.signin"
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+
+
+def _init_logging(app: Flask) -> None:
+    from samenhang.blueprints.tracing import init_logging
+
+    init_logging(app)
+
+
+def _init_request_tracing(app: Flask) -> None:
+    from samenhang.blueprints.tracing import init_request_tracing
+
+    init_request_tracing(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -102,6 +102,7 @@ SAME_AS_ENGLISH = {
         "Buurtbegroting {wijk}",
         "Buurtbegroting {wijk} {year}",
         "Buurtbegroting {year}",
+        "Buurtbegroting {year}: {title}",
         "Per wijk",
         "{municipality}: {count} wijken",
     },

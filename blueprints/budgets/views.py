@@ -394,7 +394,7 @@ def review_import(municipality_slug: str, wijk_slug: str, year: int, import_id: 
 
 def _goal_choices(budget: Budget) -> list[tuple[str, str]]:
     return [("", _("No goal"))] + [
-        (str(g.id), _("{year}: {title}").format(year=g.contract.year, title=g.title))
+        (str(g.id), f"{g.contract.year}: {g.title}")
         for g in contract_queries.goals_to_serve(budget.wijk)
     ]
 

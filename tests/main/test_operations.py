@@ -8,7 +8,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from samenhang.operations import JSONFormatter
+from samenhang.blueprints.tracing import JSONFormatter
 
 
 def test_readyz_checks_database_and_migrations(client: FlaskClient) -> None:

@@ -131,7 +131,9 @@ def _vote(setup: dict[str, Any]) -> None:
                 _, code = services.generate_codes(round_, 1, actor=manager)[0]
                 credential = services.Credential(code=services.find_code(round_, code))
             else:
-                credential = services.resident_credential(round_, UserFactory(wijk=setup["wijk"]))
+                # The register's account channel (a `residents` round's), built directly:
+                # in a round with letters an account holder votes with the letter's code.
+                credential = services.Credential(user=UserFactory(wijk=setup["wijk"]))
             profile = turnout.make_profile(
                 language=language, width_hint=width, age_band=band, asks_age_band=True
             )
