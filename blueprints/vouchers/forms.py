@@ -10,6 +10,7 @@ from wtforms import (
     DateField,
     EmailField,
     Form,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -63,6 +64,8 @@ class FundForm(FlaskForm):
 
 
 class CriterionRow(Form):
+    #: Which criterion the row edits, so an edit keeps its id (and its translations).
+    criterion_id = HiddenField()
     title = StringField(_l("Criterion"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=2000)])
     weight = SelectField(
