@@ -22,6 +22,7 @@ from samenhang.places.models import Wijk
 from samenhang.vouchers import services
 from samenhang.vouchers.codes import hash_secret
 from samenhang.vouchers.models import ContributionKind, Outcome, Pot, SourceKind
+from samenhang.vouchers.services.common import LOCAL_TIME
 
 #: A fixed till secret for the demo only; real till links are random and shown once.
 DEMO_TILL_TOKEN = "demo-kassa-korrewegwijk"
@@ -170,7 +171,8 @@ def seed_vouchers_demo() -> list[Pot]:
     services.publish_criteria_draft(
         lefier,
         actor=manager,
-        comments_close_on=(started + timedelta(days=7)).date(),
+        # The Dutch date: between 23:00 and midnight UTC it is already tomorrow there.
+        comments_close_on=(started.astimezone(LOCAL_TIME) + timedelta(days=7)).date(),
         now=started,
     )
     services.comment_on_criteria(
