@@ -72,10 +72,30 @@ class ParsedField(StringField):
             raise ValidationError(str(self.empty_message))
 
 
+#: The one hint under every money field: what `parse_euros` reads.
+MONEY_HINT = _l("In euros, like 1.250 or 12,50.")
+
+
+class _Hint:
+    """Sentences joined when shown, so each stays translated in the reader's language."""
+
+    def __init__(self, *parts: Any) -> None:
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return " ".join(str(part) for part in self.parts)
+
+
 class MoneyField(ParsedField):
-    """An amount in euros typed as text ("12,50" or "12.50"); `data` is integer cents."""
+    """An amount in euros typed as text, read by `parse_euros` ("30.000", "1.350,00",
+    "12.50", "€ 12"); `data` is integer cents. Every money field is one of these and shows
+    the same hint, after its own `note` if it has one."""
 
     empty_message = _l("Please fill in an amount.")
+
+    def __init__(self, *args: Any, note: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("description", _Hint(note, MONEY_HINT) if note else MONEY_HINT)
+        super().__init__(*args, **kwargs)
 
     def parse(self, text: str) -> int:
         return parse_euros(text)

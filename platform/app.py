@@ -108,6 +108,8 @@ def _register_template_helpers(app: Flask) -> None:
         can=can,
     )
     app.jinja_env.filters["money"] = i18n.format_money
+    app.jinja_env.filters["percent"] = i18n.format_percentage
+    app.jinja_env.filters["number"] = i18n.format_number
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["label"] = label
 

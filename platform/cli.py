@@ -4,6 +4,7 @@ and the commands of each area."""
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_migrate.cli import db as migrate_commands
 
@@ -29,17 +30,23 @@ cli.add_command(ledger_cli)
 def seed_demo_command(if_empty: bool) -> None:
     """Load demo municipalities, wijken and users (once) and print how to sign in."""
     from samenhang.demo import DEMO_PASSWORD, is_seeded, seed_demo
+    from samenhang.mail import held_mail
 
     if is_seeded():
         if if_empty:
             click.echo("Demo data is already loaded.")
             return
         raise click.ClickException("Demo data is already loaded.")
-    users = seed_demo()
+    # The demo's made-up residents get no mail; printed, it would bury the accounts.
+    with held_mail() as held:
+        users = seed_demo()
     db.session.commit()
-    click.echo("Demo data loaded. Sign in at http://127.0.0.1:5000/signin with:")
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    click.echo(f"Demo data loaded. Sign in at {base_url}/signin with:")
     for user in users:
         click.echo(f"  {user.role.value:12} {user.email:42} password: {DEMO_PASSWORD}")
+    if held:
+        click.echo(f"({len(held)} notification mail(s) to demo users were not sent.)")
     from samenhang.voting.demo import key_shares_path
 
     shares = key_shares_path()

@@ -6,9 +6,9 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from sqlalchemy import BigInteger, DateTime, MetaData, String, event, false, func
+from sqlalchemy import BigInteger, DateTime, MetaData, String, Text, event, false, func
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapper, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -77,3 +77,20 @@ def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
 def _sqlite_on_begin(connection: Connection) -> None:
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
+
+
+def _newlines_normalised(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
+    # Imported here: samenhang.text renders Markdown and is no dependency of the models.
+    from samenhang.text import normalise_newlines
+
+    return normalise_newlines(value) if isinstance(value, str) and "\r" in value else value
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _normalise_newlines_of_text_columns(mapper: Mapper[Any], class_: type) -> None:
+    """Every Text column (what people write in a textarea) stores LF line endings, whatever
+    sent it: a form (browsers send CRLF), the API, an import. Set on assignment, so a
+    translation's hash of the original sees the same text as the database."""
+    for prop in mapper.column_attrs:
+        if any(isinstance(column.type, Text) for column in prop.columns):
+            event.listen(getattr(class_, prop.key), "set", _newlines_normalised, retval=True)

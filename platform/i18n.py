@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from babel.numbers import format_currency
+from babel import Locale
+from babel.numbers import format_currency, format_decimal, format_percent
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
@@ -41,3 +42,32 @@ def format_money(amount_cents: int, currency: str = "EUR", locale: str | None = 
     return format_currency(
         Decimal(amount_cents).scaleb(-2), currency, locale=locale or current_locale()
     )
+
+
+def percent_pattern(locale: str, decimals: int = 0, *, optional: bool = False) -> str:
+    """The locale's own percent pattern ("#,##0%" in nl, "%#,##0" in tr) with `decimals`
+    digits after the separator, always shown or (`optional`) only when not zero."""
+    pattern = Locale.parse(locale).percent_formats[None].pattern
+    if decimals > 0:
+        pattern = pattern.replace("#,##0", "#,##0." + ("#" if optional else "0") * decimals)
+    return pattern
+
+
+def format_percentage(
+    whole_percent: float | Decimal | None, decimals: int = 0, locale: str | None = None
+) -> str:
+    """The `|percent` filter: 12.5 → "12,5%" in nl, "%12,5" in tr, "12.5%" in en; a percent
+    is written the reader's way, never as Python's "12.5%". None (nothing to divide by) is –."""
+    if whole_percent is None:
+        return "–"
+    locale = locale or current_locale()
+    fraction = Decimal(str(whole_percent)) / 100
+    return format_percent(fraction, format=percent_pattern(locale, decimals), locale=locale)
+
+
+def format_number(
+    value: float | Decimal | int, decimals: int | None = None, locale: str | None = None
+) -> str:
+    """The `|number` filter: 12345.6 → "12.345,6" in nl; `decimals` fixes the digits shown."""
+    pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=locale or current_locale())

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from contextlib import nullcontext
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -12,6 +14,9 @@ from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 
 log = logging.getLogger(__name__)
+
+#: Mails kept back instead of delivered, while `held_mail()` runs.
+_held: ContextVar[list[Mail] | None] = ContextVar("held_mail", default=None)
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,23 @@ def send_template(to: str, template: str, locale: str, **context: object) -> Mai
     return mail
 
 
+@contextmanager
+def held_mail() -> Iterator[list[Mail]]:
+    """Keep every mail sent inside back (in the list it yields) instead of delivering it:
+    building demo data notifies made-up people, whose mails nobody should get or read."""
+    held: list[Mail] = []
+    token = _held.set(held)
+    try:
+        yield held
+    finally:
+        _held.reset(token)
+
+
 def deliver(mail: Mail) -> None:
+    held = _held.get()
+    if held is not None:
+        held.append(mail)
+        return
     config = current_app.config
     backend = config["MAIL_BACKEND"]
     if backend == "memory":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -53,3 +54,19 @@ def word_diff(old: str, new: str) -> Markup:
         if b2 > b1:
             parts.append(Markup("<ins>{}</ins>").format(" ".join(new_words[b1:b2])))
     return Markup(" ").join(parts)
+
+
+def normalise_newlines(text: str) -> str:
+    """Browsers send a textarea's lines as CRLF; stored and served text uses LF only."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def normalise_newlines_in(data: Any) -> Any:
+    """`normalise_newlines` on every string in a JSON-shaped value (dicts, lists)."""
+    if isinstance(data, str):
+        return normalise_newlines(data)
+    if isinstance(data, dict):
+        return {key: normalise_newlines_in(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [normalise_newlines_in(value) for value in data]
+    return data

@@ -19,6 +19,7 @@ from samenhang.initiatives.models import HelpKind, Initiative, State, Theme
 from samenhang.outcomes import queries as outcomes_queries
 from samenhang.outcomes.indicators import INDICATORS
 from samenhang.places.queries import municipality_by_slug, wijk_by_slugs
+from samenhang.text import normalise_newlines_in
 
 OPENAPI = Path(__file__).with_name("openapi.json")
 MAX_PER_PAGE = 100
@@ -45,31 +46,36 @@ def _enum_list(name: str, enum: Any, allowed: Any = None) -> list[Any]:
 
 
 def _initiative_json(initiative: Initiative, supporters: int) -> dict[str, Any]:
-    return {
-        "id": initiative.id,
-        "url": url_for("initiatives.show", initiative_id=initiative.id, _external=True),
-        "title": initiative.title,
-        "summary": initiative.summary,
-        "description": initiative.description,
-        "language": initiative.original_locale,
-        "state": initiative.state.value,
-        "state_reason": initiative.state_reason,
-        "public_name": initiative.public_name,
-        "wijk": {"name": initiative.wijk.name, "cbs_code": initiative.wijk.cbs_code},
-        "municipality": initiative.wijk.municipality.name,
-        "themes": [t.value for t in initiative.theme_values],
-        "help_asked": [k.value for k in initiative.help_values],
-        "budget": {
-            "currency": "EUR",
-            "total_cents": initiative.budget_total,
-            "lines": [
-                {"description": line.description, "amount_cents": line.amount}
-                for line in initiative.budget_lines
-            ],
-        },
-        "supporters": supporters,
-        "published_at": initiative.published_at.isoformat() if initiative.published_at else None,
-    }
+    # Text stored before line endings were normalised on input may still hold CRLF.
+    return normalise_newlines_in(
+        {
+            "id": initiative.id,
+            "url": url_for("initiatives.show", initiative_id=initiative.id, _external=True),
+            "title": initiative.title,
+            "summary": initiative.summary,
+            "description": initiative.description,
+            "language": initiative.original_locale,
+            "state": initiative.state.value,
+            "state_reason": initiative.state_reason,
+            "public_name": initiative.public_name,
+            "wijk": {"name": initiative.wijk.name, "cbs_code": initiative.wijk.cbs_code},
+            "municipality": initiative.wijk.municipality.name,
+            "themes": [t.value for t in initiative.theme_values],
+            "help_asked": [k.value for k in initiative.help_values],
+            "budget": {
+                "currency": "EUR",
+                "total_cents": initiative.budget_total,
+                "lines": [
+                    {"description": line.description, "amount_cents": line.amount}
+                    for line in initiative.budget_lines
+                ],
+            },
+            "supporters": supporters,
+            "published_at": initiative.published_at.isoformat()
+            if initiative.published_at
+            else None,
+        }
+    )
 
 
 def initiatives() -> Response:

@@ -19,7 +19,6 @@ from samenhang.budgets.models import Source
 from samenhang.initiatives.models import Theme
 
 _required = InputRequired(message=_l("Please fill this in."))
-_amount_hint = _l("In euros, like 12,50.")
 
 
 def _reason_field() -> TextAreaField:
@@ -70,11 +69,11 @@ class LineForm(FlaskForm):
         validators=[_required, Length(max=200)],
         description=_l("For example: Gemeente Groningen, Lefier, Oranje Fonds."),
     )
-    planned = MoneyField(_l("Planned"), required=False, description=_amount_hint)
+    planned = MoneyField(_l("Planned"), required=False)
     actual = MoneyField(
         _l("Spent"),
         required=False,
-        description=_l("In euros, like 12,50. Leave it empty while it is not known."),
+        note=_l("Leave it empty while it is not known."),
     )
     initiative = IntegerField(
         _l("Number of the initiative it pays for"),
@@ -105,7 +104,7 @@ class ChallengeForm(FlaskForm):
         validators=[_required, Length(max=4000)],
         description=_l("Everyone can read your offer, with your name."),
     )
-    amount = MoneyField(_l("For how much?"), description=_amount_hint)
+    amount = MoneyField(_l("For how much?"))
     partners = TextAreaField(
         _l("With whom?"),
         validators=[_required, Length(max=4000)],

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, request
-from flask_babel import format_percent
 
 from samenhang.blueprints.campaigns.views import api, initiator, manage, public, support, webhooks
 from samenhang.campaigns import queries
@@ -74,12 +73,6 @@ bp.add_url_rule("/webhooks/stripe", "stripe_webhook", view_func=stripe_webhook, 
 def campaign_of(initiative: Any) -> Any:
     """The campaign of an initiative, for the link on the initiative's page."""
     return queries.campaign_for_initiative(initiative)
-
-
-@bp.app_template_filter("percent")
-def percent_filter(whole_percent: int) -> str:
-    """118 → "118%" (nl: "118%", tr: "%118"), as the reader's language writes it."""
-    return format_percent(whole_percent / 100)
 
 
 @bp.app_template_global()

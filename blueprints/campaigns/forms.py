@@ -27,10 +27,6 @@ from samenhang.config import LOCALES
 _required = InputRequired(message=_l("Please fill this in."))
 
 
-def _hint_amount() -> Any:
-    return _l("In euros, like 12,50.")
-
-
 class IdempotentForm(FlaskForm):
     """A money form: the key is issued with the form, so sending it twice is one action."""
 
@@ -54,10 +50,8 @@ class CampaignForm(FlaskForm):
         description=_l("What do you want to do, for whom, and why? You can use Markdown."),
         render_kw={"rows": 10},
     )
-    goal = MoneyField(_l("Goal"), description=_l("The amount you need, in euros."))
-    min_amount = MoneyField(
-        _l("Smallest gift"), description=_l("In euros. Most campaigns use 5,00.")
-    )
+    goal = MoneyField(_l("Goal"), note=_l("The amount you need."))
+    min_amount = MoneyField(_l("Smallest gift"), note=_l("Most campaigns use 5,00."))
     deadline = DateField(
         _l("Deadline"),
         validators=[_required],
@@ -100,11 +94,11 @@ class MatchForm(FlaskForm):
         description=_l("100 means the pot adds one euro for every euro given."),
         render_kw={"inputmode": "numeric"},
     )
-    cap = MoneyField(_l("At most"), description=_l("The most the pot adds in all, in euros."))
+    cap = MoneyField(_l("At most"), note=_l("The most the pot adds in all."))
 
 
 class GiveForm(IdempotentForm):
-    amount = MoneyField(_l("Amount"), description=_hint_amount())
+    amount = MoneyField(_l("Amount"))
     provider = RadioField(_l("How do you pay?"), validators=[_required])
     is_anonymous = BooleanField(_l("Give anonymously: do not show my name"))
     share_with_initiator = BooleanField(
@@ -119,7 +113,7 @@ class GiveForm(IdempotentForm):
 
 
 class PayoutForm(IdempotentForm):
-    amount = MoneyField(_l("Amount"), description=_hint_amount())
+    amount = MoneyField(_l("Amount"))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 

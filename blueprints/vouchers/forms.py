@@ -10,6 +10,7 @@ from wtforms import (
     DateField,
     EmailField,
     Form,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -26,10 +27,6 @@ from samenhang.vouchers.models import ContributionKind, Criterion, Outcome, Sour
 from samenhang.vouchers.services import MAX_CRITERIA
 
 _required = InputRequired(message=_l("Please fill this in."))
-
-
-def _hint_amount() -> Any:
-    return _l("In euros, like 12,50.")
 
 
 class PotForm(FlaskForm):
@@ -57,16 +54,18 @@ class PotForm(FlaskForm):
         validators=[_required, Length(max=200)],
         description=_l("For example: Gemeente Groningen, Lefier, Oranje Fonds."),
     )
-    amount = MoneyField(_l("Budget"), description=_hint_amount())
-    max_per_application = MoneyField(_l("Maximum per application"), description=_hint_amount())
+    amount = MoneyField(_l("Budget"))
+    max_per_application = MoneyField(_l("Maximum per application"))
 
 
 class FundForm(FlaskForm):
-    amount = MoneyField(_l("Extra budget"), description=_hint_amount())
+    amount = MoneyField(_l("Extra budget"))
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
 
 
 class CriterionRow(Form):
+    #: Which criterion the row edits, so an edit keeps its id (and its translations).
+    criterion_id = HiddenField()
     title = StringField(_l("Criterion"), validators=[Optional(), Length(max=200)])
     description = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=2000)])
     weight = SelectField(
@@ -169,7 +168,7 @@ class DecisionForm(FlaskForm):
     amount = MoneyField(
         _l("Amount granted"),
         required=False,
-        description=_l("Only for a grant in part. In euros, like 12,50."),
+        note=_l("Only for a grant in part."),
     )
     reasons = TextAreaField(
         _l("Reasons"),
@@ -191,7 +190,7 @@ class AdviceForm(DecisionForm):
     amount = MoneyField(
         _l("Amount you advise"),
         required=False,
-        description=_l("Only for a grant in part. In euros, like 12,50."),
+        note=_l("Only for a grant in part."),
     )
     reasons = TextAreaField(
         _l("Why?"),
@@ -201,7 +200,7 @@ class AdviceForm(DecisionForm):
 
 
 class PayoutForm(FlaskForm):
-    amount = MoneyField(_l("Amount of this instalment"), description=_hint_amount())
+    amount = MoneyField(_l("Amount of this instalment"))
     note = StringField(
         _l("Note"),
         validators=[Optional(), Length(max=200)],
@@ -210,13 +209,13 @@ class PayoutForm(FlaskForm):
 
 
 class ReturnForm(FlaskForm):
-    amount = MoneyField(_l("Amount paid back"), description=_hint_amount())
+    amount = MoneyField(_l("Amount paid back"))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 
 class ReceiptForm(FlaskForm):
     description = StringField(_l("What did you buy?"), validators=[_required, Length(max=200)])
-    amount = MoneyField(_l("Amount on the receipt"), description=_hint_amount())
+    amount = MoneyField(_l("Amount on the receipt"))
     image = FileField(
         _l("Photo of the receipt"),
         validators=[FileRequired(message=_l("Choose a photo of the receipt."))],
@@ -257,7 +256,7 @@ class VoucherBatchForm(FlaskForm):
         validators=[_required, Length(max=200)],
         description=_l("For example: Buurtfeest Korrewegwijk. This is public."),
     )
-    value = MoneyField(_l("Value of each voucher"), description=_hint_amount())
+    value = MoneyField(_l("Value of each voucher"))
     quantity = IntegerField(
         _l("Number of vouchers"),
         validators=[_required, NumberRange(min=1, max=500)],
@@ -282,4 +281,4 @@ class TillForm(FlaskForm):
         validators=[_required, Length(max=40)],
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
-    amount = MoneyField(_l("Amount to pay with the voucher"), description=_hint_amount())
+    amount = MoneyField(_l("Amount to pay with the voucher"))

@@ -12,13 +12,48 @@ from samenhang.accounts.models import NotificationMode, User
 from samenhang.accounts.services import user_locale
 from samenhang.db import utcnow
 from samenhang.extensions import db
-from samenhang.initiatives.models import Comment, Follow, Initiative, PendingNotification
+from samenhang.initiatives.models import Comment, Follow, Initiative, PendingNotification, State
 
-#: Event keys stored with pending notifications, and how a mail names them.
+#: Event keys stored with pending notifications, and how a mail names them. A change of
+#: state is stored as "state:<new state>" and named by `StateEvent`.
 EVENTS = {
     "state": _l("The status of the initiative changed."),
     "comment": _l("There is a new comment."),
 }
+
+
+class StateEvent:
+    """ "The status is now …", with the reasons when there are any; written in the
+    recipient's language when the mail template renders it."""
+
+    def __init__(self, state: State, reason: str | None) -> None:
+        self.state, self.reason = state, (reason or "").strip()
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StateEvent) and (self.state, self.reason) == (
+            other.state,
+            other.reason,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.state, self.reason))
+
+    def __str__(self) -> str:
+        text = str(_l("The status is now “{state}”.")).format(state=self.state.label)
+        if self.reason:
+            text += "\n  " + str(_l("Reasons: {reasons}")).format(reasons=self.reason)
+        return text
+
+
+def describe(event: str, initiative: Initiative) -> object:
+    """What a mail says about `event` (a key of EVENTS, or "state:<state>")."""
+    kind, _, value = event.partition(":")
+    if kind == "state" and value in State._value2member_map_:
+        state = State(value)
+        # The reasons belong to the state the initiative is in; an older one has none left.
+        reason = initiative.state_reason if initiative.state is state else None
+        return StateEvent(state, reason)
+    return EVENTS[kind]
 
 
 def _recipients(initiative: Initiative, actor: User | None) -> list[User]:
@@ -38,6 +73,7 @@ def _recipients(initiative: Initiative, actor: User | None) -> list[User]:
 
 
 def _notify(initiative: Initiative, event: str, actor: User | None) -> None:
+    """Mail `event` at once, or keep it for the digest (`event` as in `describe`)."""
     for user in _recipients(initiative, actor):
         if user.notification_mode is NotificationMode.digest:
             db.session.add(PendingNotification(user=user, initiative=initiative, event=event))
@@ -47,12 +83,12 @@ def _notify(initiative: Initiative, event: str, actor: User | None) -> None:
                 "initiative_changed",
                 user_locale(user),
                 user=user,
-                initiatives={initiative: [EVENTS[event]]},
+                initiatives={initiative: [describe(event, initiative)]},
             )
 
 
 def state_changed(initiative: Initiative, actor: User | None) -> None:
-    _notify(initiative, "state", actor)
+    _notify(initiative, f"state:{initiative.state.value}", actor)
 
 
 def commented(initiative: Initiative, comment: Comment, actor: User | None) -> None:
@@ -69,8 +105,9 @@ def send_digests() -> int:
     by_user: dict[User, dict[Initiative, list[object]]] = defaultdict(lambda: defaultdict(list))
     for item in pending:
         events = by_user[item.user][item.initiative]
-        if EVENTS[item.event] not in events:
-            events.append(EVENTS[item.event])
+        event = describe(item.event, item.initiative)
+        if event not in events:
+            events.append(event)
         item.sent_at = utcnow()
     for user, initiatives in by_user.items():
         if user.is_active:

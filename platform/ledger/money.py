@@ -22,10 +22,13 @@ class InvalidAmount(DomainError):
 def parse_euros(text: str) -> int:
     """Parse an amount in euros as a person types it into cents.
 
+    Every money field reads amounts this one way (the hint says so: "1.250 or 12,50").
     Both "12,50" and "12.50" mean twelve euro fifty. With both separators the last one is
-    the decimal sign ("1.250,50", "1,250.50"). A lone separator followed by exactly three
-    digits ("1.250") is ambiguous in Dutch and refused rather than guessed. Negative amounts
-    and fractions of a cent are refused.
+    the decimal sign ("1.250,50", "1,250.50"). Points between groups of three digits are
+    thousands ("30.000", "1.000.000"): as a decimal sign they would mean tenths of a cent,
+    which nobody types. A lone comma before three digits ("1,250": 1250 in English, 1,25
+    in Dutch) is ambiguous and refused rather than guessed; so are several commas.
+    Negative amounts and fractions of a cent are refused.
     """
     raw = (text or "").strip().replace("€", "").replace("EUR", "").replace("\u00a0", "")
     raw = raw.replace(" ", "").replace("'", "")
@@ -42,11 +45,13 @@ def parse_euros(text: str) -> int:
         if not re.fullmatch(r"\d{1,3}(" + re.escape(thousands) + r"\d{3})*", head):
             raise InvalidAmount(_l("This is not an amount. Write it like 12,50."))
         raw = head.replace(thousands, "") + "." + tail
+    elif "." in raw and re.fullmatch(r"[1-9]\d{0,2}(\.\d{3})+", raw):
+        raw = raw.replace(".", "")
     else:
         separators = raw.count(",") + raw.count(".")
         if separators > 1:
             raise InvalidAmount(_l("This is not an amount. Write it like 12,50."))
-        if separators == 1 and re.fullmatch(r"\d+[.,]\d{3}", raw) and not raw.startswith("0"):
+        if separators == 1 and re.fullmatch(r"\d+,\d{3}", raw) and not raw.startswith("0"):
             raise InvalidAmount(
                 _l("Write the amount without a thousands separator, like 1250 or 1250,00.")
             )

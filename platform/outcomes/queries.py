@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from babel.numbers import format_decimal
+from babel.numbers import format_decimal, format_percent
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from samenhang.charts import BarChart, LineChart, Series, diverging_bars, line_chart
 from samenhang.extensions import db
-from samenhang.i18n import current_locale, text_direction
+from samenhang.i18n import current_locale, percent_pattern, text_direction
 from samenhang.initiatives.models import Theme
 from samenhang.outcomes.indicators import INDICATORS, Indicator
 from samenhang.outcomes.models import OutcomeValue
@@ -45,8 +45,12 @@ def format_statistic(value: Decimal | float | int) -> str:
 def format_distance(value: Decimal | float | int) -> str:
     """'+12,5%' / '−3%': the sign always shown, so better and worse read apart."""
     number = Decimal(str(value))
-    text = format_decimal(abs(number), format="#,##0.#", locale=current_locale())
-    signed = f"+{text}%" if number > 0 else (f"−{text}%" if number < 0 else f"{text}%")
+    text = format_percent(
+        abs(number) / 100,
+        format=percent_pattern(current_locale(), 1, optional=True),
+        locale=current_locale(),
+    )
+    signed = f"+{text}" if number > 0 else (f"−{text}" if number < 0 else text)
     # In Arabic the sign would wander to the other end of the number: keep it left to right.
     return f"\u2066{signed}\u2069" if text_direction() == "rtl" else signed
 

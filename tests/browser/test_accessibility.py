@@ -176,7 +176,7 @@ PAGES = [
         f"/g/groningen/korrewegwijk/buurtbegroting/{BUDGET_YEAR}/import",
         login=WIJKMANAGER,
         status=422,
-        then=upload_budget_file([["X-1", "sport", "gemeente", "G", "Fout", "", "1.250"]]),
+        then=upload_budget_file([["X-1", "sport", "gemeente", "G", "Fout", "", "1,250"]]),
     ),
     Page(
         "buurtbegroting-import-preview",

@@ -154,7 +154,7 @@ def test_every_bad_row_is_reported_with_its_row_number_and_nothing_is_kept(
     rows = [
         ["A", "wonen", "gemeente", "Gemeente", "Goed", "", "100", "", "", ""],
         ["B", "sport", "gemeente", "Gemeente", "Thema fout", "", "100", "", "", ""],
-        ["C", "wonen", "bank", "Gemeente", "Bron fout", "", "1.250", "-5", "misschien", "x"],
+        ["C", "wonen", "bank", "Gemeente", "Bron fout", "", "1,250", "-5", "misschien", "x"],
         ["A", "wonen", "gemeente", "Gemeente", "Dubbel", "", "100", "", "", ""],
         ["", "wonen", "gemeente", "", "", "", "", "", "", ""],
     ]

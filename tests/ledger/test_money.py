@@ -24,6 +24,12 @@ pytestmark = pytest.mark.pure
         (" 7 ", 700),
         ("+3,00", 300),
         ("0,12", 12),
+        # One rule for every money field (issue 13: "30.000" was refused on one form).
+        ("30.000", 3_000_000),
+        ("1.000.000", 100_000_000),
+        ("1.350,00", 135_000),
+        ("1350.5", 135_050),
+        ("€ 12", 1200),
     ],
 )
 def test_parse_euros_reads_what_people_type(text: str, cents: int) -> None:
@@ -39,10 +45,12 @@ def test_parse_euros_reads_what_people_type(text: str, cents: int) -> None:
         ("5-", "negative"),
         ("0,125", "fractions of a cent"),
         ("12,3456", "fractions of a cent"),
-        ("1.250", "thousands separator"),
+        ("0.125", "fractions of a cent"),
         ("1,250", "thousands separator"),
         ("12,50,1", "not an amount"),
         ("abc", "not an amount"),
+        ("twaalf euro", "not an amount"),
+        ("1,000,000", "not an amount"),
         ("1e3", "not an amount"),
         ("NaN", "not an amount"),
         ("12..5", "not an amount"),

@@ -11,39 +11,43 @@ from samenhang.campaigns import queries
 from samenhang.campaigns.models import LISTED_STATUSES, Campaign, CampaignStatus
 from samenhang.campaigns.queries import CampaignSummary
 from samenhang.places.queries import municipality_by_slug, wijk_by_slugs
+from samenhang.text import normalise_newlines_in
 
 MAX_PER_PAGE = 100
 
 
 def _campaign_json(campaign: Campaign, figures: CampaignSummary) -> dict[str, Any]:
-    return {
-        "id": campaign.id,
-        "url": url_for("campaigns.show", campaign_id=campaign.id, _external=True),
-        "initiative_id": campaign.initiative_id,
-        "title": campaign.title,
-        "story": campaign.story,
-        "language": campaign.original_locale,
-        "status": campaign.status.value,
-        "status_reason": campaign.status_reason,
-        "funding_model": campaign.funding_model.value,
-        "wijk": {"name": campaign.wijk.name, "cbs_code": campaign.wijk.cbs_code},
-        "municipality": campaign.wijk.municipality.name,
-        "currency": campaign.currency,
-        "goal_cents": campaign.goal_cents,
-        "raised_cents": figures.raised_cents,
-        "matched_cents": figures.matched_cents,
-        "pledged_cents": figures.pledged_cents,
-        "percent": figures.percent,
-        "supporters": figures.supporters,
-        "tasks": {
-            "total": figures.tasks_total,
-            "filled": figures.tasks_filled,
-            "done": figures.tasks_done,
-        },
-        "deadline_at": campaign.deadline_at.isoformat(),
-        "days_left": figures.days_left,
-        "closed_at": campaign.closed_at.isoformat() if campaign.closed_at else None,
-    }
+    # Text stored before line endings were normalised on input may still hold CRLF.
+    return normalise_newlines_in(
+        {
+            "id": campaign.id,
+            "url": url_for("campaigns.show", campaign_id=campaign.id, _external=True),
+            "initiative_id": campaign.initiative_id,
+            "title": campaign.title,
+            "story": campaign.story,
+            "language": campaign.original_locale,
+            "status": campaign.status.value,
+            "status_reason": campaign.status_reason,
+            "funding_model": campaign.funding_model.value,
+            "wijk": {"name": campaign.wijk.name, "cbs_code": campaign.wijk.cbs_code},
+            "municipality": campaign.wijk.municipality.name,
+            "currency": campaign.currency,
+            "goal_cents": campaign.goal_cents,
+            "raised_cents": figures.raised_cents,
+            "matched_cents": figures.matched_cents,
+            "pledged_cents": figures.pledged_cents,
+            "percent": figures.percent,
+            "supporters": figures.supporters,
+            "tasks": {
+                "total": figures.tasks_total,
+                "filled": figures.tasks_filled,
+                "done": figures.tasks_done,
+            },
+            "deadline_at": campaign.deadline_at.isoformat(),
+            "days_left": figures.days_left,
+            "closed_at": campaign.closed_at.isoformat() if campaign.closed_at else None,
+        }
+    )
 
 
 def _statuses() -> list[CampaignStatus]:

@@ -51,6 +51,12 @@ def wijk_feed(municipality_slug: str, wijk_slug: str) -> Response:
         campaigns=campaigns,
         figures=queries.summaries(campaigns),
         self_url=request.url,
+        html_url=url_for(
+            "campaigns.wijk_list",
+            municipality_slug=municipality_slug,
+            wijk_slug=wijk_slug,
+            _external=True,
+        ),
     )
     return Response(xml, mimetype="application/atom+xml")
 

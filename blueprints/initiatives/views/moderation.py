@@ -10,9 +10,11 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.wrappers import Response
 
+from samenhang.audit.public_log import describe
 from samenhang.blueprints.forms import render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.initiatives.forms import HideCommentForm, ReasonForm
+from samenhang.blueprints.initiatives.public_log import about
 from samenhang.blueprints.initiatives.views.public import (
     View,
     back_to,
@@ -128,7 +130,5 @@ def hide_comment(comment_id: int) -> Response:
 def moderation_log(municipality_slug: str, wijk_slug: str) -> str:
     wijk = get_wijk_or_404(municipality_slug, wijk_slug)
     page = queries.moderation_log(wijk, page_number())
-    ids = {int(e.object_id) for e in page.items if e.object_type == Initiative.__tablename__}
-    return render_template(
-        "initiatives/moderation_log.html", wijk=wijk, page=page, titles=queries.titles_by_id(ids)
-    )
+    rows = [(entry, describe(entry), about(entry)) for entry in page.items]
+    return render_template("initiatives/moderation_log.html", wijk=wijk, page=page, rows=rows)

@@ -87,20 +87,36 @@ def municipality_list(municipality_slug: str) -> View:
     return _list({"wijk": None, "municipality": municipality}, {"municipality": municipality})
 
 
-def _feed(title: str, scope: dict[str, Any], self_url: str) -> Response:
+def _feed(title: str, scope: dict[str, Any], html_url: str) -> Response:
+    """An Atom feed in the reader's language (`xml:lang`) that links to its HTML list."""
     page = queries.public_initiatives(queries.InitiativeFilter(**scope), 1, 50)
-    xml = render_template("initiatives/feed.xml", title=title, items=page.items, self_url=self_url)
+    xml = render_template(
+        "initiatives/feed.xml",
+        title=title,
+        items=page.items,
+        self_url=request.url,
+        html_url=html_url,
+    )
     return Response(xml, mimetype="application/atom+xml")
 
 
 def wijk_feed(municipality_slug: str, wijk_slug: str) -> Response:
     wijk = get_wijk_or_404(municipality_slug, wijk_slug)
-    return _feed(wijk.name, {"wijk": wijk}, request.url)
+    html_url = url_for(
+        "initiatives.wijk_list",
+        municipality_slug=municipality_slug,
+        wijk_slug=wijk_slug,
+        _external=True,
+    )
+    return _feed(wijk.name, {"wijk": wijk}, html_url)
 
 
 def municipality_feed(municipality_slug: str) -> Response:
     municipality = get_municipality_or_404(municipality_slug)
-    return _feed(municipality.name, {"municipality": municipality}, request.url)
+    html_url = url_for(
+        "initiatives.municipality_list", municipality_slug=municipality_slug, _external=True
+    )
+    return _feed(municipality.name, {"municipality": municipality}, html_url)
 
 
 @login_required

@@ -138,6 +138,10 @@ def close_pot(pot_id: int) -> View:
 # --- criteria, written with residents -----------------------------------------------------
 
 
+def _criterion_id(text: str | None) -> int | None:
+    return int(text) if text and text.isdigit() and len(text) < 12 else None
+
+
 @login_required
 def edit_criteria(pot_id: int) -> View:
     pot = get_pot_or_404(pot_id)
@@ -146,7 +150,13 @@ def edit_criteria(pot_id: int) -> View:
         flash(_("The criteria are final and cannot be changed any more."), "error")
         return redirect(_pot_url(pot))
     existing = [
-        {"title": c.title, "description": c.description, "weight": c.weight} for c in pot.criteria
+        {
+            "criterion_id": str(c.id),
+            "title": c.title,
+            "description": c.description,
+            "weight": c.weight,
+        }
+        for c in pot.criteria
     ]
     form = CriteriaForm(data={"criteria": existing} if request.method == "GET" else None)
     while len(form.criteria) < min(len(existing) + 2, services.MAX_CRITERIA):
@@ -157,6 +167,7 @@ def edit_criteria(pot_id: int) -> View:
                 title=row.form.title.data or "",
                 description=row.form.description.data or "",
                 weight=row.form.weight.data or 1,
+                criterion_id=_criterion_id(row.form.criterion_id.data),
             )
             for row in form.criteria
         ]

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from samenhang.accounts.models import User
+from samenhang.accounts.services import user_locale
 from samenhang.audit.services import log_event
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.ledger.models import AccountKind
 from samenhang.ledger.services import InsufficientFunds, open_account, post_entry, transfer
+from samenhang.mail import send_template
 from samenhang.policies import (
     require_adviser,
     require_applicant,
@@ -330,5 +332,14 @@ def decide_application(
             "amount_granted_cents": amount,
         },
         public=True,
+    )
+    # The applicant hears the outcome and its reasons at once, not only on the page.
+    send_template(
+        application.applicant.email,
+        "application_decided",
+        user_locale(application.applicant),
+        user=application.applicant,
+        application=application,
+        decision=decision,
     )
     return decision

@@ -43,6 +43,9 @@ class CriterionInput:
     title: str
     description: str = ""
     weight: int = 1
+    #: The criterion this row edits; None for a new one. An edited criterion keeps its id,
+    #: so its translations stay attached (and show "the original changed since").
+    criterion_id: int | None = None
 
 
 def create_pot(
@@ -149,15 +152,19 @@ def set_criteria(pot: Pot, criteria: Sequence[CriterionInput], *, actor: User) -
     if any(not 1 <= c.weight <= 3 for c in cleaned):
         raise DomainError(_l("A weight is 1, 2 or 3."))
     before = [c.title for c in pot.criteria]
-    pot.criteria = [
-        Criterion(
-            position=i,
-            title=c.title.strip()[:200],
-            description=c.description.strip(),
-            weight=c.weight,
-        )
-        for i, c in enumerate(cleaned, start=1)
-    ]
+    # Only this pot's own criteria can be edited; any other id makes a new criterion.
+    existing = {c.id: c for c in pot.criteria}
+    kept: list[Criterion] = []
+    for position, row in enumerate(cleaned, start=1):
+        criterion = existing.pop(row.criterion_id, None) if row.criterion_id else None
+        if criterion is None:
+            criterion = Criterion()
+        criterion.position = position
+        criterion.title = row.title.strip()[:200]
+        criterion.description = row.description.strip()
+        criterion.weight = row.weight
+        kept.append(criterion)
+    pot.criteria = kept
     log_event(
         actor,
         "pot.criteria_changed",

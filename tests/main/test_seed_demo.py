@@ -1,0 +1,35 @@
+"""`samenhang seed-demo` prints the accounts first, with the configured address."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_seed_demo_prints_the_accounts_at_the_configured_address(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+        "SAMENHANG_INSTANCE_PATH": str(tmp_path),
+        "SAMENHANG_BASE_URL": "http://demo.example:8080/",
+        "SAMENHANG_MAIL_BACKEND": "console",
+    }
+    samenhang = Path(sys.executable).parent / "samenhang"
+    subprocess.run([samenhang, "db", "upgrade"], env=env, check=True, capture_output=True)
+    seeded = subprocess.run(
+        [samenhang, "seed-demo"],
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    lines = seeded.stdout.splitlines()
+    assert lines[0] == "Demo data loaded. Sign in at http://demo.example:8080/signin with:"
+    assert "admin@demo.samenhang.nl" in lines[1]
+    assert "5000" not in seeded.stdout
+    # The demo's notifications to made-up residents are not sent (nor printed).
+    assert "E-mail to" not in seeded.stdout
+    assert "notification mail(s) to demo users were not sent" in lines[-1]
