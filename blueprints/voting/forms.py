@@ -57,7 +57,7 @@ class CategoryForm(Form):
     cap = MoneyField(
         _l("Cap in euros (optional)"),
         required=False,
-        description=_l("The most the projects of this category may get together."),
+        note=_l("The most the projects of this category may get together."),
     )
 
 

@@ -16,9 +16,6 @@ from wtforms.fields.core import UnboundField
 import samenhang.blueprints as blueprints
 from samenhang.blueprints.forms import MONEY_HINT, MoneyField
 
-#: The voting forms adopt the shared field's hint in their own branch.
-NOT_YET = {"voting"}
-
 
 class _Form(FlaskForm):
     amount = MoneyField("Amount")
@@ -48,8 +45,7 @@ def test_the_money_field_refuses_garbage(app: Flask, text: str) -> None:
 def _money_fields() -> list[tuple[str, str, UnboundField]]:
     found = []
     for module_info in pkgutil.walk_packages(blueprints.__path__, "samenhang.blueprints."):
-        area = module_info.name.split(".")[2]
-        if area in NOT_YET or not module_info.name.endswith("forms"):
+        if not module_info.name.endswith("forms"):
             continue
         module = importlib.import_module(module_info.name)
         for name, value in vars(module).items():
