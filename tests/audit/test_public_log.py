@@ -126,7 +126,7 @@ def test_the_log_shows_sentences_and_links_for_every_kind(
     for expected in (
         "Supplier added",
         "Criteria published for comments",
-        "Stemdag moved to a new phase: Voting",
+        "moved to a new phase: Voting",
         "Project proposed",
     ):
         assert expected in text

@@ -32,4 +32,4 @@ def test_seed_demo_prints_the_accounts_at_the_configured_address(tmp_path: Path)
     assert "5000" not in seeded.stdout
     # The demo's notifications to made-up residents are not sent (nor printed).
     assert "E-mail to" not in seeded.stdout
-    assert "notification mail(s) to demo users were not sent" in lines[-1]
+    assert "notification mail(s) to demo users were not sent" in seeded.stdout
