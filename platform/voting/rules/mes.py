@@ -18,6 +18,8 @@ import math
 from collections.abc import Iterator
 from fractions import Fraction
 
+import numpy as np
+
 from samenhang.voting.rules.election import Election
 from samenhang.voting.rules.explain import Explanation
 from samenhang.voting.rules.greedy import RuleOutcome
@@ -111,7 +113,8 @@ def _funded_reason(profile: Profile, project_id: str, cost: int, most: float) ->
 
 
 def _left(profile: Profile, run: MesRun, index: int) -> int:
-    total = sum(float(profile.masses[g]) * run.left[g] for g in profile.supporters[index])
+    supporters = profile.arrays[index]
+    total = float(supporters.masses @ np.asarray(run.left)[supporters.groups])
     return math.floor(total + EPS * max(1.0, total))
 
 
