@@ -40,6 +40,8 @@ from samenhang.voting.rules.election import Election, Number, VoteType
 EPS = 1e-9
 #: Largest error assumed in a slope, relative to the value it changes, per step.
 SLOPE_EPS = 1e-12
+#: Rounds of the fixed-point search for a price before sorting the supporters instead.
+FIXED_POINT_ROUNDS = 8
 #: Supporter groups per project (on average) from which NumPy beats plain lists.
 ARRAYS_FROM = 32
 
@@ -108,6 +110,8 @@ class Profile:
     #: Every (group, candidate) pair, ordered by group: to find overlapping candidates.
     pair_groups: npt.NDArray[np.int64]
     pair_candidates: npt.NDArray[np.int64]
+    #: Per group g: its pairs are pair_candidates[group_starts[g]:group_starts[g + 1]].
+    group_starts: npt.NDArray[np.int64]
     #: Per candidate, the candidates sharing a supporter group with it, found when asked.
     overlaps: dict[int, set[int]]
 
@@ -123,10 +127,14 @@ class _Overlap:
     def __getitem__(self, p: int) -> set[int]:
         profile = self.profile
         if p not in profile.overlaps:
-            member = np.zeros(len(profile.masses), dtype=bool)
-            member[profile.arrays[p].groups] = True
-            found = np.unique(profile.pair_candidates[member[profile.pair_groups]])
-            profile.overlaps[p] = set(found.tolist())
+            # The pairs of p's groups: a range of the group-ordered pairs per group.
+            groups = profile.arrays[p].groups
+            starts, ends = profile.group_starts[groups], profile.group_starts[groups + 1]
+            lengths = ends - starts
+            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            pairs = offsets + np.arange(int(lengths.sum()))
+            found = np.bincount(profile.pair_candidates[pairs], minlength=len(profile.ids))
+            profile.overlaps[p] = set(np.flatnonzero(found).tolist())
         return profile.overlaps[p]
 
 
@@ -236,6 +244,7 @@ def compile_profile(election: Election) -> Profile:
         use_arrays=bool(ids) and len(kept_groups) >= ARRAYS_FROM * len(ids),
         pair_groups=kept_groups[by_group],
         pair_candidates=kept_candidates[by_group],
+        group_starts=np.searchsorted(kept_groups[by_group], np.arange(groups + 1)),
         overlaps={},
     )
     return profile
@@ -569,8 +578,38 @@ class _ArrayCount(_Count):
             self._bound_unaffordable(p, total, rise)
         if settled is not False:
             return settled is True
-        # By money left per utility: the first k supporters pay all they have and the others
-        # share the rest at one price, alpha_k; the price is the first alpha_k they can pay.
+        # The supporters with less money left per utility than the price pay all they have,
+        # the others share the rest at one price: the price solves that. Start from the
+        # price if nobody ran out, and let those below it pay all: the price only rises,
+        # and stops when nobody else falls below it (usually after a few rounds).
+        cost, weight = self.profile.costs[p], self.profile.weights[p]
+        alpha = cost / weight
+        poor = np.zeros(len(ratios), dtype=bool)
+        for _ in range(FIXED_POINT_ROUNDS):
+            below = ratios < alpha
+            if not (below & ~poor).any():
+                break
+            poor |= below
+            rest = weight - float(group.weights[poor].sum())
+            if rest <= 0.0:
+                break
+            alpha = (cost - float(money[poor].sum())) / rest
+        else:
+            return self._evaluate_sorted(p, group, money, ratios)
+        if poor.all() or weight - float(group.weights[poor].sum()) <= 0.0:
+            # Every supporter pays all they have: paid for with nothing to spare.
+            self.lines[p] = (float(ratios.max()), 0.0, None)
+            self.horizon = 0.0
+            return True
+        poor_rise = float(group.masses[poor] @ self.slope[group.groups[poor]])
+        rest = weight - float(group.weights[poor].sum())
+        self.lines[p] = (alpha, -poor_rise / rest, None)
+        return True
+
+    def _evaluate_sorted(self, p: int, group: Supporters, money: Floats, ratios: Floats) -> bool:
+        """The price by sorting: the first k supporters by money left per utility pay all
+        they have and the others share the rest at one price, alpha_k; the price is the
+        first alpha_k they can pay."""
         order = np.argsort(ratios, kind="stable")
         money, weights = money[order], group.weights[order]
         alphas = (self.profile.costs[p] - (np.cumsum(money) - money)) / (
