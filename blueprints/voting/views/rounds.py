@@ -17,6 +17,7 @@ from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.voting import forms
 from samenhang.blueprints.voting.views.common import View, cards, get_round_or_404, round_url
+from samenhang.jobs import JobStatus, error_text
 from samenhang.policies import require_manager
 from samenhang.voting import counting, queries, services
 from samenhang.voting.models import PHASE_ORDER, BallotType, Eligibility, Phase, Rule
@@ -108,6 +109,9 @@ def manage(round_id: int) -> str:
         voters=queries.voter_count(round_),
         paper=queries.paper_counts(round_),
         review_form=forms.ReviewForm(),
+        count_job=counting.latest_count_job(round_),
+        count_stages=counting.COUNT_STAGES,
+        job_error=error_text,
     )
 
 
@@ -132,9 +136,13 @@ def count(round_id: int) -> Response:
     if not forms.EmptyForm().validate_on_submit():
         abort(400)
     with flash_errors():
-        counting.count_round(round_, actor=current_user)
+        job = counting.start_count(round_, actor=current_user)
+        if job.status is JobStatus.failed:
+            flash(error_text(job), "error")
+            return redirect(round_url(round_, "voting.manage"))
         flash(_("The votes are counted. Check the results, then publish them."), "success")
-    return redirect(round_url(round_, "voting.results"))
+        return redirect(round_url(round_, "voting.results"))
+    return redirect(round_url(round_, "voting.manage"))
 
 
 @login_required

@@ -66,6 +66,17 @@ def project_support(election: Election) -> dict[str, Number]:
     return dict(zip(election.projects, totals.tolist(), strict=True))
 
 
+def project_votes(election: Election) -> dict[str, int]:
+    """Per project: the number of ballots naming it (once per ballot)."""
+    columns = ballot_columns(election)
+    rows, projects = columns.rows(), columns.projects
+    keep = unique_entries(rows, projects, len(election.projects))
+    if keep is not None:
+        projects = projects[keep]
+    counts = np.bincount(projects, minlength=len(election.projects))
+    return dict(zip(election.projects, counts.tolist(), strict=True))
+
+
 def _exact_support(election: Election) -> dict[str, Number]:
     """Support with fractional voter weights, in exact fractions."""
     support: dict[str, Number] = dict.fromkeys(election.projects, 0)
