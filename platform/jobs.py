@@ -64,14 +64,19 @@ def submit(job: Job, work: Callable[[Report], None]) -> None:
 
 
 def run(job: Job, work: Callable[[Report], None]) -> None:
+    reached = [job.stage, job.percent]
+
     def report(stage: str, percent: int) -> None:
-        job.stage, job.percent = stage, max(0, min(100, percent))
+        reached[:] = stage, max(0, min(100, percent))
+        job.stage, job.percent = reached
 
     job.status, job.started_at = JobStatus.running, utcnow()
     try:
         with db.session.begin_nested():
             work(report)
     except DomainError as exc:
+        # Undoing the work's savepoint also undid the progress written inside it.
+        job.stage, job.percent = reached
         job.status = JobStatus.failed
         job.error_msgid = message_id(exc.message)
         job.error_params = {name: _storable(value) for name, value in exc.params.items()}

@@ -10,7 +10,6 @@ from alembic import op
 
 import samenhang.db
 
-
 revision = "6e9080e751a0"
 down_revision = "a3aeacff5e7f"
 branch_labels = None
