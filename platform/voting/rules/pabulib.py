@@ -188,6 +188,7 @@ class _Reader:
         self.project_columns: tuple[str, ...] = ()
         self.vote_columns: tuple[str, ...] = ()
         self.vote_type = VoteType.APPROVAL
+        self.vote_reader: _VoteRowReader | None = None
 
     def fail(self, line: int | None, code: str, **params: str | int) -> NoReturn:
         raise PabulibError(self.filename, line, Explanation(code, params))
@@ -215,9 +216,9 @@ class _Reader:
             if header is None:
                 header = [name.strip() for name in row]
                 handle = self._start_section(SECTIONS[section], line, header)
-                if isinstance(handle.__self__, _VoteRowReader):  # type: ignore[attr-defined]
+                if self.vote_reader is not None:
                     # csv reads one line at a time, so the stream is at the first vote.
-                    table = handle.__self__.read_fast(text[stream.tell() :])  # type: ignore[attr-defined]
+                    table = self.vote_reader.read_fast(text[stream.tell() :])
                     if table is not None:
                         self.ballots = table
                         break
@@ -259,7 +260,8 @@ class _Reader:
         if self.vote_type.has_points and "points" not in header:
             self.fail(line, "pb.missing_column", section=section, column="points")
         self.vote_columns = tuple(header)
-        return _VoteRowReader(self, header).read
+        self.vote_reader = _VoteRowReader(self, header)
+        return self.vote_reader.read
 
     def _meta_row(self, line: int, row: list[str]) -> None:
         key = row[0].strip()
@@ -453,7 +455,7 @@ class _VoteRowReader:
         if not lines or set(map(str.count, lines, itertools.repeat(";"))) != {width - 1}:
             return None
         fields = ";".join(lines).split(";")
-        voter_ids = [text.strip() for text in fields[self.voter :: width]]
+        voter_ids = [voter.strip() for voter in fields[self.voter :: width]]
         known = set(voter_ids)
         if (
             len(known) != len(voter_ids)
@@ -486,7 +488,7 @@ class _VoteRowReader:
                 return None
         weights: list[Number] | None = None
         if self.weight is not None:
-            weights = [_positive(text) for text in fields[self.weight :: width]]
+            weights = [_positive(weight) for weight in fields[self.weight :: width]]
             if not all(weights):
                 return None
         extra = [(key, fields[i::width]) for key, i in self.extra]
