@@ -14,14 +14,47 @@ ranked ballots) in a fresh process.
 Times are seconds of CPU time of the process doing the work (wall-clock time is shown
 too, but on a shared machine it also counts other programs' turns). The engine's are the
 best of --repeat runs; pabutools runs once, as it takes minutes.
+
+--city times whole `samenhang` commands instead (a fresh process each, as a user runs
+them) on a generated city-wide round, and on Swiecie and Wieliczka, against the targets
+of issue 20; with --baseline GIT_REF the same commands of that commit run interleaved
+with the current ones, and their JSON outcomes are compared:
+
+    .venv/bin/python benchmarks/tally.py --city [--seed 2024] [--repeat 3] [--baseline main]
+
+The city (`samenhang.voting.rules.city.generate_city`, cached in ~/.cache/samenhang-bench):
+300,000 approval ballots, 200 projects over 20 districts, about 6 approvals per ballot
+(1-12; three in four from the voter's own district, chosen by a log-normal popularity),
+costs of 20,000-600,000, a budget of a quarter of the total cost, rule equalshares/add1;
+seeded with Python's `random.Random(2024)`, so the same 8.2 MB file everywhere. 262,612 of
+its ballots differ from each other. "read city" is `read_pb_file` alone, timed inside a
+fresh process; the other rows are whole commands (`samenhang tally FILE --rule R --json`).
+
+Measured on the shared 2-core machine (load average 3.7-6.6 from other work during the
+run), best of 3, seconds wall-clock (CPU):
+
+    measure                     target   before (main)    after           faster (CPU)
+    read city                    1.00    1.80 (1.18)      0.61 (0.43)     2.8x
+    tally city --rule greedy     2.00    3.11 (2.21)      0.64 (0.73)     3.0x
+    tally city --rule mes        3.00    6.12 (6.30)      1.49 (1.58)     4.0x
+    tally city --rule mes-add1   8.00   12.43 (11.28)     4.67 (4.52)     2.5x
+    tally Swiecie                0.50    0.92 (0.82)      0.30 (0.28)     2.9x
+    tally Wieliczka              1.00    0.93 (0.90)      0.44 (0.43)     2.1x
+    peak memory (MB)             1024     517              337            1.5x
+
+with the same outcome and explanations before and after in all six.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
+import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +62,7 @@ from queue import Empty
 from typing import Any
 
 from samenhang.voting.rules import GreedyMode, default_rule, read_pb_bytes, read_pb_file, tally
+from samenhang.voting.rules.city import CITY_SEED
 
 PABULIB = Path(__file__).resolve().parents[1] / "tests" / "voting" / "data"
 KRAKOW = "Poland_Krakow_2024.pb"
@@ -53,6 +87,15 @@ OPTIONS: dict[str, dict[str, Any]] = {
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
+        "--city", action="store_true", help="time whole commands on the generated city instead"
+    )
+    parser.add_argument("--seed", type=int, default=CITY_SEED, help="the city's seed")
+    parser.add_argument(
+        "--baseline",
+        metavar="GIT_REF",
+        help="with --city: also time the engine of this commit, interleaved (e.g. main)",
+    )
+    parser.add_argument(
         "--pabulib",
         type=Path,
         default=PABULIB,
@@ -67,6 +110,9 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3, help="engine runs per file")
     args = parser.parse_args()
+    if args.city:
+        city_benchmark(args.seed, args.repeat, args.baseline)
+        return
     files = sorted([*args.pabulib.glob("*.pb"), *args.pabulib.glob("*.pb.gz")])
     if not files:
         sys.exit(f"No .pb or .pb.gz files in {args.pabulib}")
@@ -197,6 +243,178 @@ def _pabutools_child(path: Path, rule: str, queue: multiprocessing.Queue) -> Non
             exhaustive_stop=False,
         )
     queue.put(time.process_time() - start)
+
+
+# The generated city ----------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "samenhang-bench"
+SWIECIE = PABULIB / "Poland_Swiecie_2023.pb.gz"
+WIELICZKA = PABULIB / "Poland_Wieliczka_2023_Green_Budget.pb.gz"
+#: What is measured, and its target in seconds (or MB for memory).
+TARGETS = {
+    "read city": 1.0,
+    "tally city --rule greedy": 2.0,
+    "tally city --rule mes": 3.0,
+    "tally city --rule mes-add1": 8.0,
+    "tally Swiecie": 0.5,
+    "tally Wieliczka": 1.0,
+    "peak memory (MB)": 1024.0,
+}
+#: Runs a `samenhang` command of the code in the folder given first (a `git archive` of the
+#: baseline), with this venv's packages.
+BASELINE_LAUNCHER = """
+import importlib.machinery, importlib.util, sys
+root = sys.argv.pop(1)
+spec = importlib.machinery.ModuleSpec("samenhang", None, is_package=True)
+spec.submodule_search_locations = [root + "/platform"]
+sys.modules["samenhang"] = importlib.util.module_from_spec(spec)
+if sys.argv[1] == "--read":
+    import time
+    from samenhang.voting.rules import read_pb_file
+    start, wall = time.process_time(), time.perf_counter()
+    read_pb_file(sys.argv[2])
+    print(time.process_time() - start, time.perf_counter() - wall)
+else:
+    from samenhang.cli import main
+    sys.argv[0] = "samenhang"
+    main()
+"""
+
+
+@dataclass
+class Run:
+    wall: float
+    cpu: float
+    memory_mb: float
+    output: bytes
+
+
+def city_benchmark(seed: int, repeat: int, baseline: str | None) -> None:
+    """Whole commands on the generated city and two real rounds: the best of `repeat` runs
+    (wall-clock, and the CPU time of the process), the highest peak memory of any."""
+    city = CACHE / f"city-{seed}.pb"
+    if not city.exists():
+        from samenhang.voting.rules import write_pb_file
+        from samenhang.voting.rules.city import generate_city
+
+        print(f"Generating the city (seed {seed}) in {city} ...", flush=True)
+        CACHE.mkdir(parents=True, exist_ok=True)
+        write_pb_file(generate_city(seed=seed), city)
+    size = city.stat().st_size / 1e6
+    print(f"City: {city} ({size:.1f} MB), seed {seed}; best of {repeat} runs.")
+    print(f"Load average before: {_load()}", flush=True)
+    here = Path(sys.executable).parent / "samenhang"
+    cases = {
+        "read city": ["--read", str(city)],
+        "tally city --rule greedy": ["tally", str(city), "--rule", "greedy", "--json"],
+        "tally city --rule mes": ["tally", str(city), "--rule", "mes", "--json"],
+        "tally city --rule mes-add1": ["tally", str(city), "--rule", "mes-add1", "--json"],
+        "tally Swiecie": ["tally", str(SWIECIE), "--json"],
+        "tally Wieliczka": ["tally", str(WIELICZKA), "--json"],
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        commands: dict[str, list[str]] = {"after": [str(here)]}
+        if baseline:
+            commands = {"before": _baseline_command(baseline, Path(folder)), **commands}
+        results: dict[str, dict[str, Run]] = {version: {} for version in commands}
+        for name, arguments in cases.items():
+            for _ in range(repeat):
+                # Interleaved, so that both versions share the machine's ups and downs.
+                for version, command in commands.items():
+                    run = _run(command, arguments)
+                    best = results[version].get(name)
+                    if best is None or run.wall < best.wall:
+                        memory = max(run.memory_mb, best.memory_mb if best else 0.0)
+                        results[version][name] = Run(run.wall, run.cpu, memory, run.output)
+                    else:
+                        best.cpu = min(best.cpu, run.cpu)
+                        best.memory_mb = max(best.memory_mb, run.memory_mb)
+    print(f"Load average after:  {_load()}\n")
+    _print_table(results, list(cases))
+
+
+def _baseline_command(ref: str, folder: Path) -> list[str]:
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", ref, "platform", "blueprints"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    # `samenhang.blueprints` lives beside `platform/` in the repository.
+    (folder / "platform" / "blueprints").symlink_to(folder / "blueprints")
+    (folder / "launch.py").write_text(BASELINE_LAUNCHER)
+    return [sys.executable, str(folder / "launch.py"), str(folder)]
+
+
+def _run(command: list[str], arguments: list[str]) -> Run:
+    if arguments[0] == "--read" and len(command) == 1:
+        # The current engine: read in a fresh process, timed inside it.
+        command = [sys.executable, "-c", READ_CHILD]
+    wall = time.perf_counter()
+    child = subprocess.Popen([*command, *arguments], stdout=subprocess.PIPE)
+    output = child.stdout.read() if child.stdout else b""
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - wall
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        sys.exit(f"{' '.join(command + arguments)} failed with exit code {child.returncode}")
+    cpu = usage.ru_utime + usage.ru_stime
+    if arguments[0] == "--read":
+        # Only the reading, without starting Python.
+        cpu, wall = (float(x) for x in output.split())
+        output = b""
+    return Run(wall, cpu, usage.ru_maxrss / 1024, output)
+
+
+READ_CHILD = """
+import sys, time
+from samenhang.voting.rules import read_pb_file
+start, wall = time.process_time(), time.perf_counter()
+read_pb_file(sys.argv[2])
+print(time.process_time() - start, time.perf_counter() - wall)
+"""
+
+
+def _print_table(results: dict[str, dict[str, Run]], names: list[str]) -> None:
+    versions = list(results)
+    header = f"{'measure':28} {'target':>7}"
+    for version in versions:
+        header += f" {version + ' wall':>12} {version + ' cpu':>11}"
+    if len(versions) == 2:
+        header += f" {'faster (cpu)':>12}"
+    print(header + "  met")
+    after = results[versions[-1]]
+    for name in names:
+        line = f"{name:28} {TARGETS[name]:7.2f}"
+        for version in versions:
+            run = results[version][name]
+            line += f" {run.wall:12.3f} {run.cpu:11.3f}"
+        if len(versions) == 2:
+            line += f" {results[versions[0]][name].cpu / after[name].cpu:11.1f}x"
+        print(f"{line}  {'yes' if after[name].wall < TARGETS[name] else 'NO'}")
+    memory = {v: max(run.memory_mb for run in results[v].values()) for v in versions}
+    line = f"{'peak memory (MB)':28} {TARGETS['peak memory (MB)']:7.0f}"
+    for version in versions:
+        line += f" {memory[version]:12.0f} {'':11}"
+    if len(versions) == 2:
+        line += f" {memory[versions[0]] / memory[versions[-1]]:11.1f}x"
+    print(f"{line}  {'yes' if memory[versions[-1]] < TARGETS['peak memory (MB)'] else 'NO'}")
+    if len(versions) == 2:
+        same = [
+            name
+            for name in names
+            if _outcome(results["before"][name].output) == _outcome(after[name].output)
+        ]
+        print(f"\nSame outcome and explanations before and after: {len(same)} of {len(names)}.")
+
+
+def _outcome(output: bytes) -> object:
+    return json.loads(output) if output else None
+
+
+def _load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg()) + f" ({os.cpu_count()} CPUs)"
 
 
 if __name__ == "__main__":

@@ -22,9 +22,10 @@ from samenhang.app import create_app
 from samenhang.demo import seed_demo
 from samenhang.extensions import db
 from samenhang.initiatives.models import Comment, Flag, Follow, Initiative, Support
+from samenhang.jobs import JobStatus
 from samenhang.voting import queries, services
 from samenhang.voting.demo import DEMO_CODES
-from samenhang.voting.models import Phase, Round
+from samenhang.voting.models import CountJob, Phase, Round
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 #: Tables the populated database must have rows in, or the test proves little: the ones
@@ -179,6 +180,16 @@ def _populate() -> None:
     credential = services.Credential(code=services.find_code(round_, DEMO_CODES[0]))
     choice = services.Choice([cheapest.id])
     services.cast_ballot(round_, projects, choice, credential, age_confirmed=True)
+    db.session.add(
+        CountJob(
+            round=round_,
+            status=JobStatus.failed,
+            stage="counting",
+            percent=30,
+            error_msgid="The count is not possible: {problem}",
+            error_params={"problem": "test"},
+        )
+    )
     initiative = db.session.scalars(sa.select(Initiative).order_by(Initiative.id)).first()
     assert initiative is not None
     reader = db.session.scalars(sa.select(User).where(User.id != initiative.author_id)).first()

@@ -21,6 +21,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from samenhang import jobs
 from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
 from samenhang.config import LOCALES
@@ -36,6 +37,7 @@ from samenhang.voting.models import (
     Category,
     Channel,
     CodeStatus,
+    CountJob,
     Eligibility,
     Phase,
     Project,
@@ -51,8 +53,9 @@ from samenhang.voting.queries import (
     online_voters,
 )
 from samenhang.voting.rules import election as engine
+from samenhang.voting.rules.ballots import BallotTable
 from samenhang.voting.rules.explain import Explanation, number_param, render
-from samenhang.voting.rules.greedy import project_support, support_order
+from samenhang.voting.rules.greedy import project_support, project_votes, support_order
 from samenhang.voting.rules.pabulib import (
     GZIP_SUFFIX,
     PabulibError,
@@ -205,7 +208,7 @@ def _turnout(round_: Round, election: engine.Election) -> dict[str, Any]:
     """Ballots, eligible voters and who took part (`samenhang.voting.turnout`), raw: every
     page and download shows them through `turnout.tables`, which suppresses small cells."""
     if round_.is_imported:
-        methods = [b.extra.get("voting_method", "") for b in election.ballots]
+        methods = _vote_column(election, "voting_method")
         online = sum(1 for m in methods if m == "internet")
         paper = sum(1 for m in methods if m == "paper")
         by_channel = {"online": online, "paper": paper}
@@ -253,6 +256,13 @@ def _turnout(round_: Round, election: engine.Election) -> dict[str, Any]:
     }
 
 
+def _vote_column(election: engine.Election, column: str) -> list[str]:
+    """A column of the votes as text per ballot, without building the ballots if read."""
+    if isinstance(election.ballots, BallotTable):
+        return dict(election.ballots.extra).get(column, [""] * len(election.ballots))
+    return [b.extra.get(column, "") for b in election.ballots]
+
+
 def run_tally(election: engine.Election, round_: Round) -> Any:
     rule = None if round_.is_imported else round_.rule.value
     try:
@@ -263,7 +273,13 @@ def run_tally(election: engine.Election, round_: Round) -> Any:
         ) from exc
 
 
-def count_round(round_: Round, *, shares: Sequence[str] = (), actor: User) -> dict[str, Any]:
+def count_round(
+    round_: Round,
+    *,
+    shares: Sequence[str] = (),
+    actor: User,
+    report: jobs.Report | None = None,
+) -> dict[str, Any]:
     """Count the round (again, while it is in the counting phase) and keep the result.
 
     While online ballots are sealed, two of the round's key shares open them first
@@ -275,7 +291,7 @@ def count_round(round_: Round, *, shares: Sequence[str] = (), actor: User) -> di
         raise DomainError(_l("Close the vote (phase: counting) before you count."))
     if sealed_count(round_):
         unseal_ballots(round_, shares, actor=actor)
-    round_.result = _safe_result(round_)
+    round_.result = _safe_result(round_, report or _no_report)
     round_.counted_at = utcnow()
     log_event(
         actor,
@@ -308,13 +324,13 @@ def processing_order(
     return order
 
 
-def _safe_result(round_: Round) -> dict[str, Any]:
+def _safe_result(round_: Round, report: jobs.Report) -> dict[str, Any]:
     """The count, or a DomainError that says why not: a count never ends in a server
     error, whatever a round's settings (a round saved before they were checked may hold an
     infinite weight). The technical cause goes to the server log, never a ballot."""
     _check_countable(round_)
     try:
-        return _result(round_)
+        return _result(round_, report)
     except DomainError:
         raise
     except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError) as exc:
@@ -343,14 +359,15 @@ def _check_countable(round_: Round) -> None:
             )
 
 
-def _result(round_: Round) -> dict[str, Any]:
+def _result(round_: Round, report: jobs.Report) -> dict[str, Any]:
+    report("reading", 5)
     election = build_election(round_)
+    report("counting", 30)
     result = run_tally(election, round_)
+    report("explaining", 80)
     support = project_support(election)
-    votes = dict.fromkeys(election.projects, 0)
-    for ballot in election.ballots:
-        for project_id in dict.fromkeys(ballot.projects):
-            votes[project_id] += 1
+    votes = project_votes(election)
+    report("saving", 95)
     return {
         "unit_cents": money_unit(round_),
         "currency": round_.currency,
@@ -361,6 +378,60 @@ def _result(round_: Round) -> dict[str, Any]:
         "turnout": _turnout(round_, election),
         "counted_at": utcnow().isoformat(),
     }
+
+
+def _no_report(stage: str, percent: int) -> None:
+    """Counting outside a job: progress goes nowhere."""
+
+
+#: The stages of a count job, in order, as the manage page names them.
+COUNT_STAGES = {
+    "queued": _l("Waiting to start"),
+    "reading": _l("Reading the ballots"),
+    "counting": _l("Counting"),
+    "explaining": _l("Explaining the outcome"),
+    "saving": _l("Saving the result"),
+}
+
+
+def start_count(round_: Round, *, shares: Sequence[str] = (), actor: User) -> CountJob:
+    """Count the round as a job (see `samenhang.jobs`): its progress, and why it failed if
+    it does, are on the job, shown on the manage page. Refusals before the count starts
+    (who may, which phase, the key shares) are raised as usual.
+
+    Sealed ballots are opened here, in the request, with the shares typed in: the job
+    (which a queue may later run elsewhere) never holds a share."""
+    require_manager(actor, round_.wijk)
+    if round_.is_annulled:
+        raise DomainError(_l("This round was annulled. It cannot be counted."))
+    if round_.phase is not Phase.counting:
+        raise DomainError(_l("Close the vote (phase: counting) before you count."))
+    if sealed_count(round_):
+        unseal_ballots(round_, shares, actor=actor)
+    job = CountJob(round=round_, requested_by=actor, status=jobs.JobStatus.queued)
+    db.session.add(job)
+    db.session.flush()
+    jobs.submit(job, lambda report: _count_job(round_, actor, report))
+    return job
+
+
+def _count_job(round_: Round, actor: User, report: jobs.Report) -> None:
+    try:
+        count_round(round_, actor=actor, report=report)
+    except DomainError:
+        raise
+    except Exception as exc:
+        # Anything the engine did not foresee still tells the wijkmanager the count failed.
+        raise DomainError(
+            _l("The count stopped with an unexpected error ({error}). Nothing was changed."),
+            error=type(exc).__name__,
+        ) from exc
+
+
+def latest_count_job(round_: Round) -> CountJob | None:
+    return db.session.scalar(
+        select(CountJob).where(CountJob.round_id == round_.id).order_by(CountJob.id.desc())
+    )
 
 
 # --- open data --------------------------------------------------------------------------
@@ -492,7 +563,7 @@ def import_pb(wijk: Wijk, data: bytes, filename: str, *, actor: User) -> Round:
             )
         )
     db.session.flush()
-    round_.result = _result(round_)
+    round_.result = _result(round_, _no_report)
     round_.counted_at = utcnow()
     log_event(
         actor,

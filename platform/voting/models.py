@@ -37,6 +37,7 @@ from samenhang.db import bool_false, cents, created_at, currency, intpk, str_sho
 from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative
+from samenhang.jobs import JobStatus
 from samenhang.places.models import Wijk
 
 
@@ -285,6 +286,35 @@ class Round(db.Model):
 
     def __repr__(self) -> str:
         return f"<Round {self.id} {self.phase}>"
+
+
+class CountJob(db.Model):
+    """A count of a round, run as a job (`samenhang.jobs`): its progress, and why it failed.
+    The newest one per round is shown on the manage page."""
+
+    __tablename__ = "stemdag_count_jobs"
+    __table_args__ = (
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent_range"),
+        Index("ix_stemdag_count_jobs_round_id", "round_id", "id"),
+    )
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("stemdag_rounds.id", ondelete="CASCADE"))
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.queued)
+    #: Where the work is: one of `COUNT_STAGES` (samenhang.voting.counting).
+    stage: Mapped[str] = mapped_column(String(20), default="queued")
+    percent: Mapped[int] = mapped_column(default=0)
+    #: Why it failed: the untranslated message and its parameters, shown in the reader's
+    #: language (`samenhang.jobs.error_text`).
+    error_msgid: Mapped[str | None] = mapped_column(Text)
+    error_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    round: Mapped[Round] = relationship()
+    requested_by: Mapped[User | None] = relationship()
 
 
 class Category(db.Model):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -100,3 +102,47 @@ def test_a_missing_file_exits_2(tmp_path: Path) -> None:
     code, output = _run(tmp_path / "nothing.pb")
     assert code == 2
     assert "does not exist" in output
+
+
+#: Runs the `samenhang` entry point as the installed script does, then reports which of
+#: the app's heavy packages were imported.
+ENTRY_POINT = """
+import sys
+from samenhang.console import main
+sys.argv = ["samenhang", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+heavy = sorted(m for m in ("flask", "sqlalchemy", "samenhang.app") if m in sys.modules)
+print("IMPORTED", ",".join(heavy), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def _entry_point(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", ENTRY_POINT, *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_samenhang_command_counts_without_building_the_app() -> None:
+    result = _entry_point("tally", ASSEN, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["rule"] == "mes-add1"
+    assert "IMPORTED \n" in result.stderr
+
+
+def test_the_other_commands_still_go_through_flask() -> None:
+    result = _entry_point("db", "--help")
+    assert result.returncode == 0, result.stderr
+    assert "Perform database migrations" in result.stdout
+    assert "IMPORTED flask" in result.stderr
+    result = _entry_point("--help")
+    assert "seed-demo" in result.stdout
+    assert "tally" in result.stdout

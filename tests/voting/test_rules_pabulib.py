@@ -23,6 +23,8 @@ from samenhang.voting.rules import (
     write_pb,
     write_pb_file,
 )
+from samenhang.voting.rules.ballots import BallotTable
+from samenhang.voting.rules.pabulib import _VoteRowReader
 
 pytestmark = pytest.mark.pure
 
@@ -275,3 +277,46 @@ def test_a_ranking_naming_a_project_twice_and_points_that_do_not_match() -> None
     assert (error.line, error.problem) == (11, "The vote names project a twice.")
     points = ranking.replace("ordinal", "cumulative") + "VOTES\nvoter_id;vote;points\n1;a;1,2\n"
     assert _error(points).problem == "The vote names 1 projects but has 2 points."
+
+
+@pytest.mark.parametrize("path", FILES, ids=pabulib_name)
+def test_votes_read_as_columns_equal_votes_read_row_by_row(
+    path: Path, elections: dict[str, Election], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fast = elections[pabulib_name(path)]
+    assert isinstance(fast.ballots, BallotTable)
+    monkeypatch.setattr(_VoteRowReader, "read_fast", lambda self, text: None)
+    slow = read_pb_file(path)
+    assert isinstance(slow.ballots, list)
+    assert fast == slow
+    assert fast.ballots == slow.ballots and slow.ballots == fast.ballots
+
+
+def test_a_ballot_table_is_a_sequence_of_ballots(elections: dict[str, Election]) -> None:
+    ballots = elections["Netherlands_Assen_2024.pb"].ballots
+    assert isinstance(ballots, BallotTable)
+    as_list = list(ballots)
+    assert ballots[-1] == as_list[-1] and ballots[1:3] == as_list[1:3]
+    assert len(ballots) == len(as_list) and ballots == as_list
+    with pytest.raises(IndexError):
+        ballots[len(ballots)]
+    assert ballots != as_list[:-1]
+
+
+FIRST = "vote01006bcf-62b6-435d-a0de-2966c3e75249"
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (f"\n{FIRST};1,2", f'\n"{FIRST}";"1,2"'),  # quoted fields
+        (f"\n{FIRST};1,2", f"\n{FIRST} ; 1 , 2"),  # spaces to strip
+        (f"\n{FIRST};1,2", f"\r\n{FIRST};1,2"),  # a CRLF line end
+    ],
+)
+def test_votes_that_are_not_plain_are_read_row_by_row_alike(old: str, new: str) -> None:
+    text = ASSEN.read_text(encoding="utf-8")
+    start = text.index("VOTES")
+    changed = text[:start] + text[start:].replace(old, new, 1)
+    assert changed != text
+    assert read_pb(changed).ballots == read_pb(text).ballots

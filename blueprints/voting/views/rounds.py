@@ -18,6 +18,7 @@ from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.voting import forms
 from samenhang.blueprints.voting.views.common import View, cards, get_round_or_404, round_url
 from samenhang.blueprints.voting.views.public import who_voted
+from samenhang.jobs import JobStatus, error_text
 from samenhang.policies import require_manager
 from samenhang.voting import counting, queries, services
 from samenhang.voting.models import PHASE_ORDER, BallotType, Eligibility, Phase, Round, Rule
@@ -116,6 +117,9 @@ def manage(round_id: int) -> str:
         count_form=forms.CountForm(),
         annul_form=forms.AnnulForm(),
         who_voted=who_voted(round_),
+        count_job=counting.latest_count_job(round_),
+        count_stages=counting.COUNT_STAGES,
+        job_error=error_text,
     )
 
 
@@ -186,7 +190,10 @@ def count(round_id: int) -> Response:
         abort(400)
     with flash_errors():
         shares = [form.share_1.data or "", form.share_2.data or ""]
-        counting.count_round(round_, shares=shares, actor=current_user)
+        job = counting.start_count(round_, shares=shares, actor=current_user)
+        if job.status is JobStatus.failed:
+            flash(error_text(job), "error")
+            return redirect(round_url(round_, "voting.manage") + "#count-heading")
         flash(_("The votes are counted. Check the results, then publish them."), "success")
         return redirect(round_url(round_, "voting.results"))
     return redirect(round_url(round_, "voting.manage") + "#count-heading")

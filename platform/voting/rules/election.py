@@ -6,7 +6,7 @@ pabulib files). Nothing here knows about Flask, the database or the pabulib text
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -115,7 +115,8 @@ class CategoryCaps:
 class Election:
     budget: int
     projects: dict[str, Project]
-    ballots: list[Ballot]
+    #: A list, or a `BallotTable` (ballots as columns) when read from a `.pb` file.
+    ballots: Sequence[Ballot]
     vote_type: VoteType = VoteType.APPROVAL
     limits: BallotLimits = field(default_factory=BallotLimits)
     #: The rule the organiser chose, as the pabulib `rule` field ("greedy", "equalshares/add1").

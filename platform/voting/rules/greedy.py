@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
+
+from samenhang.voting.rules.ballots import ballot_columns, unique_entries
 from samenhang.voting.rules.election import (
     CategoryCaps,
     Election,
@@ -40,6 +43,42 @@ class RuleOutcome:
 
 
 def project_support(election: Election) -> dict[str, Number]:
+    columns = ballot_columns(election)
+    if columns.weights is not None and not all(isinstance(w, int) for w in columns.weights):
+        return _exact_support(election)
+    rows, projects = columns.rows(), columns.projects
+    if election.vote_type is VoteType.ORDINAL:
+        lengths = columns.lengths
+        values = lengths[rows] - (np.arange(len(rows)) - columns.offsets[rows])
+    elif election.vote_type.has_points:
+        assert columns.points is not None
+        values = columns.points
+    else:
+        # An approval ballot that names a project twice approves it once.
+        keep = unique_entries(rows, projects, len(election.projects))
+        if keep is not None:
+            rows, projects = rows[keep], projects[keep]
+        values = np.ones(len(projects), dtype=np.int64)
+    if columns.weights is not None:
+        values = values * np.array(columns.weights, dtype=np.int64)[rows]
+    totals = np.zeros(len(election.projects), dtype=np.int64)
+    np.add.at(totals, projects, values)
+    return dict(zip(election.projects, totals.tolist(), strict=True))
+
+
+def project_votes(election: Election) -> dict[str, int]:
+    """Per project: the number of ballots naming it (once per ballot)."""
+    columns = ballot_columns(election)
+    rows, projects = columns.rows(), columns.projects
+    keep = unique_entries(rows, projects, len(election.projects))
+    if keep is not None:
+        projects = projects[keep]
+    counts = np.bincount(projects, minlength=len(election.projects))
+    return dict(zip(election.projects, counts.tolist(), strict=True))
+
+
+def _exact_support(election: Election) -> dict[str, Number]:
+    """Support with fractional voter weights, in exact fractions."""
     support: dict[str, Number] = dict.fromkeys(election.projects, 0)
     if election.vote_type is VoteType.ORDINAL:
         for ballot in election.ballots:
@@ -52,7 +91,6 @@ def project_support(election: Election) -> dict[str, Number]:
                 support[project_id] += points * ballot.weight
     else:
         for ballot in election.ballots:
-            # An approval ballot that names a project twice approves it once.
             for project_id in set(ballot.projects):
                 support[project_id] += ballot.weight
     return support

@@ -18,6 +18,9 @@ import math
 from collections.abc import Iterator
 from fractions import Fraction
 
+import numpy as np
+
+from samenhang.voting.rules.ballots import ballot_columns, unique_entries
 from samenhang.voting.rules.election import Election
 from samenhang.voting.rules.explain import Explanation
 from samenhang.voting.rules.greedy import RuleOutcome
@@ -111,7 +114,8 @@ def _funded_reason(profile: Profile, project_id: str, cost: int, most: float) ->
 
 
 def _left(profile: Profile, run: MesRun, index: int) -> int:
-    total = sum(float(profile.masses[g]) * run.left[g] for g in profile.supporters[index])
+    supporters = profile.arrays[index]
+    total = float(supporters.masses @ np.asarray(run.left)[supporters.groups])
     return math.floor(total + EPS * max(1.0, total))
 
 
@@ -120,6 +124,23 @@ def pairwise_preference(
 ) -> Iterator[int]:
     """Per ballot: 1 if it prefers `first` (more money on projects it supports), -1 if it
     prefers `second`, 0 if both spend the same on them."""
+    columns = ballot_columns(election)
+    rows, projects = columns.rows(), columns.projects
+    keep = unique_entries(rows, projects, len(election.projects))
+    if keep is not None:
+        rows, projects = rows[keep], projects[keep]
+    amounts = [first.get(p, 0) - second.get(p, 0) for p in election.projects]
+    if max(map(abs, amounts), default=0) * max(len(election.projects), 1) >= 2**62:
+        yield from _exact_preference(election, first, second)
+        return
+    difference = np.zeros(columns.count, dtype=np.int64)
+    np.add.at(difference, rows, np.array(amounts, dtype=np.int64)[projects])
+    yield from np.sign(difference).tolist()
+
+
+def _exact_preference(
+    election: Election, first: dict[str, int], second: dict[str, int]
+) -> Iterator[int]:
     for ballot in election.ballots:
         supported = set(ballot.projects)
         a = sum(first.get(p, 0) for p in supported)

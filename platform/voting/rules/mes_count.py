@@ -23,13 +23,16 @@ projects have few supporter groups, and NumPy arrays for many.
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 import numpy.typing as npt
 
+from samenhang.voting.rules.ballots import ballot_columns, unique_entries
 from samenhang.voting.rules.election import Election, Number, VoteType
 
 #: Relative distance below which two floating-point results are re-checked exactly. Float
@@ -37,6 +40,8 @@ from samenhang.voting.rules.election import Election, Number, VoteType
 EPS = 1e-9
 #: Largest error assumed in a slope, relative to the value it changes, per step.
 SLOPE_EPS = 1e-12
+#: Rounds of the fixed-point search for a price before sorting the supporters instead.
+FIXED_POINT_ROUNDS = 8
 #: Supporter groups per project (on average) from which NumPy beats plain lists.
 ARRAYS_FROM = 32
 
@@ -44,6 +49,7 @@ ARRAYS_FROM = 32
 #: when it is certainly its constant lowest value, else None).
 Line = tuple[float, float, Fraction | None]
 Floats = npt.NDArray[np.float64]
+Ints = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +63,24 @@ class Supporters:
     weights: Floats
 
 
+class _Lists(Sequence[list[int]]):
+    """Per candidate, one column of the supporter arrays as a plain list, made on demand
+    (the exact re-checks and the plain-list kernel need them, rarely all)."""
+
+    def __init__(self, values: npt.NDArray[np.int64], starts: list[int]) -> None:
+        self.values = values
+        self.starts = starts
+        self.cache: dict[int, list[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self.starts) - 1
+
+    def __getitem__(self, p: int) -> list[int]:  # type: ignore[override]
+        if p not in self.cache:
+            self.cache[p] = self.values[self.starts[p] : self.starts[p + 1]].tolist()
+        return self.cache[p]
+
+
 @dataclass(slots=True)
 class Profile:
     """The ballots as MES sees them: projects that can be bought, and groups of voters
@@ -66,8 +90,8 @@ class Profile:
     ids: list[str]
     costs: list[int]
     #: Per candidate: the groups supporting it, and their utility for it.
-    supporters: list[list[int]]
-    utilities: list[list[int]]
+    supporters: Sequence[list[int]]
+    utilities: Sequence[list[int]]
     #: Per group: the summed weight of its voters.
     masses: list[Number]
     total_mass: Number
@@ -79,75 +103,209 @@ class Profile:
     rich_lines: list[Line]
     #: Per candidate: the summed mass times utility of its supporters.
     weights: list[float]
-    #: Per candidate: the candidates sharing a supporter group with it.
-    overlap: list[set[int]]
-    #: Per candidate, when projects have many supporter groups.
-    arrays: list[Supporters] | None
+    #: Per candidate, its supporters as arrays (used by the NumPy kernel, and for sums).
+    arrays: list[Supporters]
+    #: Whether the NumPy kernel counts (many supporter groups per project).
+    use_arrays: bool
+    #: Every (group, candidate) pair, ordered by group: to find overlapping candidates.
+    pair_groups: npt.NDArray[np.int64]
+    pair_candidates: npt.NDArray[np.int64]
+    #: Per group g: its pairs are pair_candidates[group_starts[g]:group_starts[g + 1]].
+    group_starts: npt.NDArray[np.int64]
+    #: Per candidate, the candidates sharing a supporter group with it, found when asked.
+    overlaps: dict[int, set[int]]
+
+    @property
+    def overlap(self) -> _Overlap:
+        return _Overlap(self)
+
+
+class _Overlap:
+    def __init__(self, profile: Profile) -> None:
+        self.profile = profile
+
+    def __getitem__(self, p: int) -> set[int]:
+        profile = self.profile
+        if p not in profile.overlaps:
+            # The pairs of p's groups: a range of the group-ordered pairs per group.
+            groups = profile.arrays[p].groups
+            starts, ends = profile.group_starts[groups], profile.group_starts[groups + 1]
+            lengths = ends - starts
+            offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
+            pairs = offsets + np.arange(int(lengths.sum()))
+            found = np.bincount(profile.pair_candidates[pairs], minlength=len(profile.ids))
+            profile.overlaps[p] = set(np.flatnonzero(found).tolist())
+        return profile.overlaps[p]
 
 
 def compile_profile(election: Election) -> Profile:
-    groups: dict[tuple[tuple[str, int], ...], int] = {}
-    masses: list[Number] = []
-    counts: dict[str, int] = dict.fromkeys(election.projects, 0)
-    for ballot in election.ballots:
-        key = _utility_key(election, ballot.projects, ballot.points)
-        index = groups.setdefault(key, len(groups))
-        if index == len(masses):
-            masses.append(0)
-        masses[index] += ballot.weight
-        for project_id, _ in key:
-            counts[project_id] += 1
-    per_project: dict[str, list[tuple[int, int]]] = {p: [] for p in election.projects}
-    for key, index in groups.items():
-        for project_id, utility in key:
-            per_project[project_id].append((index, utility))
-    profile = Profile([], [], [], [], masses, sum(masses), [], counts, [], [], [], None)
-    for project_id, entries in per_project.items():
-        cost = election.projects[project_id].cost
-        if entries and cost == 0:
-            profile.free.append(project_id)
-        elif entries:
-            profile.ids.append(project_id)
-            profile.costs.append(cost)
-            profile.supporters.append([g for g, _ in entries])
-            profile.utilities.append([u for _, u in entries])
-            weight = sum(masses[g] * u for g, u in entries)
-            alpha = Fraction(cost) / Fraction(weight)
-            profile.rich_lines.append((float(alpha), 0.0, alpha))
-            profile.weights.append(float(weight))
-    profile.overlap = _overlap(profile.supporters)
-    entries = sum(map(len, profile.supporters))
-    if profile.ids and entries >= ARRAYS_FROM * len(profile.ids):
-        profile.arrays = [_arrays(profile, p) for p in range(len(profile.ids))]
+    columns = ballot_columns(election)
+    project_ids = list(election.projects)
+    all_costs = [election.projects[p].cost for p in project_ids]
+    count = columns.count
+    rows, projects = columns.rows(), columns.projects
+    # Utility per entry; an entry naming a project again replaces the earlier one (as a
+    # dict of project to utility would), which only ballots built in code can do.
+    approval = not (election.vote_type is VoteType.ORDINAL or election.vote_type.has_points)
+    if election.vote_type is VoteType.ORDINAL:
+        lengths = columns.lengths
+        utilities = lengths[rows] - (np.arange(len(rows)) - columns.offsets[rows])
+    elif election.vote_type.has_points:
+        assert columns.points is not None
+        positive = columns.points > 0
+        rows, projects, utilities = rows[positive], projects[positive], columns.points[positive]
+    else:
+        utilities = np.array(all_costs, dtype=np.int64)[projects]
+    keep = unique_entries(rows, projects, len(project_ids), last=not approval)
+    if keep is not None:
+        rows, projects, utilities = rows[keep], projects[keep], utilities[keep]
+    # Groups of ballots with the same (project, utility) pairs, numbered by first ballot.
+    same_row = rows[1:] == rows[:-1]
+    if (same_row & (projects[1:] < projects[:-1])).any():
+        order = np.lexsort((projects, rows))
+        rows, projects, utilities = rows[order], projects[order], utilities[order]
+    group_of, first = _group_ballots(count, rows, projects, None if approval else utilities)
+    groups = len(first)
+    ballots_per_group = np.bincount(group_of, minlength=groups)
+    masses: list[Number]
+    if columns.weights is None:
+        masses = ballots_per_group.tolist()
+    elif all(isinstance(w, int) for w in columns.weights):
+        weights = np.array(columns.weights, dtype=np.int64)
+        mass_array = np.zeros(groups, dtype=np.int64)
+        np.add.at(mass_array, group_of, weights)
+        masses = mass_array.tolist()
+    else:
+        masses = [0] * groups
+        for g, weight in zip(group_of.tolist(), columns.weights, strict=True):
+            masses[g] += weight
+    # The pairs of each group's first ballot, by project then group.
+    entry_group = group_of[rows]
+    mine = first[entry_group] == rows
+    pair_groups, pair_projects, pair_utilities = (
+        entry_group[mine],
+        projects[mine],
+        utilities[mine],
+    )
+    by_project = np.lexsort((pair_groups, pair_projects))
+    pair_groups = pair_groups[by_project]
+    pair_projects = pair_projects[by_project]
+    pair_utilities = pair_utilities[by_project]
+    per_project = np.bincount(pair_projects, minlength=len(project_ids))
+    counts = np.bincount(
+        pair_projects, weights=ballots_per_group[pair_groups], minlength=len(project_ids)
+    )
+    ballot_counts = dict(zip(project_ids, counts.astype(np.int64).tolist(), strict=True))
+    if columns.weights is None:
+        float_mass = ballots_per_group.astype(np.float64)
+    else:
+        float_mass = np.array([float(m) for m in masses])
+    # Candidates: supported projects that cost something.
+    candidate = (per_project > 0) & (np.array(all_costs, dtype=object) != 0)
+    is_candidate = candidate[pair_projects]
+    starts_all = np.zeros(len(project_ids) + 1, dtype=np.int64)
+    np.cumsum(per_project, out=starts_all[1:])
+    ids, costs, arrays, rich_lines, weight_list = [], [], [], [], []
+    free = [p for i, p in enumerate(project_ids) if per_project[i] and all_costs[i] == 0]
+    starts = [0]
+    exact_sums = _exact_weights(masses, pair_groups, pair_utilities, starts_all)
+    for i, project_id in enumerate(project_ids):
+        if not candidate[i]:
+            continue
+        segment = slice(int(starts_all[i]), int(starts_all[i + 1]))
+        group_array = pair_groups[segment]
+        utility = pair_utilities[segment].astype(np.float64)
+        mass = float_mass[group_array]
+        arrays.append(Supporters(group_array, utility, mass, mass * utility))
+        ids.append(project_id)
+        costs.append(all_costs[i])
+        weight = exact_sums[i]
+        alpha = Fraction(all_costs[i]) / Fraction(weight)
+        rich_lines.append((float(alpha), 0.0, alpha))
+        weight_list.append(float(weight))
+        starts.append(starts[-1] + segment.stop - segment.start)
+    kept_groups = pair_groups[is_candidate]
+    kept_utilities = pair_utilities[is_candidate]
+    candidate_number = np.cumsum(candidate) - 1
+    kept_candidates = candidate_number[pair_projects[is_candidate]]
+    by_group = np.argsort(kept_groups, kind="stable")
+    profile = Profile(
+        ids=ids,
+        costs=costs,
+        supporters=_Lists(kept_groups, starts),
+        utilities=_Lists(kept_utilities, starts),
+        masses=masses,
+        total_mass=sum(masses),
+        free=free,
+        ballot_counts=ballot_counts,
+        rich_lines=rich_lines,
+        weights=weight_list,
+        arrays=arrays,
+        use_arrays=bool(ids) and len(kept_groups) >= ARRAYS_FROM * len(ids),
+        pair_groups=kept_groups[by_group],
+        pair_candidates=kept_candidates[by_group],
+        group_starts=np.searchsorted(kept_groups[by_group], np.arange(groups + 1)),
+        overlaps={},
+    )
     return profile
 
 
-def _utility_key(
-    election: Election, projects: tuple[str, ...], points: tuple[int, ...]
-) -> tuple[tuple[str, int], ...]:
-    """The ballot as (project, utility) pairs with a positive utility, in a fixed order."""
-    if election.vote_type is VoteType.ORDINAL:
-        pairs = {p: len(projects) - rank for rank, p in enumerate(projects)}
-    elif election.vote_type.has_points:
-        pairs = {p: u for p, u in zip(projects, points, strict=True) if u > 0}
-    else:
-        pairs = {p: election.projects[p].cost for p in projects}
-    return tuple(sorted(pairs.items()))
+def _group_ballots(
+    count: int, rows: Ints, projects: Ints, utilities: Ints | None
+) -> tuple[Ints, Ints]:
+    """Per ballot its group, and per group its first ballot: ballots with the same pairs
+    (rows sorted by project) are one group, groups numbered in order of first ballot.
+    Approval ballots (`utilities` None) are the same when their projects are."""
+    lengths = np.bincount(rows, minlength=count)
+    width = int(lengths.max()) if count and len(rows) else 0
+    columns = width if utilities is None else 2 * width
+    table = np.full((count, columns), -1, dtype=np.int64)
+    if len(rows):
+        starts = np.zeros(count, dtype=np.int64)
+        np.cumsum(lengths[:-1], out=starts[1:])
+        column = np.arange(len(rows)) - starts[rows]
+        table[rows, column] = projects
+        if utilities is not None:
+            table[rows, width + column] = utilities
+    # A hash per ballot sorts them; equal hashes are checked to be equal ballots.
+    multipliers = np.random.default_rng(12345).integers(1, 2**62, size=columns, dtype=np.int64) | 1
+    with np.errstate(over="ignore"):
+        hashes = (table * multipliers).sum(axis=1) if width else np.zeros(count, np.int64)
+    order = np.argsort(hashes, kind="stable")
+    ordered = table[order]
+    same_hash = hashes[order][1:] == hashes[order][:-1]
+    same = same_hash & (ordered[1:] == ordered[:-1]).all(axis=1)
+    if (same != same_hash).any():
+        # Two different ballots with one hash: sort them properly.
+        order = np.lexsort(table.T[::-1])
+        ordered = table[order]
+        same = (ordered[1:] == ordered[:-1]).all(axis=1)
+    new_group = np.concatenate(([True], ~same)) if count else np.zeros(0, dtype=bool)
+    sorted_group = np.cumsum(new_group) - 1
+    # Stable sorts keep a group's ballots in file order: its first is its first ballot.
+    first = order[new_group]
+    renumber = np.empty(len(first), dtype=np.int64)
+    renumber[np.argsort(first, kind="stable")] = np.arange(len(first))
+    group_of = np.empty(count, dtype=np.int64)
+    group_of[order] = renumber[sorted_group]
+    return group_of, np.sort(first)
 
 
-def _overlap(supporters: list[list[int]]) -> list[set[int]]:
-    by_group: dict[int, list[int]] = {}
-    for p, groups in enumerate(supporters):
-        for g in groups:
-            by_group.setdefault(g, []).append(p)
-    return [{q for g in groups for q in by_group[g]} for groups in supporters]
-
-
-def _arrays(profile: Profile, p: int) -> Supporters:
-    masses = np.array([float(profile.masses[g]) for g in profile.supporters[p]])
-    utilities = np.array(profile.utilities[p], dtype=np.float64)
-    groups = np.array(profile.supporters[p], dtype=np.intp)
-    return Supporters(groups, utilities, masses, masses * utilities)
+def _exact_weights(
+    masses: list[Number], groups: Ints, utilities: Ints, starts: Ints
+) -> list[Number]:
+    """Per project: the summed mass times utility of its supporters, exactly."""
+    total = sum(masses)
+    largest = int(np.abs(utilities).max()) if len(utilities) else 0
+    if all(isinstance(m, int) for m in masses) and total * (largest + 1) < 2**62:
+        mass = np.array(masses, dtype=np.int64)
+        running = np.concatenate(([0], np.cumsum(mass[groups] * utilities)))
+        return (running[starts[1:]] - running[starts[:-1]]).tolist()
+    group_list, utility_list = groups.tolist(), utilities.tolist()
+    return [
+        sum(masses[g] * u for g, u in zip(group_list[a:b], utility_list[a:b], strict=True))
+        for a, b in itertools.pairwise(starts.tolist())
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +316,7 @@ class MesRun:
     #: Funded candidate indices, in the order they were funded.
     funded: list[int]
     #: Money each group has left at the end, per unit of weight.
-    left: list[float]
+    left: list[float] | Floats
     #: Per funded candidate: the most one voter paid for it, per unit of weight.
     max_payment: dict[int, float]
     #: How much the share may rise with certainly the same funded projects; 0 when the
@@ -172,7 +330,7 @@ class MesRun:
 def run_mes(profile: Profile, share: Fraction, horizon: bool = False) -> MesRun:
     """Count once with `share` per unit of voter weight; with `horizon`, also find how far
     the share may rise with the same outcome (which costs about as much again)."""
-    count = _ArrayCount if profile.arrays is not None else _ListCount
+    count = _ArrayCount if profile.use_arrays else _ListCount
     return count(profile, share, horizon).run()
 
 
@@ -400,14 +558,13 @@ class _ArrayCount(_Count):
 
     def __init__(self, profile: Profile, share: Fraction, horizon: bool) -> None:
         super().__init__(profile, share, horizon)
-        assert profile.arrays is not None
         self.arrays = profile.arrays
         self.budget = np.full(len(profile.masses), float(share))
         #: How a group's money changes per step: raising the share raises it by 1.
         self.slope = np.ones(len(profile.masses))
 
-    def _left(self) -> list[float]:
-        return [float(x) for x in self.budget]
+    def _left(self) -> Floats:
+        return self.budget
 
     def _evaluate(self, p: int) -> bool:
         group = self.arrays[p]
@@ -421,8 +578,38 @@ class _ArrayCount(_Count):
             self._bound_unaffordable(p, total, rise)
         if settled is not False:
             return settled is True
-        # By money left per utility: the first k supporters pay all they have and the others
-        # share the rest at one price, alpha_k; the price is the first alpha_k they can pay.
+        # The supporters with less money left per utility than the price pay all they have,
+        # the others share the rest at one price: the price solves that. Start from the
+        # price if nobody ran out, and let those below it pay all: the price only rises,
+        # and stops when nobody else falls below it (usually after a few rounds).
+        cost, weight = self.profile.costs[p], self.profile.weights[p]
+        alpha = cost / weight
+        poor = np.zeros(len(ratios), dtype=bool)
+        for _ in range(FIXED_POINT_ROUNDS):
+            below = ratios < alpha
+            if not (below & ~poor).any():
+                break
+            poor |= below
+            rest = weight - float(group.weights[poor].sum())
+            if rest <= 0.0:
+                break
+            alpha = (cost - float(money[poor].sum())) / rest
+        else:
+            return self._evaluate_sorted(p, group, money, ratios)
+        if poor.all() or weight - float(group.weights[poor].sum()) <= 0.0:
+            # Every supporter pays all they have: paid for with nothing to spare.
+            self.lines[p] = (float(ratios.max()), 0.0, None)
+            self.horizon = 0.0
+            return True
+        poor_rise = float(group.masses[poor] @ self.slope[group.groups[poor]])
+        rest = weight - float(group.weights[poor].sum())
+        self.lines[p] = (alpha, -poor_rise / rest, None)
+        return True
+
+    def _evaluate_sorted(self, p: int, group: Supporters, money: Floats, ratios: Floats) -> bool:
+        """The price by sorting: the first k supporters by money left per utility pay all
+        they have and the others share the rest at one price, alpha_k; the price is the
+        first alpha_k they can pay."""
         order = np.argsort(ratios, kind="stable")
         money, weights = money[order], group.weights[order]
         alphas = (self.profile.costs[p] - (np.cumsum(money) - money)) / (

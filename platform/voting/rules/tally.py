@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from samenhang.voting.rules.election import Ballot, CategoryCaps, Election, GreedyMode, Leftover
+from samenhang.voting.rules.ballots import ballot_columns
+from samenhang.voting.rules.election import (
+    Ballot,
+    CategoryCaps,
+    Election,
+    GreedyMode,
+    Leftover,
+    Number,
+)
 from samenhang.voting.rules.explain import Explanation, number_param, render
 from samenhang.voting.rules.greedy import RuleOutcome, greedy
 from samenhang.voting.rules.mes import mes, mes_add1, pairwise_preference
@@ -142,10 +151,15 @@ def _explicit_caps(election: Election, budgets: Mapping[str, int]) -> CategoryCa
 def _compare(election: Election, equal_shares: RuleOutcome, most_votes: RuleOutcome) -> RuleOutcome:
     """Wieliczka's comparison step: every voter prefers the outcome that spends more on the
     projects they voted for; most votes replaces equal shares only if more voters prefer it."""
-    votes = {1: 0, -1: 0, 0: 0}
+    votes: dict[int, Number] = {1: 0, -1: 0, 0: 0}
     preferences = pairwise_preference(election, equal_shares.funded, most_votes.funded)
-    for ballot, preference in zip(election.ballots, preferences, strict=True):
-        votes[preference] += ballot.weight
+    weights = ballot_columns(election).weights
+    if weights is None:
+        for preference, count in Counter(preferences).items():
+            votes[preference] += count
+    else:
+        for weight, preference in zip(weights, preferences, strict=True):
+            votes[preference] += weight
     greedy_won = votes[-1] > votes[1]
     winner = most_votes if greedy_won else equal_shares
     counts = {"mes": number_param(votes[1]), "greedy": number_param(votes[-1])}
