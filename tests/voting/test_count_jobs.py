@@ -85,7 +85,7 @@ def test_a_count_that_fails_says_why_in_the_readers_language(
     monkeypatch.setattr(counting, "_result", _refuse)
     login(city["manager"])
     answer = client.post(f"/stemdag/{round_id}/count", headers={"Accept-Language": language})
-    assert answer.status_code == 302 and answer.location.endswith(f"/stemdag/{round_id}/manage")
+    assert answer.status_code == 302 and answer.location.endswith(f"/stemdag/{round_id}/manage#count-heading")
     [job] = _jobs(round_id)
     assert (job.status, job.stage, job.percent) == (JobStatus.failed, "counting", 30)
     # Stored untranslated, as a message id and its parameters.
@@ -112,7 +112,7 @@ def test_an_unforeseen_error_fails_the_job_too(
     client.post(f"/stemdag/{city['round'].id}/count")
     [job] = _jobs(city["round"].id)
     assert job.status is JobStatus.failed
-    assert job.error_params == {"error": "ZeroDivisionError"}
+    assert job.error_params == {"problem": "ZeroDivisionError"}
 
 
 def test_a_round_that_is_not_closed_is_refused_before_any_job(

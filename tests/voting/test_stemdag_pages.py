@@ -55,7 +55,7 @@ def test_every_stemdag_enum_has_a_title_for_each_member(app: Flask) -> None:
         for value in vars(models).values()
         if isinstance(value, type) and issubclass(value, LabelledEnum) and value is not LabelledEnum
     ]
-    assert len(enums) == 9  # with JobStatus, of the count jobs
+    assert len(enums) == 10  # with JobStatus, of the count jobs
     with app.test_request_context():
         for enum in enums:
             assert all(member.label for member in enum), enum
