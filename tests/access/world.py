@@ -86,10 +86,10 @@ def build_world(outbox: list[Any]) -> World:
     for role in (RESIDENT, VOLUNTEER, PANEL):
         verify_address(users[role])
     newcomer = UserFactory(wijk=wijk, postcode="9715AB")
-    pending = AddressVerification(
+    address_request = AddressVerification(
         user=newcomer, wijk=wijk, postcode="9715AB", address="Nieuwe bewoner\nBloemstraat 5"
     )
-    db.session.add(pending)
+    db.session.add(address_request)
     db.session.flush()
 
     published = PublishedInitiativeFactory(wijk=wijk, author=resident)
@@ -137,7 +137,7 @@ def build_world(outbox: list[Any]) -> World:
         "round_id": voting.id,
         "project_id": project.id,
         "batch_id": batch.id,
-        "verification_id": pending.id,
+        "verification_id": address_request.id,
         "request_id": code_request.id,
         "pot_id": pot.id,
         "application_id": application.id,

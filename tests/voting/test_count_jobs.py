@@ -85,7 +85,9 @@ def test_a_count_that_fails_says_why_in_the_readers_language(
     monkeypatch.setattr(counting, "_result", _refuse)
     login(city["manager"])
     answer = client.post(f"/stemdag/{round_id}/count", headers={"Accept-Language": language})
-    assert answer.status_code == 302 and answer.location.endswith(f"/stemdag/{round_id}/manage#count-heading")
+    assert answer.status_code == 302 and answer.location.endswith(
+        f"/stemdag/{round_id}/manage#count-heading"
+    )
     [job] = _jobs(round_id)
     assert (job.status, job.stage, job.percent) == (JobStatus.failed, "counting", 30)
     # Stored untranslated, as a message id and its parameters.
