@@ -86,6 +86,7 @@ def upload_budget_file(rows: list[list[str]]) -> Step:
     return step
 
 
+NOOR = "noor@demo.samenhang.nl"  # asked for an address check, not yet done
 FATMA = "fatma@demo.samenhang.nl"  # bewoner of the Korrewegwijk
 WIJKMANAGER = "wijkmanager@demo.samenhang.nl"  # Korrewegwijk and De Hoogte
 PIOTR = "piotr@demo.samenhang.nl"  # bewoner, volunteer at the demo stemdag
@@ -142,6 +143,10 @@ PAGES = [
     Page("stemdag-volunteers", "/stemdag/1/volunteers", login=WIJKMANAGER),
     Page("stemdag-register", "/stemdag/1/register", login=PIOTR),
     Page("stemdag-paper", "/stemdag/1/paper", login=PIOTR),
+    Page("stemdag-check", "/stemdag/1/check"),
+    Page("stemdag-code-requests", "/stemdag/1/code-requests", login=WIJKMANAGER),
+    Page("address-checks", "/g/groningen/korrewegwijk/addresses", login=WIJKMANAGER),
+    Page("profile-address-asked", "/profile", login=NOOR),
     Page("pots", "/g/groningen/korrewegwijk/bewonersbudgetten"),
     Page("pot", "/bewonersbudgetten/pots/1"),
     Page("pot-ledger", "/bewonersbudgetten/pots/1/ledger"),

@@ -495,3 +495,11 @@ def test_the_demo_round_can_be_counted_with_the_shares_it_wrote(db_session: Any)
     assert round_.result["turnout"]["online"] == 1
     engine_id = next(p.engine_id for p in round_.projects if p.id == cheapest.id)
     assert engine_id in round_.result["tally"]["selected"]
+
+
+def test_the_receipt_check_is_an_html_page(client: Any, db_session: Any) -> None:
+    round_ = RoundFactory(phase=Phase.voting)
+    db_session.commit()
+    page = client.get(f"/stemdag/{round_.id}/check")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    assert page.headers["Cache-Control"] == "no-store"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import jsonify, redirect, render_template, request, url_for
+from flask import jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -59,7 +59,7 @@ def check(round_id: int) -> View:
     status = None
     if form.validate_on_submit() and form.receipt.data:
         status = queries.receipt_status(round_, form.receipt.data)
-    response = Response(
+    response = make_response(
         render_template("voting/check.html", round=round_, form=form, status=status)
     )
     response.headers["Cache-Control"] = "no-store"
