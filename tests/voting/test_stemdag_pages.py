@@ -277,3 +277,33 @@ def test_results_page_funded_first_chart_with_names_one_table_and_why_a_click_aw
     assert table.count("<details>") == 2 and table.count("<summary>Why?</summary>") == 2
     assert table.index("Speeltuin Noord") < table.index("Bankjes aan de vaart")
     assert 'id="who-voted-heading"' in page  # the "Who voted" section stays
+
+
+def test_the_budget_ballot_adds_up_as_you_tick_with_a_deferred_self_hosted_script(
+    client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    round_ = setup["round"]
+    round_.ballot_type = BallotType.knapsack
+    db.session.commit()
+    big, small = setup["projects"]
+    page = client.get(f"/stemdag/{round_.id}/vote")
+    html = page.text
+    assert re.search(r'<script src="/static/js/ballot-total\.js[^"]*" defer></script>', html)
+    assert "<script>" not in html and "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert f'value="{big.id}" id="project-{big.id}" data-cost="400000"' in html
+    box = html.split('id="running-total"')[1].split("</div>")[0]
+    assert f'data-budget="{round_.budget_cents}" data-currency="EUR"' in box
+    assert 'data-sentence="Your choice costs {total} of the budget of {budget}."' in box
+    assert 'data-left="Left: {left}."' in box
+    with client.get("/static/js/ballot-total.js") as script:
+        assert script.status_code == 200 and "dataset.sentence" in script.text
+    # Without JavaScript the button asks the server, which stays the authority.
+    answer = client.post(
+        f"/stemdag/{round_.id}/vote",
+        data={"project": [str(big.id), str(small.id)], "action": "total"},
+    )
+    assert answer.status_code == 200 and "Your choice costs €7,000.00" in answer.text
+    # Approval ballots have no total to add up: no script.
+    round_.ballot_type = BallotType.approval
+    db.session.commit()
+    assert "ballot-total.js" not in client.get(f"/stemdag/{round_.id}/vote").text
