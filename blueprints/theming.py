@@ -23,6 +23,8 @@ from samenhang.places.models import Municipality, Wijk
 from samenhang.places.queries import municipality_by_slug
 from samenhang.policies import can_administer, can_manage
 from samenhang.themes import Theme, find_theme, theme_layers
+from samenhang.voting.models import Phase
+from samenhang.voting.queries import current_round
 
 bp = Blueprint("themes", __name__)
 
@@ -97,9 +99,24 @@ class MenuGroup:
     links: list[tuple[str, str]]
 
 
+def _wijk_links(wijk: Wijk) -> list[tuple[str, str]]:
+    slugs = {"municipality_slug": wijk.municipality.slug, "wijk_slug": wijk.slug}
+    links = [
+        (_("Moderation queue"), url_for("initiatives.moderation", **slugs)),
+        (_("Wijkstemdag"), url_for("voting.wijk_rounds", **slugs)),
+        (_("Residents' budgets"), url_for("vouchers.wijk_pots", **slugs)),
+    ]
+    round_ = current_round(wijk)
+    if round_ is not None and round_.eligibility.uses_codes and round_.phase is not Phase.results:
+        links.append((_("Stemcodes"), url_for("voting.codes_page", round_id=round_.id)))
+    links.append((_("Address checks"), url_for("accounts.address_checks", **slugs)))
+    return links
+
+
 def management_menu() -> list[MenuGroup]:
-    """The "Beheer" menu of the header: the manager pages of the wijken the user manages,
-    and the administrator's pages."""
+    """The "Beheer" navigation under the header: per wijk the user manages its moderation
+    queue, rounds, pots, the current round's stemcodes and the address checks, then the
+    reports (the budgets dashboard); for the administrator, the administrator's pages."""
     if not current_user.is_authenticated:
         return []
     groups = []
@@ -116,18 +133,7 @@ def management_menu() -> list[MenuGroup]:
         )
     else:
         wijken = [w for w in current_user.managed_wijken if can_manage(current_user, w)]
-        for wijk in wijken:
-            slugs = {"municipality_slug": wijk.municipality.slug, "wijk_slug": wijk.slug}
-            groups.append(
-                MenuGroup(
-                    wijk.name,
-                    [
-                        (_("Moderation queue"), url_for("initiatives.moderation", **slugs)),
-                        (_("Wijkstemdag"), url_for("voting.wijk_rounds", **slugs)),
-                        (_("Residents' budgets"), url_for("vouchers.wijk_pots", **slugs)),
-                    ],
-                )
-            )
+        groups.extend(MenuGroup(wijk.name, _wijk_links(wijk)) for wijk in wijken)
         if wijken:
             groups.append(
                 MenuGroup(None, [(_("Budgets dashboard"), url_for("vouchers.dashboard"))])

@@ -145,7 +145,7 @@ class FilterForm(FlaskForm):
         validators=[Optional()],
         choices=[
             SelectChoice("", _l("All")),
-            *State.choices(members=[s for s in State if s in PUBLIC_STATES]),
+            *State.choices("public", members=[s for s in State if s in PUBLIC_STATES]),
         ],
     )
     help = SelectField(

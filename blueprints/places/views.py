@@ -6,9 +6,9 @@ from werkzeug.wrappers import Response
 
 from samenhang.blueprints.forms import render_form_error
 from samenhang.blueprints.places.forms import PostcodeSearchForm
+from samenhang.blueprints.places.front import front_page
 from samenhang.places.models import Municipality, Wijk
 from samenhang.places.queries import municipality_by_slug, wijk_by_slugs, wijken_for_postcode
-from samenhang.voting.queries import open_round
 
 
 def get_municipality_or_404(slug: str) -> Municipality:
@@ -50,4 +50,4 @@ def municipality(municipality_slug: str) -> str:
 
 def wijk(municipality_slug: str, wijk_slug: str) -> str:
     found = get_wijk_or_404(municipality_slug, wijk_slug)
-    return render_template("places/wijk.html", wijk=found, open_round=open_round(found))
+    return render_template("places/wijk.html", wijk=found, **front_page(found))

@@ -84,6 +84,18 @@ class State(LabelledEnum):
         funded: _l("Funded"),
         realised: _l("Realised"),
     }
+    #: What a resident reads on a card or an initiative's page: where it stands, in plain
+    #: words ("Open for support", not the internal "Published").
+    __public_labels__ = {
+        draft: _l("Draft, not sent yet"),
+        submitted: _l("Waiting for review"),
+        in_review: _l("Being reviewed"),
+        returned: _l("Returned for changes"),
+        rejected: _l("Not accepted"),
+        published: _l("Open for support"),
+        funded: _l("Funded"),
+        realised: _l("Done"),
+    }
 
 
 #: States that are listed and can be supported and discussed.

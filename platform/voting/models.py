@@ -279,6 +279,19 @@ class Round(db.Model):
         days = (self.ideas_on, self.review_on, self.voting_on, self.counting_on, self.results_on)
         return [(phase, day) for phase, day in zip(PHASE_ORDER[1:], days, strict=True) if day]
 
+    def timeline(self, with_draft: bool = False) -> list[tuple[Phase, date | None, str]]:
+        """Each phase with its published first day and where the round is: "done",
+        "current" or "later" (for the phase timeline of the round, manage and wijk pages)."""
+        days = dict(self.schedule)
+        here = PHASE_ORDER.index(self.phase)
+        steps = []
+        for i, phase in enumerate(PHASE_ORDER):
+            if phase is Phase.draft and not with_draft:
+                continue
+            where = "done" if i < here else "current" if i == here else "later"
+            steps.append((phase, days.get(phase), where))
+        return steps
+
     @property
     def is_editable(self) -> bool:
         """Budget, rules and projects are fixed once voting opens."""

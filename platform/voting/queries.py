@@ -58,6 +58,22 @@ def open_round(wijk: Wijk) -> Round | None:
     return db.session.scalar(stmt)
 
 
+def current_round(wijk: Wijk) -> Round | None:
+    """The round the wijk page shows the phases of: the newest public round that is still
+    under way, else the newest counted one. Drafts and annulled rounds are not shown."""
+    stmt = (
+        select(Round)
+        .where(
+            Round.wijk_id == wijk.id,
+            Round.phase != Phase.draft,
+            Round.annulled_at.is_(None),
+        )
+        .order_by((Round.phase == Phase.results).asc(), Round.id.desc())
+        .limit(1)
+    )
+    return db.session.scalar(stmt)
+
+
 def get_round(round_id: int) -> Round | None:
     return db.session.get(Round, round_id)
 

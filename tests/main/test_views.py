@@ -111,3 +111,44 @@ def test_production_refuses_the_development_secret_key(monkeypatch: pytest.Monke
     monkeypatch.setenv("SAMENHANG_SECRET_KEY", "short")
     with pytest.raises(ConfigError):
         create_app()
+
+
+def test_language_switcher_is_a_disclosure_of_plain_submit_buttons(client: FlaskClient) -> None:
+    """Compact on a phone (the globe and "EN"), and it works without JavaScript."""
+    html = client.get("/privacy").text
+    switcher = html.split('<details class="language-switcher">')[1].split("</details>")[0]
+    summary = switcher.split("</summary>")[0]
+    assert '<span class="language-code" aria-hidden="true">EN</span>' in summary
+    assert '<form method="post" action="/language"' in switcher and "<script" not in html
+    assert switcher.count('<button type="submit" name="locale"') == 6
+    assert 'value="en" lang="en"' in switcher and 'aria-current="true">English<' in switcher
+    assert 'name="next" value="/privacy"' in switcher
+
+
+def test_a_wijkmanager_has_a_visible_beheer_navigation(client: FlaskClient, login: Any) -> None:
+    from factories.accounts import WijkmanagerFactory
+    from factories.places import WijkFactory
+    from factories.voting import RoundFactory
+
+    from samenhang.voting.models import Eligibility, Phase
+
+    wijk = WijkFactory(name="Korrewegwijk")
+    round_ = RoundFactory(wijk=wijk, phase=Phase.voting, eligibility=Eligibility.codes)
+    manager = WijkmanagerFactory(wijken=[wijk])
+    assert 'class="manager-nav"' not in client.get("/privacy").text  # not for residents
+    login(manager)
+    base = f"/g/{wijk.municipality.slug}/{wijk.slug}"
+    html = client.get(f"{base}/moderation").text
+    nav = html.split('<nav class="manager-nav"')[1].split("</nav>")[0]
+    assert "<details" not in nav  # in sight, not behind a menu button
+    assert "Korrewegwijk" in nav
+    for href in (
+        f"{base}/moderation",
+        f"{base}/stemdag",
+        f"{base}/bewonersbudgetten",
+        f"/stemdag/{round_.id}/codes",
+        f"{base}/addresses",
+        "/bewonersbudgetten/manage",
+    ):
+        assert f'href="{href}"' in nav, href
+    assert f'<a href="{base}/moderation" aria-current="page">' in nav

@@ -49,4 +49,83 @@ def test_wijk_page_points_to_an_open_vote(client: FlaskClient) -> None:
     assert "Stemdag Noord" in page and f"/stemdag/{voting.id}/vote" in page
     closed = RoundFactory(phase=Phase.results, title="Oude stemdag")
     other = client.get(f"/g/{closed.wijk.municipality.slug}/{closed.wijk.slug}").text
-    assert "Oude stemdag" not in other
+    # A counted round is no open vote: its phases are shown, not a ballot.
+    assert f"/stemdag/{closed.id}/vote" not in other
+    assert "Nothing is open right now" in other
+
+
+def _section(page: str, heading_id: str) -> str:
+    start = page.index(f'id="{heading_id}"')
+    end = page.find("</section>", start)
+    return page[start:end]
+
+
+def test_wijk_front_page_shows_what_is_open_with_deadlines(client: FlaskClient) -> None:
+    from datetime import UTC, datetime
+
+    from factories.campaigns import CampaignFactory
+    from factories.initiatives import PublishedInitiativeFactory
+    from factories.voting import RoundFactory
+    from factories.vouchers import PotFactory
+
+    from samenhang.voting.models import Phase
+
+    initiative = PublishedInitiativeFactory(title="Buurtkamer")
+    wijk = initiative.wijk
+    RoundFactory(
+        wijk=wijk,
+        phase=Phase.voting,
+        title="Stemdag Noord",
+        voting_closes_at=datetime(2031, 5, 20, 18, 0, tzinfo=UTC),
+    )
+    pot = PotFactory(wijk=wijk, name="Buurtbudget 2031")
+    PotFactory(wijk=wijk, name="Nog niet open", stage="draft")
+    campaign = CampaignFactory(initiative=initiative, title="Verf voor de buurtkamer")
+    page = client.get(f"/g/{wijk.municipality.slug}/{wijk.slug}").text
+    open_now = _section(page, "open-now-heading")
+    assert "Stemdag Noord" in open_now and "Vote before" in open_now and "2031" in open_now
+    assert f"/bewonersbudgetten/pots/{pot.id}" in open_now and "Buurtbudget 2031" in open_now
+    assert "Nog niet open" not in open_now
+    assert f"/campaigns/{campaign.id}" in open_now and "Give before" in open_now
+    assert "Nothing is open right now" not in page
+
+
+def test_wijk_front_page_newest_initiatives_timeline_and_decisions(client: FlaskClient) -> None:
+    from datetime import date
+
+    from factories.initiatives import InitiativeFactory, PublishedInitiativeFactory
+    from factories.voting import RoundFactory
+    from factories.vouchers import ApplicationFactory, PotFactory, grant
+
+    from samenhang.voting.models import Phase
+
+    wijk = WijkFactory()
+    published = [PublishedInitiativeFactory(wijk=wijk, title=f"Idee {n}") for n in range(6)]
+    InitiativeFactory(wijk=wijk, title="Nog een concept")
+    RoundFactory(
+        wijk=wijk,
+        phase=Phase.review,
+        title="Stemdag 2031",
+        ideas_on=date(2031, 3, 1),
+        voting_on=date(2031, 5, 1),
+    )
+    pot = PotFactory(wijk=wijk)
+    grant(ApplicationFactory(pot=pot, title="Moestuin aan het plein"))
+    page = client.get(f"/g/{wijk.municipality.slug}/{wijk.slug}").text
+
+    newest = _section(page, "newest-heading")
+    assert "Nog een concept" not in newest
+    assert sum(f'/initiatives/{i.id}"' in newest for i in published) == 4
+    assert "Open for support" in newest and "See all 6 initiatives" in newest
+
+    timeline = _section(page, "current-round-heading")
+    assert "Stemdag 2031" in timeline
+    assert '<li class="timeline-step is-current" aria-current="step">' in timeline
+    current = timeline.split('aria-current="step">')[1].split("</li>")[0]
+    assert "Review" in current and "Now" in current
+    assert timeline.count("Done") == 1  # ideas is behind it
+    assert "Mar 1, 2031" in timeline and "May 1, 2031" in timeline
+
+    decisions = _section(page, "decisions-heading")
+    assert "Moestuin aan het plein" in decisions
+    assert f"/bewonersbudgetten/pots/{pot.id}" in decisions

@@ -208,3 +208,102 @@ def test_code_figures_are_counted_per_status(setup: dict[str, Any]) -> None:
         CodeStatus.spent: 0,
         CodeStatus.revoked: 0,
     }
+
+
+def test_the_round_and_manage_pages_show_the_phases_as_numbered_steps(
+    client: FlaskClient, login: Any, setup: dict[str, Any]
+) -> None:
+    round_ = setup["round"]
+    page = client.get(f"/stemdag/{round_.id}").text
+    steps = page.split('<ol class="timeline"')[1].split("</ol>")[0]
+    assert steps.count("<li") == 5  # a draft is no step residents see
+    current = steps.split('aria-current="step">')[1].split("</li>")[0]
+    assert "Voting" in current and "Now" in current  # in words, not only in colour
+    assert steps.count(">Done<") == 2  # ideas and review
+    login(setup["manager"])
+    manage = client.get(f"/stemdag/{round_.id}/manage").text
+    steps = manage.split('<ol class="timeline"')[1].split("</ol>")[0]
+    assert steps.count("<li") == 6 and "Draft" in steps  # each phase its own step
+    assert 'class="phase-list"' not in manage
+
+
+def test_results_page_funded_first_chart_with_names_one_table_and_why_a_click_away(
+    client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    from datetime import date
+
+    from samenhang.voting.models import Ballot, Channel
+
+    round_, manager = setup["round"], setup["manager"]
+    big, small = setup["projects"]
+    big.title, small.title = "Speeltuin Noord", "Bankjes aan de vaart"
+    round_.budget_cents, round_.eligible_count = 500_000, 40
+    for selection in [[big.id]] * 3 + [[small.id]] * 2:
+        db.session.add(
+            Ballot(
+                round_id=round_.id,
+                channel=Channel.online,
+                selection=selection,
+                cast_on=date.today(),
+            )
+        )
+    round_.phase = Phase.counting
+    db.session.flush()
+    counting.count_round(round_, actor=manager)
+    round_.phase = Phase.results
+    db.session.commit()
+    page = client.get(f"/stemdag/{round_.id}/results").text
+
+    in_short = page.split('id="in-short-heading"')[1].split("</section>")[0]
+    assert "5 people voted." in in_short and "12.5%" in in_short and "40" in in_short
+    assert "the project with the most votes is funded first" in in_short
+    assert page.index('id="in-short-heading"') < page.index('id="funded-heading"')
+
+    funded = page.split('id="funded-heading"')[1].split("</section>")[0]
+    assert "Speeltuin Noord" in funded and "Gets: €4,000.00" in funded
+    assert "Bankjes aan de vaart" not in funded  # 3,000 more does not fit in what is left
+
+    chart = page.split('id="chart-heading"')[1].split("</section>")[0]
+    rows = chart.split('<li class="bar-row')[1:]
+    assert len(rows) == 2
+    assert "Speeltuin Noord</span>" in rows[0] and 'rect width="100.0"' in rows[0]
+    assert "3 votes · Funded" in rows[0]
+    assert "Bankjes aan de vaart</span>" in rows[1] and 'rect width="66.7"' in rows[1]
+    assert "2 votes · Not funded" in rows[1]
+    assert "<text" not in chart  # the names are HTML: they wrap and mirror by themselves
+
+    assert page.count("<table") - page.split('id="who-voted-heading"')[1].count("<table") == 1
+    table = page.split('id="projects-heading"')[1].split("</table>")[0]
+    assert table.count("<details>") == 2 and table.count("<summary>Why?</summary>") == 2
+    assert table.index("Speeltuin Noord") < table.index("Bankjes aan de vaart")
+    assert 'id="who-voted-heading"' in page  # the "Who voted" section stays
+
+
+def test_the_budget_ballot_adds_up_as_you_tick_with_a_deferred_self_hosted_script(
+    client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    round_ = setup["round"]
+    round_.ballot_type = BallotType.knapsack
+    db.session.commit()
+    big, small = setup["projects"]
+    page = client.get(f"/stemdag/{round_.id}/vote")
+    html = page.text
+    assert re.search(r'<script src="/static/js/ballot-total\.js[^"]*" defer></script>', html)
+    assert "<script>" not in html and "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert f'value="{big.id}" id="project-{big.id}" data-cost="400000"' in html
+    box = html.split('id="running-total"')[1].split("</div>")[0]
+    assert f'data-budget="{round_.budget_cents}" data-currency="EUR"' in box
+    assert 'data-sentence="Your choice costs {total} of the budget of {budget}."' in box
+    assert 'data-left="Left: {left}."' in box
+    with client.get("/static/js/ballot-total.js") as script:
+        assert script.status_code == 200 and "dataset.sentence" in script.text
+    # Without JavaScript the button asks the server, which stays the authority.
+    answer = client.post(
+        f"/stemdag/{round_.id}/vote",
+        data={"project": [str(big.id), str(small.id)], "action": "total"},
+    )
+    assert answer.status_code == 200 and "Your choice costs €7,000.00" in answer.text
+    # Approval ballots have no total to add up: no script.
+    round_.ballot_type = BallotType.approval
+    db.session.commit()
+    assert "ballot-total.js" not in client.get(f"/stemdag/{round_.id}/vote").text

@@ -105,6 +105,9 @@ def results(round_id: int) -> View:
     else:  # a count stored before the order was kept
         rows.sort(key=lambda r: (not r["funded"], -float(r["support"]), r["card"]["project"].id))
     most = max([float(r["support"]) for r in rows] or [1]) or 1
+    for r in rows:
+        # The bar's length in the chart, 0-100 (an SVG attribute: no inline style).
+        r["bar"] = round(100 * float(r["support"]) / most, 1)
     return render_template(
         "voting/results.html",
         round=round_,

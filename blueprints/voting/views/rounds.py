@@ -21,7 +21,7 @@ from samenhang.blueprints.voting.views.public import who_voted
 from samenhang.jobs import JobStatus, error_text
 from samenhang.policies import require_manager
 from samenhang.voting import counting, queries, services
-from samenhang.voting.models import PHASE_ORDER, BallotType, Eligibility, Phase, Round, Rule
+from samenhang.voting.models import BallotType, Eligibility, Phase, Round, Rule
 from samenhang.voting.services import keys
 from samenhang.voting.share_pdf import ShareContext, key_share_pdf
 
@@ -107,7 +107,6 @@ def manage(round_id: int) -> str:
         "voting/manage.html",
         round=round_,
         cards=cards(round_),
-        phase_order=PHASE_ORDER,
         phases=services.allowed_phases(round_),
         codes=queries.code_counts(round_) if round_.eligibility.uses_codes else None,
         voters=queries.voter_count(round_),
