@@ -234,7 +234,8 @@ def test_only_the_initiator_or_a_wijkmanager_reports_it_realised(client: Any, lo
 def test_states_and_themes_show_their_titles(client: Any, login: Any) -> None:
     initiative = PublishedInitiativeFactory(themes=[Theme.veiligheid])
     page = client.get(f"/initiatives/{initiative.id}").text
-    assert ">Published</span>" in page and "Safety" in page
+    # Residents read the state in plain words (`State.__public_labels__`).
+    assert ">Open for support</span>" in page and "Safety" in page
 
 
 def test_moderation_queues_are_named_and_unknown_ones_not_found(client: Any, login: Any) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -173,7 +174,7 @@ def test_selection_survives_signing_in(client: FlaskClient, setup: dict[str, Any
     again = client.get(f"/stemdag/{round_.id}/vote/review")
     assert setup["projects"][1].title in again.text
     ballot = client.get(f"/stemdag/{round_.id}/vote")
-    assert f'value="{pick}" id="project-{pick}" checked' in ballot.text
+    assert re.search(rf'value="{pick}" id="project-{pick}"[^>]* checked', ballot.text)
 
 
 # --- phases and editing -------------------------------------------------------------------
