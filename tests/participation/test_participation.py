@@ -18,10 +18,12 @@ from factories.initiatives import InitiativeFactory
 from factories.places import MunicipalityFactory, WijkFactory
 from factories.voting import RoundFactory
 from factories.vouchers import PotFactory
+from flask import Flask, render_template_string
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from samenhang.audit.models import AuditEntry
+from samenhang.blueprints.voting.views.public import who_voted
 from samenhang.db import utcnow
 from samenhang.errors import DomainError, PermissionDenied
 from samenhang.extensions import db
@@ -31,7 +33,7 @@ from samenhang.participation.demo import EXAMPLE_SHARES, seed_participation_demo
 from samenhang.participation.models import WijkLanguages
 from samenhang.participation.suppression import suppress, suppress_table
 from samenhang.voting import turnout
-from samenhang.voting.models import Phase
+from samenhang.voting.models import Phase, Round
 from samenhang.vouchers.models import Application, ApplicationStatus
 
 EN = {"Accept-Language": "en"}
@@ -358,12 +360,22 @@ def test_the_public_pages_and_downloads_never_show_a_cell_under_ten(
 
 
 def test_the_wijk_and_municipality_pages_link_to_participation(
-    db_session: Any, client: FlaskClient, login: Any
+    app: Flask, db_session: Any, client: FlaskClient, login: Any
 ) -> None:
     setup = _wijk_with_rounds()
     m, w = setup["municipality"].slug, setup["wijk"].slug
     assert f"/g/{m}/{w}/participation" in client.get(f"/g/{m}/{w}").text
     assert f"/g/{m}/participation" in client.get(f"/g/{m}").text
+    # The "Who voted" section of a round's results and manage pages links to the trend.
+    counted = db.session.scalar(select(Round).where(Round.title == "Stemdag 2025"))
+    with app.test_request_context():
+        section = render_template_string(
+            '{% from "voting/_who_voted.html" import who_voted_section %}'
+            "{{ who_voted_section(round, w) }}",
+            round=counted,
+            w=who_voted(counted),
+        )
+    assert f"/g/{m}/{w}/participation" in section and "fewer than" in section
     login(setup["manager"])
     page = client.get(f"/g/{m}/{w}/participation").text
     assert f"/g/{m}/{w}/participation/people" in page
