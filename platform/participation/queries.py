@@ -367,6 +367,8 @@ class WijkParticipation:
     languages: WijkLanguages | None
     reach: Reach | None
     chart: LineChart | None
+    #: (key, label, percent of residents) of every language with a figure.
+    spoken: list[tuple[str, str, Decimal]]
 
 
 def _counted_rounds(wijk_ids: Sequence[int]) -> list[Round]:
@@ -483,6 +485,11 @@ def wijk_participation(wijk: Wijk) -> WijkParticipation:
         languages=languages,
         reach=_reach(rounds, languages),
         chart=_turnout_chart(rounds, wijk.name),
+        spoken=[
+            (key, language_label(key), Decimal(languages.shares[key]))
+            for key in LANGUAGE_KEYS
+            if languages and key in languages.shares
+        ],
     )
 
 

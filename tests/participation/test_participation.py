@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from factories.accounts import UserFactory, WijkmanagerFactory
 from factories.initiatives import InitiativeFactory
+from factories.participation import counted_round, wijk_languages
 from factories.places import MunicipalityFactory, WijkFactory
 from factories.voting import RoundFactory
 from factories.vouchers import PotFactory
@@ -240,36 +241,21 @@ def _wijk_with_rounds() -> dict[str, Any]:
     municipality = MunicipalityFactory()
     wijk = WijkFactory(municipality=municipality)
     quiet = WijkFactory(municipality=municipality)
-    RoundFactory(
-        wijk=wijk,
-        title="Stemdag 2024",
-        phase=Phase.results,
-        result={"turnout": {"total": 40, "eligible": 400}},
-        counted_at=datetime(2024, 5, 1, 12, tzinfo=UTC),
+    counted_round(
+        wijk, "Stemdag 2024", datetime(2024, 5, 1, 12, tzinfo=UTC), total=40, eligible=400
     )
-    RoundFactory(
-        wijk=wijk,
-        title="Stemdag 2025",
-        phase=Phase.results,
-        result={
-            "turnout": {
-                "total": 81,
-                "eligible": 405,
-                "by_channel": {"code": 60, "account": 17, "paper": 4, "unknown": 0},
-                "by_language": BY_LANGUAGE,
-            }
-        },
-        counted_at=datetime(2025, 5, 1, 12, tzinfo=UTC),
+    counted_round(
+        wijk,
+        "Stemdag 2025",
+        datetime(2025, 5, 1, 12, tzinfo=UTC),
+        total=81,
+        eligible=405,
+        by_language=BY_LANGUAGE,
     )
     # Not counted yet: not on the page.
     RoundFactory(wijk=wijk, title="Stemdag 2026", phase=Phase.voting)
     manager = WijkmanagerFactory(wijken=[wijk])
-    services.set_wijk_languages(
-        wijk,
-        {"nl": Decimal(80), "tr": Decimal(9), "ar": Decimal(7)},
-        source="Enquête",
-        actor=manager,
-    )
+    wijk_languages(wijk, nl=80, tr=9, ar=7)
     db.session.commit()
     return {"municipality": municipality, "wijk": wijk, "quiet": quiet, "manager": manager}
 
@@ -392,6 +378,12 @@ def test_example_figures_say_so(db_session: Any, client: FlaskClient) -> None:
     m, w = setup["municipality"].slug, setup["wijk"].slug
     assert "Example figures." in client.get(f"/g/{m}/{w}/participation", headers=EN).text
     assert "Example figures." in client.get(f"/g/{m}/participation", headers=EN).text
+    # A wijk without a counted round still shows what its residents speak.
+    quiet = setup["quiet"]
+    wijk_languages(quiet, "Peiling", pl=6)
+    db.session.commit()
+    page = client.get(f"/g/{m}/{quiet.slug}/participation", headers=EN).text
+    assert 'id="spoken-caption"' in page and "6.0%" in page
     assert client.get(f"/g/{m}/{w}/participation.json").get_json()["languages_spoken"][
         "example_figures"
     ]
