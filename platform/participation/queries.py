@@ -27,6 +27,7 @@ from samenhang.accounts.models import User
 from samenhang.charts import LineChart, Series, line_chart
 from samenhang.config import LOCALES
 from samenhang.extensions import db
+from samenhang.i18n import format_percentage
 from samenhang.initiatives.models import PUBLIC_STATES, Initiative, State
 from samenhang.participation.models import LANGUAGE_KEYS, OTHER, WijkLanguages
 from samenhang.participation.suppression import (
@@ -470,7 +471,7 @@ def _turnout_chart(rounds: Sequence[RoundRow], name: str) -> LineChart | None:
     return line_chart(
         [Series(name, "series-wijk", points)],
         x_text=lambda x: date.fromordinal(x).strftime("%m-%Y"),
-        y_text=lambda v: f"{float(v):.0f}%",
+        y_text=lambda v: format_percentage(v, 0),
         include_zero=True,
     )
 
