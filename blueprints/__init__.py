@@ -14,6 +14,7 @@ from samenhang.blueprints.contracts import bp as contracts_bp
 from samenhang.blueprints.initiatives import bp as initiatives_bp
 from samenhang.blueprints.main import bp as main_bp
 from samenhang.blueprints.outcomes import bp as outcomes_bp
+from samenhang.blueprints.participation import bp as participation_bp
 from samenhang.blueprints.places import bp as places_bp
 from samenhang.blueprints.theming import bp as themes_bp
 from samenhang.blueprints.voting import bp as voting_bp
@@ -34,5 +35,6 @@ BLUEPRINTS: list[Blueprint] = [
     # buurtcontract and outcomes
     contracts_bp,
     outcomes_bp,
+    participation_bp,
     campaigns_bp,
 ]

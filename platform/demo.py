@@ -16,6 +16,7 @@ from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives.demo import seed_initiatives
 from samenhang.outcomes.demo import seed_outcomes_demo
+from samenhang.participation.demo import seed_participation_demo
 from samenhang.places.models import Municipality, Wijk, WijkPostcode
 from samenhang.themes import DEFAULT_THEME
 from samenhang.voting import services as voting_services
@@ -191,6 +192,8 @@ def seed_demo() -> list[DemoUser]:
     seed_contracts_demo()
     seed_outcomes_demo()
     seed_campaigns_demo()
+    # who takes part: example figures of the languages spoken in each wijk
+    seed_participation_demo()
     # the buurtbegroting's crowdfunding lines, once the campaigns exist
     link_campaigns_demo()
     return DEMO_USERS

@@ -12,6 +12,7 @@ import samenhang.contracts.models
 import samenhang.initiatives.models
 import samenhang.ledger.models
 import samenhang.outcomes.models
+import samenhang.participation.models
 import samenhang.places.models
 import samenhang.voting.models
 import samenhang.vouchers.models  # noqa: F401

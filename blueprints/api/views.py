@@ -177,3 +177,45 @@ def outcomes() -> Response:
             "total": total,
         }
     )
+
+
+# --- participation ------------------------------------------------------------------------
+
+
+def participation() -> Response:
+    """Who takes part, per wijk: rounds with turnout and votes by language (cells under 10
+    are null, as on every page), year by year, and the languages spoken in the wijk."""
+    from samenhang.participation import queries as participation_queries
+    from samenhang.participation.suppression import SUPPRESS_BELOW
+    from samenhang.places.models import Municipality, Wijk
+
+    municipality_slug, wijk_slug = request.args.get("municipality"), request.args.get("wijk")
+    if wijk_slug and not municipality_slug:
+        abort(400)
+    if municipality_slug and wijk_slug:
+        wijken = [wijk_by_slugs(municipality_slug, wijk_slug) or abort(404)]
+    elif municipality_slug:
+        wijken = list((municipality_by_slug(municipality_slug) or abort(404)).wijken)
+    else:
+        wijken = list(
+            db.session.scalars(
+                db.select(Wijk).join(Wijk.municipality).order_by(Municipality.name, Wijk.name)
+            )
+        )
+    per_page = bounded_int(request.args.get("per_page"), 20)
+    if per_page > MAX_PER_PAGE:
+        abort(400)
+    page = bounded_int(request.args.get("page"), 1)
+    items = wijken[(page - 1) * per_page : page * per_page]
+    return jsonify(
+        {
+            "items": [
+                participation_queries.wijk_json(participation_queries.wijk_participation(w))
+                for w in items
+            ],
+            "suppressed_below": SUPPRESS_BELOW,
+            "page": page,
+            "per_page": per_page,
+            "total": len(wijken),
+        }
+    )

@@ -12,9 +12,11 @@ Where each figure comes from, and why there:
   are added up when the ballots are opened at the count (`add_up`, written once on the
   round by `services.keys.unseal_ballots`), and never written beside an opened choice.
 
-Every figure shown or downloaded goes through `suppress`: a cell under 10 is "fewer than
-10", and where that would leave one hidden cell next to a known total, the next smallest
-is hidden too, so the hidden one cannot be worked out by subtraction.
+Every figure shown or downloaded goes through `suppress` (one implementation, in
+`samenhang.participation.suppression`, shared with the applicants and initiators): a cell
+under 10 is "fewer than 10", and where that would leave one hidden cell next to a known
+total, the next smallest is hidden too, so the hidden one cannot be worked out by
+subtraction.
 """
 
 from __future__ import annotations
@@ -29,9 +31,8 @@ from flask_babel import lazy_gettext as _l
 
 from samenhang.config import LOCALES
 from samenhang.enums import LabelledEnum
+from samenhang.participation.suppression import SUPPRESS_BELOW, csv_cell, suppress
 
-#: A cell with fewer ballots than this is not shown.
-SUPPRESS_BELOW = 10
 #: The ballot page's width hint (CSS pixels) up to which the device counts as a phone.
 PHONE_MAX_WIDTH = 767
 #: The interface languages a ballot can be cast in.
@@ -175,22 +176,6 @@ def with_unknown(known: Mapping[str, int], total: int) -> dict[str, int]:
     return counts
 
 
-def suppress(counts: Mapping[str, int]) -> dict[str, int | None]:
-    """The cells with every count under `SUPPRESS_BELOW` hidden (None); while exactly one
-    cell is hidden and others are shown, the smallest shown one is hidden as well: the
-    cells add up to the published number of ballots, so a single hidden cell could be
-    worked out by subtraction."""
-    shown: dict[str, int | None] = {
-        key: (value if value >= SUPPRESS_BELOW else None) for key, value in counts.items()
-    }
-    hidden = [key for key, value in shown.items() if value is None]
-    visible = [key for key, value in shown.items() if value is not None]
-    if len(hidden) == 1 and visible:
-        smallest = min(visible, key=lambda key: (counts[key], key))
-        shown[smallest] = None
-    return shown
-
-
 @dataclass(frozen=True)
 class Cell:
     key: str
@@ -291,7 +276,7 @@ def as_csv(turnout: Mapping[str, Any]) -> str:
                 [
                     table.dimension.value,
                     cell.key,
-                    f"<{SUPPRESS_BELOW}" if cell.ballots is None else cell.ballots,
+                    csv_cell(cell.ballots),
                     "" if cell.percent is None else f"{cell.percent:.1f}",
                 ]
             )

@@ -375,6 +375,17 @@ ACCESS: dict[tuple[str, str], Access] = {
     ),
     ("outcomes.import_figures", "POST"): Access(MANAGERS | {OTHER_MANAGER}),
     ("api.outcomes", "GET"): Access(EVERYONE),
+    # --- participation (who takes part) -----------------------------------------------------
+    ("participation.wijk", "GET"): Access(EVERYONE),
+    ("participation.wijk_export", "GET"): Access(EVERYONE),
+    ("participation.municipality", "GET"): Access(EVERYONE),
+    ("participation.municipality_export", "GET"): Access(EVERYONE),
+    ("participation.people", "GET"): Access(
+        MANAGERS, why="applicants by language: for the wijk's own wijkmanager"
+    ),
+    ("participation.languages", "GET"): Access(MANAGERS),
+    ("participation.languages", "POST"): Access(MANAGERS),
+    ("api.participation", "GET"): Access(EVERYONE),
     # --- campaigns -------------------------------------------------------------------------
     ("campaigns.wijk_list", "GET"): Access(EVERYONE),
     ("campaigns.wijk_feed", "GET"): Access(EVERYONE),

@@ -208,6 +208,19 @@ PAGES = [
     Page("outcomes-wijk", f"{WOENSEL_WEST}/outcomes"),
     Page("outcomes-municipality", "/g/eindhoven/outcomes"),
     Page("outcomes-import", "/g/eindhoven/outcomes/import", login=ADMIN),
+    # who takes part: the Dapperbuurt has a counted round, every demo wijk example languages
+    Page("participation-wijk", "/g/amsterdam/dapperbuurt/participation"),
+    Page("participation-municipality", "/g/groningen/participation"),
+    Page(
+        "participation-people",
+        "/g/groningen/korrewegwijk/participation/people",
+        login=WIJKMANAGER,
+    ),
+    Page(
+        "participation-languages",
+        "/g/groningen/korrewegwijk/participation/languages",
+        login=WIJKMANAGER,
+    ),
     # campaigns: 1 = De Bruisplaats (ended, funded), 2 = the garden (running); gift 12 is a
     # bank transfer Yusuf promised to the garden
     Page("campaigns", "/g/groningen/korrewegwijk/campaigns"),
