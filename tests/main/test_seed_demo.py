@@ -33,3 +33,7 @@ def test_seed_demo_prints_the_accounts_at_the_configured_address(tmp_path: Path)
     # The demo's notifications to made-up residents are not sent (nor printed).
     assert "E-mail to" not in seeded.stdout
     assert "notification mail(s) to demo users were not sent" in seeded.stdout
+    # The funded demo campaign shows a photo and the receipts of what its money paid for.
+    uploads = tmp_path / "uploads" / "campaigns"
+    assert len(list((uploads / "photos").glob("*-1024.jpg"))) == 1
+    assert len(list((uploads / "receipts").glob("*.jpg"))) == 2
