@@ -1,4 +1,5 @@
-"""Campaign receipts for paid-out money, and campaign photos
+"""Campaign receipts for paid-out money and campaign photos; contract goals record their
+language (translatable like initiatives)
 
 Revision ID: eca01170f3e2
 Revises: 6e9080e751a0
@@ -74,8 +75,16 @@ def upgrade() -> None:
             batch_op.f("ix_campaign_receipts_campaign_id"), ["campaign_id"], unique=False
         )
 
+    with op.batch_alter_table("contract_goals", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("original_locale", sa.String(length=5), server_default="nl", nullable=False)
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("contract_goals", schema=None) as batch_op:
+        batch_op.drop_column("original_locale")
+
     with op.batch_alter_table("campaign_receipts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_campaign_receipts_campaign_id"))
 

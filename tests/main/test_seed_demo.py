@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -37,3 +38,10 @@ def test_seed_demo_prints_the_accounts_at_the_configured_address(tmp_path: Path)
     uploads = tmp_path / "uploads" / "campaigns"
     assert len(list((uploads / "photos").glob("*-1024.jpg"))) == 1
     assert len(list((uploads / "receipts").glob("*.jpg"))) == 2
+    # A demo buurtcontract goal is translated into English (goals translate like initiatives).
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        translated = db.execute(
+            "SELECT text FROM content_translations"
+            " WHERE object_type = 'contract_goals' AND field = 'title' AND locale = 'en'"
+        ).fetchall()
+    assert translated == [("More residents feel safe in the evening",)]
