@@ -50,6 +50,13 @@ bp.add_url_rule(
     f"{_one}/offers/<int:offer_id>/confirm", view_func=initiator.confirm_offer, methods=POST
 )
 bp.add_url_rule(f"{_one}/updates", view_func=initiator.post_update, methods=POST)
+bp.add_url_rule(f"{_one}/photos", view_func=initiator.add_photo, methods=POST)
+bp.add_url_rule(
+    f"{_one}/photos/<int:photo_id>/remove", view_func=initiator.remove_photo, methods=POST
+)
+bp.add_url_rule("/media/campaigns/<name>-<int:width>.jpg", view_func=public.photo_file)
+bp.add_url_rule(f"{_one}/receipts", view_func=initiator.add_receipt, methods=POST)
+bp.add_url_rule(f"{_one}/receipts/<int:receipt_id>.jpg", view_func=initiator.receipt_file)
 bp.add_url_rule(f"{_one}/give", view_func=give, methods=GET_POST)
 bp.add_url_rule(f"{_one}/tasks/<int:task_id>/signup", view_func=support.sign_up, methods=POST)
 bp.add_url_rule(f"{_one}/tasks/<int:task_id>/cancel", view_func=support.cancel_signup, methods=POST)

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
@@ -115,6 +116,37 @@ class GiveForm(IdempotentForm):
 class PayoutForm(IdempotentForm):
     amount = MoneyField(_l("Amount"))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+
+_IMAGE_TYPES = {"accept": "image/jpeg,image/png,image/webp"}
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(
+        _l("Photo"),
+        validators=[FileRequired(message=_l("Choose a photo."))],
+        description=_l("JPEG, PNG or WebP, at most 8 MB. We remove the location data."),
+        render_kw=_IMAGE_TYPES,
+    )
+    alt_text = StringField(
+        _l("What is on the photo?"),
+        validators=[_required, Length(max=200)],
+        description=_l("For people who cannot see the photo."),
+    )
+
+
+class ReceiptForm(FlaskForm):
+    """Not a money form (it moves no money): no idempotency key; a receipt sent twice is
+    two receipts, which the initiator sees at once in the public list."""
+
+    description = StringField(_l("What did you buy?"), validators=[_required, Length(max=200)])
+    amount = MoneyField(_l("Amount on the receipt"))
+    image = FileField(
+        _l("Photo of the receipt"),
+        validators=[FileRequired(message=_l("Choose a photo of the receipt."))],
+        description=_l("A JPEG, PNG or WebP photo, at most 8 MB."),
+        render_kw=_IMAGE_TYPES,
+    )
 
 
 class TaskForm(FlaskForm):

@@ -19,10 +19,12 @@ from samenhang.config import LOCALES
 from samenhang.content import services
 from samenhang.content.machine import machine_translator
 from samenhang.content.queries import translations_of
+from samenhang.contracts.models import Goal
 from samenhang.extensions import db
 from samenhang.i18n import current_locale
 from samenhang.initiatives.models import Initiative
 from samenhang.policies import (
+    can_view_contract,
     can_view_initiative,
     can_view_pot,
     can_view_round,
@@ -62,12 +64,24 @@ KINDS: dict[str, Kind] = {
         lambda o: url_for("vouchers.pot", pot_id=o.pot_id),
         lambda user, o: can_view_pot(user, o.pot),
     ),
+    Goal.__tablename__: Kind(
+        Goal,
+        lambda o: url_for(
+            "contracts.goal",
+            municipality_slug=o.wijk.municipality.slug,
+            wijk_slug=o.wijk.slug,
+            year=o.contract.year,
+            goal_id=o.id,
+        ),
+        lambda user, o: can_view_contract(user, o.contract),
+    ),
 }
 
 FIELD_LABELS = {
     "title": _l("Title"),
     "summary": _l("Summary"),
     "description": _l("Description"),
+    "indicator": _l("Indicator"),
 }
 
 

@@ -43,6 +43,7 @@ PUBLIC_EVENTS: dict[str, Any] = {
     "campaign.offer_confirmed": _l("Offer of help confirmed"),
     "campaign.matchfunding_set": _l("Matchfunding set for a campaign"),
     "campaign.paid_out": _l("Campaign money paid out"),
+    "campaign.receipt_added": _l("Receipt added for campaign money"),
     # Stemdag.
     "stemdag.created": _l("Stemdag created"),
     "stemdag.edited": _l("Stemdag changed"),

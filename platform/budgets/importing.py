@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,6 +25,12 @@ from samenhang.ledger.money import MAX_CENTS, InvalidAmount, parse_euros
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2000
+#: An .xlsx file is a zip: 2 MB of it can unpack to gigabytes of XML (a "zip bomb"). The
+#: template with MAX_ROWS rows unpacks to well under 2 MB; this leaves room for styles.
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_ZIP_MEMBERS = 200
+#: The template has 12 columns; a workbook may carry a few of its own beside them.
+MAX_COLUMNS = 50
 MAX_KEY_LENGTH = 80
 MAX_TEXT_LENGTH = 200
 
@@ -128,9 +135,28 @@ def _csv_rows(content: bytes) -> list[list[Any]]:
     return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
 
 
+def _check_unpacked_size(content: bytes) -> None:
+    """Refuse a workbook that would unpack to more than MAX_UNPACKED_BYTES, before openpyxl
+    reads a byte of it. The sizes in the zip's directory can be trusted for this: Python's
+    zipfile never hands out more than a member's stated size (and fails its CRC check if
+    the data is different), and openpyxl reads through it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise ImportFileError(_l("This file could not be read as an Excel workbook.")) from exc
+    unpacked = sum(member.file_size for member in members)
+    if len(members) > MAX_ZIP_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(
+            _l("This Excel file is too large when unpacked: at most {size} MB."),
+            size=MAX_UNPACKED_BYTES // (1024 * 1024),
+        )
+
+
 def _xlsx_rows(content: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook
 
+    _check_unpacked_size(content)
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
@@ -138,8 +164,13 @@ def _xlsx_rows(content: bytes) -> list[list[Any]]:
     try:
         sheet = workbook.worksheets[0]
         rows = []
-        for row in sheet.iter_rows(values_only=True):
-            rows.append(list(row))
+        # One column more than allowed is read, to see whether anything is in it. Without
+        # max_col openpyxl pads every row to the width the sheet declares
+        # (<dimension ref="A1:XFD1048576"/>): 16,384 cells a row, whatever it holds.
+        for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
+            if len(row) > MAX_COLUMNS and _text(row[MAX_COLUMNS]):
+                raise ImportFileError(_l("At most {count} columns per file."), count=MAX_COLUMNS)
+            rows.append(list(row[:MAX_COLUMNS]))
             if len(rows) > MAX_ROWS + 1:
                 break
         return rows

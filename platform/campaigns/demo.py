@@ -3,13 +3,15 @@ log are filled as in real use). Called by `samenhang.demo.seed_demo()` after the
 bewonersbudgetten, whose pot matches gifts.
 
 - "De Bruisplaats" (after seed 004's buurtkamer): all or nothing, ended six weeks ago with
-  118% of its goal, every task done, the first instalment paid out to the initiative.
+  118% of its goal, every task done, the first instalment paid out to the initiative, a
+  photo and two receipts for what it paid for.
 - "Moestuin op het Korrewegplein": running, with gifts received and promised, matchfunding
   from the Bewonersbudget Korrewegwijk, tasks partly filled, wanted materials and news.
 """
 
 from __future__ import annotations
 
+import io
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -159,7 +161,28 @@ def _bruisplaats(wijk: Wijk, piotr: User, manager: User, people: list[User]) -> 
         idempotency_key=f"demo-payout-{campaign.id}-0001",
         actor=manager,
     )
+    services.add_photo(
+        campaign, _picture((236, 110, 60)), "De buurtkamer, net geverfd in oranje", actor=piotr
+    )
+    for what, cents, colour in (
+        ("Verf en kwasten (Bouwmarkt Korreweg)", 412_35, (240, 240, 230)),
+        ("Vloerbedekking buurtkamer", 1_180_00, (230, 235, 240)),
+    ):
+        services.add_receipt(campaign, what, cents, _picture(colour), actor=piotr)
     return campaign
+
+
+def _picture(colour: tuple[int, int, int]) -> services.Upload:
+    """A plain generated picture for the demo's photos and receipts (no stock photos in the
+    repository): a coloured field with a lighter band."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (960, 640), colour)
+    ImageDraw.Draw(image).rectangle((0, 420, 960, 520), fill=(255, 255, 255))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=80)
+    out.seek(0)
+    return services.Upload(out, "image/jpeg")
 
 
 def _garden(wijk: Wijk, fatma: User, manager: User, people: list[User]) -> Campaign | None:

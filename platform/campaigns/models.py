@@ -225,6 +225,14 @@ class Campaign(db.Model):
     payouts: Mapped[list[CampaignPayout]] = relationship(
         back_populates="campaign", order_by="CampaignPayout.sequence"
     )
+    receipts: Mapped[list[CampaignReceipt]] = relationship(
+        back_populates="campaign", order_by="CampaignReceipt.id"
+    )
+    photos: Mapped[list[CampaignPhoto]] = relationship(
+        back_populates="campaign",
+        order_by="CampaignPhoto.position",
+        cascade="all, delete-orphan",
+    )
 
     @property
     def is_public(self) -> bool:
@@ -245,6 +253,10 @@ class Campaign(db.Model):
     @property
     def paid_out_cents(self) -> int:
         return sum(p.amount_cents for p in self.payouts)
+
+    @property
+    def receipts_cents(self) -> int:
+        return sum(r.amount_cents for r in self.receipts)
 
     def __repr__(self) -> str:
         return f"<Campaign {self.id} {self.status}>"
@@ -481,3 +493,49 @@ class CampaignPayout(db.Model):
 
     def __repr__(self) -> str:
         return f"<CampaignPayout {self.id} campaign={self.campaign_id} #{self.sequence}>"
+
+
+class CampaignReceipt(db.Model):
+    """What the paid-out money bought: the initiator's receipt or invoice. What it was for
+    and the amount are public (supporters see where their money went); the photo itself
+    only for the initiator and the wijkmanagers, because a receipt can carry a name or an
+    address (as with a bewonersbudget's receipts)."""
+
+    __tablename__ = "campaign_receipts"
+    __table_args__ = (CheckConstraint("amount_cents > 0", name="amount_positive"),)
+
+    id: Mapped[intpk]
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    description: Mapped[str_short]
+    amount_cents: Mapped[cents]
+    #: Stored file name (see samenhang.campaigns.storage).
+    image_name: Mapped[str] = mapped_column(String(64), unique=True)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+
+    campaign: Mapped[Campaign] = relationship(back_populates="receipts")
+    uploaded_by: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<CampaignReceipt {self.id} campaign={self.campaign_id} {self.amount_cents}>"
+
+
+class CampaignPhoto(db.Model):
+    """A photo of the plan, shown on the campaign's page and its card."""
+
+    __tablename__ = "campaign_photos"
+
+    id: Mapped[intpk]
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaigns.id"), index=True)
+    position: Mapped[int]
+    #: Stored file stem, see samenhang.uploads.
+    stored_name: Mapped[str] = mapped_column(String(40), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    alt_text: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    created_at: Mapped[created_at]
+
+    campaign: Mapped[Campaign] = relationship(back_populates="photos")
+
+    def __repr__(self) -> str:
+        return f"<CampaignPhoto {self.id} campaign={self.campaign_id}>"

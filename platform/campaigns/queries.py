@@ -15,6 +15,7 @@ from samenhang.accounts.models import User
 from samenhang.campaigns.models import (
     LISTED_STATUSES,
     Campaign,
+    CampaignPhoto,
     CampaignStatus,
     Need,
     Offer,
@@ -409,3 +410,7 @@ def match_pots(wijk: Wijk) -> list[Pot]:
         .order_by(Pot.year.desc(), Pot.name)
     )
     return list(db.session.scalars(stmt))
+
+
+def photo_by_name(name: str) -> CampaignPhoto | None:
+    return db.session.scalar(select(CampaignPhoto).where(CampaignPhoto.stored_name == name))

@@ -17,6 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from samenhang.accounts.models import User
+from samenhang.content import services as content
 from samenhang.contracts import services
 from samenhang.contracts.models import Contract, GoalStatus, Party, PartyKind, ReviewOutcome, Unit
 from samenhang.contracts.services.common import local_today
@@ -305,5 +306,17 @@ def seed_contracts_demo() -> Contract | None:
             final_value=Decimal("6.4"),
         )
     services.follow(wijk, user=resident)
+    # The goals are translatable like initiatives: the first one already is, into English.
+    content.save_translation(
+        safety,
+        "en",
+        {
+            "title": "More residents feel safe in the evening",
+            "description": "Better lighting, a neighbourhood watch team and porches that are "
+            "lit in the evening.",
+            "indicator": "Residents who feel safe on the street in the evening",
+        },
+        actor=manager,
+    )
     draft, _carried = services.carry_over(amendment, actor=olena)
     return draft

@@ -286,6 +286,9 @@ class Goal(db.Model):
     __table_args__ = (
         CheckConstraint("status <> 'dropped' OR length(status_reason) > 0", name="dropped_reason"),
     )
+    #: Translated through samenhang.content like initiatives. A translation is not part of
+    #: the signed text: the signatures hold the original, translations only help readers.
+    __translatable__ = ("title", "description", "indicator")
 
     id: Mapped[intpk]
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id"), index=True)
@@ -313,6 +316,9 @@ class Goal(db.Model):
     amends_id: Mapped[int | None] = mapped_column(ForeignKey("contract_goals.id"), index=True)
     #: The unfinished goal of last year's contract this one carries on.
     carried_from_id: Mapped[int | None] = mapped_column(ForeignKey("contract_goals.id"), index=True)
+    #: The language the goal was written in (see samenhang.content). A buurtcontract is
+    #: written and signed in Dutch, as the gemeente and the corporatie sign it.
+    original_locale: Mapped[str] = mapped_column(String(5), default="nl", server_default="nl")
     created_at: Mapped[created_at]
 
     contract: Mapped[Contract] = relationship(back_populates="goals")
@@ -336,6 +342,11 @@ class Goal(db.Model):
     @property
     def wijk(self) -> Wijk:
         return self.contract.wijk
+
+    @property
+    def owner_id(self) -> int | None:
+        # Written together by the bewonersraad; no single author.
+        return None
 
     @property
     def lineage(self) -> list[Goal]:

@@ -71,6 +71,16 @@ def _receipt_image(world: World) -> dict[str, Any]:
     return {"kind": "receipts", "name": world.objects["receipt_image"]}
 
 
+def _campaign_photo(world: World) -> dict[str, Any]:
+    photo = world.objects["campaign_photo"]
+    return {"campaign_id": photo.campaign_id, "photo_id": photo.id, "name": photo.stored_name}
+
+
+def _campaign_receipt(world: World) -> dict[str, Any]:
+    receipt = world.objects["campaign_receipt"]
+    return {"campaign_id": receipt.campaign_id, "receipt_id": receipt.id}
+
+
 def _municipality(world: World) -> dict[str, Any]:
     return {"municipality_id": world.objects["draft_initiative"].wijk.municipality_id}
 
@@ -408,6 +418,13 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("campaigns.remove_need", "POST"): Access(NOBODY_BUT_OWNER),
     ("campaigns.confirm_offer", "POST"): Access(OWNER_AND_MANAGERS),
     ("campaigns.post_update", "POST"): Access(OWNER_AND_MANAGERS),
+    ("campaigns.add_photo", "POST"): Access(NOBODY_BUT_OWNER),
+    ("campaigns.remove_photo", "POST"): Access(NOBODY_BUT_OWNER, values=_campaign_photo),
+    ("campaigns.photo_file", "GET"): Access(EVERYONE, values=_campaign_photo),
+    ("campaigns.add_receipt", "POST"): Access(NOBODY_BUT_OWNER),
+    ("campaigns.receipt_file", "GET"): Access(
+        OWNER_AND_MANAGERS, values=_campaign_receipt, why="a receipt can show a name or address"
+    ),
     ("campaigns.give", "GET"): Access(SIGNED_IN),
     ("campaigns.give", "POST"): Access(SIGNED_IN),
     ("campaigns.sign_up", "POST"): Access(SIGNED_IN),

@@ -270,13 +270,28 @@ def _campaign(
     """A running campaign of the resident with a task, a wanted thing, an offer and a gift
     promised by `supporter`; and a published initiative of theirs without a campaign yet."""
     from samenhang.campaigns import services as campaigns
-    from samenhang.campaigns.models import NeedKind
+    from samenhang.campaigns import storage as campaign_storage
+    from samenhang.campaigns.models import CampaignReceipt, NeedKind
 
     campaign = CampaignFactory(initiative__wijk=wijk, initiative__author=resident, manager=manager)
     task = campaigns.add_task(campaign, "Verven", in_days(5), 3, actor=resident)
     need = campaigns.add_need(campaign, NeedKind.space, "Een zaal", actor=resident)
     offer = campaigns.offer_help(need, "Ons buurthuis", actor=supporter)
     pledge = give(campaign, 10_00, supporter, received=False)
+    upload = campaigns.Upload(io.BytesIO(photo_bytes()), "image/jpeg")
+    campaign_photo = campaigns.add_photo(campaign, upload, "De buurtkamer", actor=resident)
+    # A receipt straight in the table: the service asks for a payout, which needs a campaign
+    # that succeeded; the route's access does not depend on that.
+    stored = campaign_storage.store_image(io.BytesIO(photo_bytes()), "receipts")
+    receipt = CampaignReceipt(
+        campaign=campaign,
+        description="Verf",
+        amount_cents=25_00,
+        image_name=stored.name,
+        uploaded_by=resident,
+    )
+    db.session.add(receipt)
+    db.session.flush()
     fresh = PublishedInitiativeFactory(wijk=wijk, author=resident)
     values = {
         "campaign_id": campaign.id,
@@ -285,4 +300,9 @@ def _campaign(
         "offer_id": offer.id,
         "pledge_id": pledge.id,
     }
-    return values, {"initiative_without_campaign": fresh}
+    objects = {
+        "initiative_without_campaign": fresh,
+        "campaign_photo": campaign_photo,
+        "campaign_receipt": receipt,
+    }
+    return values, objects

@@ -387,3 +387,79 @@ def test_lines_stay_unique_per_pot(db_session: Any) -> None:
     budget = BudgetFactory(wijk=pot.wijk, manager=pot.created_by, rows=[])
     assert services.add_platform_lines(budget, actor=pot.created_by) == []
     assert db.session.scalar(sa.select(sa.func.count(LineItem.id))) == 1
+
+
+# --- a hostile workbook ---------------------------------------------------------------------
+
+
+def _rezipped(workbook: bytes, replace: dict[str, bytes]) -> bytes:
+    """The same workbook with some of its parts replaced or added."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(workbook)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for name in source.namelist():
+            target.writestr(name, replace.pop(name, source.read(name)))
+        for name, data in replace.items():
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused_before_it_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A zip bomb: 30 MB of sheet that packs into a few kilobytes, well under the 2 MB limit
+    on the file itself. It is refused on the zip's directory alone: openpyxl never opens it."""
+    import openpyxl
+
+    sheet = b'<?xml version="1.0"?><worksheet>' + b" " * (30 * 1024 * 1024) + b"</worksheet>"
+    bomb = _rezipped(importing.template_xlsx(), {"xl/worksheets/sheet1.xml": sheet})
+    assert len(bomb) < 100_000
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("opened"))
+    with pytest.raises(importing.ImportFileError, match="too large when unpacked: at most 20 MB"):
+        importing.parse_file("bom.xlsx", bomb)
+
+
+def test_a_workbook_of_many_small_parts_is_refused() -> None:
+    parts = {f"xl/media/image{n}.png": b"x" for n in range(importing.MAX_ZIP_MEMBERS)}
+    with pytest.raises(importing.ImportFileError, match="too large when unpacked"):
+        importing.parse_file("veel.xlsx", _rezipped(importing.template_xlsx(), parts))
+
+
+def test_a_sheet_wider_than_the_limit_is_refused() -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([c.name for c in importing.COLUMNS])
+    sheet.cell(row=2, column=importing.MAX_COLUMNS + 1, value="te ver")
+    import io
+
+    out = io.BytesIO()
+    workbook.save(out)
+    with pytest.raises(importing.ImportFileError, match="At most 50 columns per file"):
+        importing.parse_file("breed.xlsx", out.getvalue())
+
+
+def test_a_sheet_that_claims_to_be_huge_is_read_as_what_it_holds() -> None:
+    """A sheet may declare any size (<dimension ref="A1:XFD1048576"/>); openpyxl would pad
+    every row to 16,384 cells. The rows are read at most MAX_COLUMNS wide."""
+    import io
+    import re
+    import zipfile
+
+    template = importing.template_xlsx()
+    with zipfile.ZipFile(io.BytesIO(template)) as archive:
+        xml = archive.read("xl/worksheets/sheet1.xml")
+    lying, count = re.subn(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', xml)
+    assert count == 1
+    huge = _rezipped(template, {"xl/worksheets/sheet1.xml": lying})
+    parsed = importing.parse_file("groot.xlsx", huge)
+    assert [row.planned_cents for row in parsed.rows] == [48_000_00, 12_500_00]
+    assert not parsed.problems
+    table = importing.read_table("groot.xlsx", huge)
+    assert len(table) == 3 and max(len(row) for row in table) == importing.MAX_COLUMNS

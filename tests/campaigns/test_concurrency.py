@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from campaigns.stripe_peer import configure_stripe
 from conftest import TEST_DATABASE_URL
 from factories.accounts import UserFactory
-from factories.campaigns import CampaignFactory, in_days
+from factories.campaigns import CampaignFactory, in_days, manager_of
+from factories.vouchers import PotFactory
 from flask import Flask
 
 from samenhang.accounts.models import User
@@ -24,7 +25,8 @@ from samenhang.campaigns import payments, queries, services
 from samenhang.campaigns.models import Campaign, Pledge, Provider, Task
 from samenhang.errors import DomainError
 from samenhang.extensions import db
-from samenhang.ledger.queries import check_ledger_consistency
+from samenhang.ledger.queries import balances, check_ledger_consistency
+from samenhang.vouchers.models import Pot
 
 pytestmark = pytest.mark.skipif(
     not TEST_DATABASE_URL,
@@ -56,6 +58,7 @@ def _purge(wijk_ids: list[int]) -> None:
     accounts = "SELECT id FROM ledger_accounts WHERE wijk_id = ANY(:w)"
     entries = f"SELECT entry_id FROM journal_lines WHERE account_id IN ({accounts})"
     initiatives = "SELECT id FROM initiatives WHERE wijk_id = ANY(:w)"
+    pots = "SELECT id FROM pots WHERE wijk_id = ANY(:w)"
     statements = [
         f"CREATE TEMP TABLE doomed_entries ON COMMIT DROP AS {entries}",
         f"CREATE TEMP TABLE doomed_users ON COMMIT DROP AS"
@@ -68,6 +71,16 @@ def _purge(wijk_ids: list[int]) -> None:
         f"DELETE FROM campaign_tasks WHERE id IN ({tasks})",
         f"DELETE FROM campaign_pledges WHERE id IN ({pledges})",
         "DELETE FROM campaigns WHERE wijk_id = ANY(:w)",
+        *(
+            f"DELETE FROM {table} WHERE pot_id IN ({pots})"
+            for table in (
+                "pot_criteria",
+                "pot_criteria_comments",
+                "pot_criteria_participants",
+                "pot_panel_members",
+            )
+        ),
+        "DELETE FROM pots WHERE wijk_id = ANY(:w)",
         f"DELETE FROM initiative_themes WHERE initiative_id IN ({initiatives})",
         f"DELETE FROM initiative_budget_lines WHERE initiative_id IN ({initiatives})",
         "DELETE FROM initiatives WHERE wijk_id = ANY(:w)",
@@ -243,3 +256,80 @@ def test_a_webhook_delivered_many_times_at_once_books_once(
     )
     assert others == ["ignored"] * 3
     assert queries.summary(db.session.get(Campaign, campaign_id)).raised_cents == 30_00
+
+
+def _pledged(campaign: Campaign, amount_cents: int) -> int:
+    pledge = services.pledge_money(
+        campaign,
+        amount_cents,
+        provider=Provider.manual,
+        idempotency_key=services.new_idempotency_key(),
+        actor=UserFactory(wijk=campaign.wijk),
+    )
+    return pledge.id
+
+
+def _mark(pledge_id: int, manager_id: int) -> Callable[[], bool]:
+    def work() -> bool:
+        return services.mark_received(
+            db.session.get(Pledge, pledge_id), actor=db.session.get(User, manager_id)
+        )
+
+    return work
+
+
+def _pot_balance(pot_id: int) -> int:
+    pot = db.session.get(Pot, pot_id)
+    assert pot is not None
+    return balances([pot.account])[pot.account_id]
+
+
+def test_gifts_matched_at_once_never_pass_the_cap(app: Flask, committed: list[int]) -> None:
+    """Eight transfers of 20 euro marked received at the same moment, a 1:1 match capped at
+    50 euro: the pot puts in exactly 50 (20 + 20 + 10), never 8 x 20."""
+    campaign = CampaignFactory(goal_cents=1_000_00)
+    committed.append(campaign.wijk_id)
+    pot = PotFactory(wijk=campaign.wijk, amount_cents=10_000_00, max_per_application_cents=1_00)
+    manager = manager_of(campaign)
+    services.set_matchfunding(campaign, pot, 100, 50_00, actor=manager)
+    pledge_ids = [_pledged(campaign, 20_00) for _ in range(THREADS)]
+    db.session.commit()
+    campaign_id, pot_id, manager_id = campaign.id, pot.id, manager.id
+    before = _pot_balance(pot_id)
+    db.session.remove()
+
+    results = _all_at_once(app, [_mark(p, manager_id) for p in pledge_ids])
+    assert results == [True] * THREADS
+    campaign = db.session.get(Campaign, campaign_id)
+    assert queries.matched_total(campaign) == 50_00
+    matched = sorted(db.session.get(Pledge, p).matched_cents for p in pledge_ids)
+    assert matched == [0] * (THREADS - 3) + [10_00, 20_00, 20_00]
+    assert before - _pot_balance(pot_id) == 50_00
+    figures = queries.summary(campaign)
+    # Raised counts the gifts and what the pot added.
+    assert (figures.raised_cents, figures.matched_cents) == (THREADS * 20_00 + 50_00, 50_00)
+
+
+def test_two_campaigns_matched_at_once_never_take_more_than_the_pot_holds(
+    app: Flask, committed: list[int]
+) -> None:
+    """One pot of 30 euro matches two campaigns, each capped at 100: gifts received in both
+    at once take 30 in all, and the pot never goes below zero."""
+    first = CampaignFactory(goal_cents=1_000_00)
+    committed.append(first.wijk_id)
+    second = CampaignFactory(initiative__wijk=first.wijk, goal_cents=1_000_00)
+    pot = PotFactory(wijk=first.wijk, amount_cents=30_00, max_per_application_cents=1_00)
+    manager = manager_of(first)
+    for campaign in (first, second):
+        services.set_matchfunding(campaign, pot, 100, 100_00, actor=manager)
+    pledge_ids = [_pledged(c, 20_00) for c in (first, second) for _ in range(THREADS // 2)]
+    db.session.commit()
+    pot_id, manager_id = pot.id, manager.id
+    campaign_ids = (first.id, second.id)
+    db.session.remove()
+
+    results = _all_at_once(app, [_mark(p, manager_id) for p in pledge_ids])
+    assert results == [True] * THREADS
+    assert _pot_balance(pot_id) == 0
+    matched = sum(queries.matched_total(db.session.get(Campaign, c)) for c in campaign_ids)
+    assert matched == 30_00

@@ -223,3 +223,85 @@ def test_no_payout_before_success(db_session: Any) -> None:
     give(campaign, 50_00)
     with pytest.raises(DomainError, match="once the campaign has succeeded"):
         services.pay_out(campaign, 10_00, idempotency_key="a" * 32, actor=manager_of(campaign))
+
+
+# --- refunds after a payout -------------------------------------------------------------------
+
+
+def test_a_gift_cannot_be_paid_back_once_money_was_paid_out(
+    db_session: Any, client: Any, login: Any
+) -> None:
+    campaign = _succeeded(100_00)
+    [pledge] = campaign.pledges
+    manager = manager_of(campaign)
+    services.pay_out(campaign, 30_00, idempotency_key="p" * 32, actor=manager)
+    before = _balance(campaign.account)
+    with pytest.raises(DomainError, match="The initiative can pay the giver back itself"):
+        services.refund_pledge(pledge, actor=manager)
+    assert pledge.status is PledgeStatus.received and _balance(campaign.account) == before
+    login(manager)
+    page = client.get(f"/campaigns/{campaign.id}/manage").text
+    assert 'id="refund-rule"' in page and f"/campaigns/pledges/{pledge.id}/refund" not in page
+
+
+def _paid_online(campaign: Any, amount: int, monkeypatch: Any, app: Any) -> Any:
+    from campaigns.stripe_peer import configure_stripe
+
+    from samenhang.campaigns import payments
+
+    configure_stripe(monkeypatch, app, None)
+    monkeypatch.setattr(
+        payments.StripeProvider,
+        "start",
+        lambda self, pledge: setattr(pledge, "provider_ref", f"pi_after_{pledge.id}"),
+    )
+    pledge = _pledge(
+        campaign,
+        amount,
+        key=services.new_idempotency_key(),
+        user=UserFactory(),
+        provider=Provider.stripe,
+    )
+    intent = {"id": pledge.provider_ref, "amount": amount, "currency": "eur"}
+    event = {"id": f"evt_paid_{pledge.id}", "type": "payment_intent.succeeded"}
+    assert services.handle_stripe_event({**event, "data": {"object": intent}}) == "received"
+    return pledge
+
+
+def _stripe_refund(pledge: Any, refunded: int) -> str:
+    charge = {"payment_intent": pledge.provider_ref, "amount_refunded": refunded}
+    event = {"id": f"evt_refund_{pledge.id}_{refunded}", "type": "charge.refunded"}
+    return services.handle_stripe_event({**event, "data": {"object": charge}})
+
+
+def test_a_provider_refund_after_a_payout_is_booked_from_the_initiative(
+    db_session: Any, app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dispute or a refund in Stripe's dashboard after the money went to the initiative:
+    the campaign's rest first, the initiative owes the remainder; the pot keeps its match
+    paid out. Booked once, the ledger stays balanced (the autouse check)."""
+    from samenhang.audit.models import AuditEntry
+    from samenhang.extensions import db
+
+    campaign, pot = _matched_campaign(ratio=50, cap=100_00)
+    campaign.goal_cents = 60_00
+    online = _paid_online(campaign, 40_00, monkeypatch, app)
+    give(campaign, 20_00)
+    services.close_campaign(campaign, now=campaign.deadline_at + timedelta(minutes=1))
+    assert campaign.status is CampaignStatus.succeeded
+    held = _balance(campaign.account)
+    assert held == 40_00 + 20_00 + 30_00  # gifts and the pot's half
+    manager = manager_of(campaign)
+    services.pay_out(campaign, held - 10_00, idempotency_key="q" * 32, actor=manager)
+    pot_before = _balance(pot.account)
+
+    assert _stripe_refund(online, 40_00) == "refunded"
+    assert _stripe_refund(online, 40_00) == "duplicate"
+    assert online.status is PledgeStatus.refunded and online.match_released_cents == 0
+    assert _balance(campaign.account) == 0
+    assert _balance(campaign.initiative_account) == held - 10_00 - 30_00
+    assert _balance(pot.account) == pot_before
+    entry = db.session.scalars(
+        db.select(AuditEntry).where(AuditEntry.action == "pledge.refunded_after_payout")
+    ).one()
+    assert entry.after == {"amount_cents": 40_00, "from_initiative_cents": 30_00}

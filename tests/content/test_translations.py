@@ -193,3 +193,45 @@ def test_unknown_kinds_and_hidden_objects_are_not_found(client: Any, login: Any)
     assert client.get("/translate/users/1/en").status_code == 404
     draft = InitiativeFactory()
     assert client.get(f"/translate/initiatives/{draft.id}/en").status_code == 404
+
+
+def test_contract_goals_use_the_same_translation_mechanism(client: Any, login: Any) -> None:
+    """A signed goal's words stay as signed; a translation only helps readers, on the
+    contract page and the goal page, with the notice that says so."""
+    from factories.contracts import ContractFactory, first_goal, manager_of
+
+    contract = ContractFactory()
+    goal = first_goal(contract)
+    signed = (goal.title, goal.description, goal.indicator)
+    wijk = contract.wijk
+    goal_page = (
+        f"/g/{wijk.municipality.slug}/{wijk.slug}/buurtcontract/{contract.year}/goals/{goal.id}"
+    )
+    assert client.get(f"/translate/contract_goals/{goal.id}/en").status_code == 302  # sign in
+    login(UserFactory())
+    assert client.get(f"/translate/contract_goals/{goal.id}/en").status_code == 403
+    client.post("/signout")
+    login(manager_of(contract))
+    form = client.get(f"/translate/contract_goals/{goal.id}/en").text
+    assert 'name="indicator"' in form
+    response = client.post(
+        f"/translate/contract_goals/{goal.id}/en",
+        data={
+            "title": "A safer wijk at night",
+            "description": "More light in the porches.",
+            "indicator": "Residents who feel safe at night",
+        },
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(goal_page)
+    client.set_cookie("locale", "en")
+    english = client.get(goal_page).text
+    assert "<h1>A safer wijk at night</h1>" in english
+    assert "Residents who feel safe at night" in english and "Translated from" in english
+    contract_page = client.get(response.headers["Location"].rsplit("/goals/", 1)[0]).text
+    assert "A safer wijk at night" in contract_page
+    original = client.get(goal_page + "?original=1").text
+    assert f'<h1 lang="nl" dir="ltr">{goal.title}</h1>' in original
+    client.set_cookie("locale", "pl")
+    polish = client.get(goal_page).text
+    assert goal.title in polish and 'class="notice language-notice"' in polish
+    assert (goal.title, goal.description, goal.indicator) == signed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -33,3 +34,14 @@ def test_seed_demo_prints_the_accounts_at_the_configured_address(tmp_path: Path)
     # The demo's notifications to made-up residents are not sent (nor printed).
     assert "E-mail to" not in seeded.stdout
     assert "notification mail(s) to demo users were not sent" in seeded.stdout
+    # The funded demo campaign shows a photo and the receipts of what its money paid for.
+    uploads = tmp_path / "uploads" / "campaigns"
+    assert len(list((uploads / "photos").glob("*-1024.jpg"))) == 1
+    assert len(list((uploads / "receipts").glob("*.jpg"))) == 2
+    # A demo buurtcontract goal is translated into English (goals translate like initiatives).
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        translated = db.execute(
+            "SELECT text FROM content_translations"
+            " WHERE object_type = 'contract_goals' AND field = 'title' AND locale = 'en'"
+        ).fetchall()
+    assert translated == [("More residents feel safe in the evening",)]

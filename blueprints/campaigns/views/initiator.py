@@ -3,7 +3,7 @@ approval, plan tasks and wanted things, post news, confirm what was done."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +13,8 @@ from samenhang.blueprints.campaigns.forms import (
     MatchForm,
     NeedForm,
     PayoutForm,
+    PhotoForm,
+    ReceiptForm,
     TaskForm,
     UpdateForm,
 )
@@ -27,8 +29,15 @@ from samenhang.blueprints.campaigns.views.loading import (
 )
 from samenhang.blueprints.forms import render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
-from samenhang.campaigns import queries, services
-from samenhang.campaigns.models import Campaign, FundingModel, NeedKind, Provider
+from samenhang.campaigns import queries, services, storage
+from samenhang.campaigns.models import (
+    Campaign,
+    CampaignPhoto,
+    CampaignReceipt,
+    FundingModel,
+    NeedKind,
+    Provider,
+)
 from samenhang.campaigns.services.common import LOCAL_TIME
 from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative
@@ -135,6 +144,8 @@ def manage(campaign_id: int) -> View:
         update_form=UpdateForm(),
         payout_form=PayoutForm(),
         match_form=match_form,
+        photo_form=PhotoForm(),
+        receipt_form=ReceiptForm(),
     )
 
 
@@ -248,3 +259,81 @@ def post_update(campaign_id: int) -> View:
         "#news",
         lambda: services.post_update(campaign, form.title.data, form.body.data, actor=current_user),
     )
+
+
+@login_required
+def add_photo(campaign_id: int) -> View:
+    campaign = get_campaign_or_404(campaign_id)
+    require(is_initiator(current_user, campaign))
+    form = PhotoForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return back(campaign, "#photos", "campaigns.manage")
+    upload = form.photo.data
+    return _run(
+        campaign,
+        _("The photo is added."),
+        "#photos",
+        lambda: services.add_photo(
+            campaign,
+            services.Upload(upload.stream, upload.mimetype),
+            form.alt_text.data,
+            actor=current_user,
+        ),
+    )
+
+
+@login_required
+def remove_photo(campaign_id: int, photo_id: int) -> View:
+    campaign = get_campaign_or_404(campaign_id)
+    require(is_initiator(current_user, campaign))
+    photo = db.session.get(CampaignPhoto, photo_id)
+    if photo is None or photo.campaign_id != campaign.id:
+        abort(404)
+    return _run(
+        campaign,
+        _("The photo is removed."),
+        "#photos",
+        lambda: services.remove_photo(photo, actor=current_user),
+    )
+
+
+@login_required
+def add_receipt(campaign_id: int) -> View:
+    campaign = get_campaign_or_404(campaign_id)
+    require(is_initiator(current_user, campaign))
+    form = ReceiptForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return back(campaign, "#receipts", "campaigns.manage")
+    upload = form.image.data
+    return _run(
+        campaign,
+        _("The receipt is added."),
+        "#receipts",
+        lambda: services.add_receipt(
+            campaign,
+            form.description.data,
+            form.amount.data,
+            services.Upload(upload.stream, upload.mimetype),
+            actor=current_user,
+        ),
+    )
+
+
+@login_required
+def receipt_file(campaign_id: int, receipt_id: int) -> View:
+    """The photo of a receipt: for the initiator and the wijkmanagers only (it can carry a
+    name or an address). Anyone else learns nothing, not even that it exists."""
+    campaign = get_campaign_or_404(campaign_id)
+    receipt = db.session.get(CampaignReceipt, receipt_id)
+    if receipt is None or receipt.campaign_id != campaign.id:
+        abort(404)
+    if not can_run_campaign(current_user, campaign):
+        abort(404)
+    path = storage.image_path("receipts", receipt.image_name, storage.RECEIPT_SIDE)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=3600)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response

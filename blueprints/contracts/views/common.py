@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, url_for
+from flask import abort, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -31,9 +31,11 @@ from samenhang.blueprints.contracts.forms import (
     party_choices,
 )
 from samenhang.blueprints.places.views import get_wijk_or_404
+from samenhang.content.queries import localize, localize_many
 from samenhang.contracts import queries, services
 from samenhang.contracts.models import Contract, ContractStatus, Goal, Party
 from samenhang.db import utcnow
+from samenhang.i18n import current_locale
 from samenhang.places.models import Wijk
 from samenhang.policies import (
     can_link_goal,
@@ -143,6 +145,7 @@ def contract_context(contract: Contract, **forms: Any) -> dict[str, Any]:
         "sign_form": forms.get("sign_form") or _empty(SignForm),
         "sign_party_id": forms.get("sign_party_id"),
         "latest": {g.id: queries.latest_progress(g) for g in contract.goals},
+        "goal_texts": localize_many(contract.goals, current_locale()),
     }
     if can_write_contract(current_user, wijk):
         context.update(
@@ -167,6 +170,7 @@ def goal_context(goal: Goal, **forms: Any) -> dict[str, Any]:
     progress = queries.history(goal)
     context: dict[str, Any] = {
         "goal": goal,
+        "goal_text": localize(goal, current_locale(), original=request.args.get("original") == "1"),
         "contract": goal.contract,
         "wijk": goal.wijk,
         "progress": progress,

@@ -3,6 +3,7 @@
 - `lifecycle`: start, change, submit, approve or reject, matchfunding, news, close;
 - `money`: pledges, receipts, refunds, matches, payouts (every euro through the ledger);
 - `help`: tasks, sign-ups, wanted materials and space, offers, confirmations;
+- `media`: photos of the plan, receipts for the paid-out money;
 - `webhooks`: the payment provider's messages, each handled once.
 """
 
@@ -29,6 +30,7 @@ from samenhang.campaigns.services.lifecycle import (
     submit_campaign,
     update_campaign,
 )
+from samenhang.campaigns.services.media import Upload, add_photo, add_receipt, remove_photo
 from samenhang.campaigns.services.money import (
     PledgeRefused,
     bank_details,
@@ -49,7 +51,10 @@ from samenhang.campaigns.services.webhooks import handle_stripe_event
 __all__ = [
     "CampaignData",
     "PledgeRefused",
+    "Upload",
     "add_need",
+    "add_photo",
+    "add_receipt",
     "add_task",
     "bank_details",
     "cancel_pledge",
@@ -72,6 +77,7 @@ __all__ = [
     "record_payment_succeeded",
     "refund_pledge",
     "remove_need",
+    "remove_photo",
     "remove_task",
     "send_task_reminders",
     "set_matchfunding",

@@ -5,6 +5,14 @@
     bewonersbudget pot ──match────────────────┘ │
           ▲ ◀──────────match released───────────┘ (refund, or the campaign fails)
 
+Refunds after a payout. Money paid out to the initiative has left the campaign, so:
+- the wijkmanager cannot pay a gift back any more (`refund_pledge` refuses, and says why);
+- a refund the payment provider makes anyway (a dispute, a refund in its dashboard) is a
+  fact: it is booked from what the campaign still holds and the rest from the initiative's
+  account (the initiative received that money and now owes it back), in one entry, and the
+  audit log says so. The matchfunding pot's share is not returned then: it was paid out to
+  the initiative as intended.
+
 A pledge's status only moves forward (pledged/pending → received → refunded, or →
 cancelled), so a provider's message that comes twice or late changes nothing: a
 `payment_intent.succeeded` after a refund does not bring the money back.
@@ -47,7 +55,13 @@ from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.ledger.models import AccountKind, LedgerAccount
 from samenhang.ledger.queries import balances
-from samenhang.ledger.services import InsufficientFunds, open_account, post_entry, transfer
+from samenhang.ledger.services import (
+    InsufficientFunds,
+    Line,
+    open_account,
+    post_entry,
+    transfer,
+)
 from samenhang.policies import can_view_pledge, require, require_manager
 
 #: Letters of a transfer reference: no 0/O or 1/I/L, which people mix up when typing.
@@ -355,15 +369,35 @@ def _book_refund(pledge: Pledge, refunded_total: int, *, actor: User | None) -> 
     if delta <= 0:
         return 0
     campaign = pledge.campaign
+    clearing = clearing_account(pledge.provider, pledge.currency)
+    from_initiative = 0
+    if campaign.payouts and campaign.initiative_account is not None:
+        # After a payout only a provider's own refund gets here (see the module's text).
+        from_initiative = max(0, delta - queries.account_balance(campaign))
+    lines = [Line(clearing, delta)]
+    if delta - from_initiative:
+        lines.append(Line(campaign.account, -(delta - from_initiative)))
+    if from_initiative:
+        assert campaign.initiative_account is not None
+        lines.append(Line(campaign.initiative_account, -from_initiative))
     post_entry(
-        transfer(campaign.account, clearing_account(pledge.provider, pledge.currency), delta),
+        lines,
         kind=BookingKind.gift_refunded,
         reason=f"{pledge.reference}: {campaign.title}",
         actor=actor,
         obj=pledge,
     )
     pledge.refunded_cents = refunded_total
-    _release_match(pledge, actor=actor)
+    if campaign.payouts:
+        log_event(
+            actor,
+            "pledge.refunded_after_payout",
+            pledge,
+            wijk=campaign.wijk,
+            after={"amount_cents": delta, "from_initiative_cents": from_initiative},
+        )
+    else:
+        _release_match(pledge, actor=actor)
     if refunded_total == pledge.amount_cents:
         pledge.status = PledgeStatus.refunded
     log_event(
@@ -401,8 +435,13 @@ def refund_pledge(pledge: Pledge, *, actor: User | None) -> int:
     pledge = locked_pledge(pledge)
     if pledge.status is not PledgeStatus.received:
         raise DomainError(_l("Only a received gift can be paid back."))
-    if pledge.campaign.status is CampaignStatus.succeeded and pledge.campaign.payouts:
-        raise DomainError(_l("The money has been paid out to the initiative already."))
+    if pledge.campaign.payouts:
+        raise DomainError(
+            _l(
+                "This gift can no longer be paid back here: the money has been paid out to "
+                "the initiative. The initiative can pay the giver back itself."
+            )
+        )
     rest = pledge.amount_cents - pledge.refunded_cents
     payments.provider_for(pledge.provider).refund(pledge, rest)
     return _book_refund(pledge, pledge.amount_cents, actor=actor)
