@@ -2,7 +2,7 @@
 language (translatable like initiatives)
 
 Revision ID: eca01170f3e2
-Revises: 6e9080e751a0
+Revises: 1454460c7ae7
 Create Date: 2026-11-28 23:35:09.775665
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 import samenhang.db
 
 revision = "eca01170f3e2"
-down_revision = "6e9080e751a0"
+down_revision = "1454460c7ae7"
 branch_labels = None
 depends_on = None
 
