@@ -41,12 +41,19 @@ def signup() -> View:
     form = SignupForm()
     if form.validate_on_submit():
         with form_errors(form, "email"):
-            user = services.register_user(
+            # The same answer whether the address is new or already has an account (then
+            # its owner gets a mail instead): nothing here tells which addresses are known.
+            services.register_user(
                 form.email.data, form.password.data, form.display_name.data, current_locale()
             )
-            login_user(user)
-            flash(_("Welcome! We sent you an e-mail. Click the link in it to confirm."), "success")
-            return redirect(url_for("accounts.profile"))
+            flash(
+                _(
+                    "Welcome! We sent you an e-mail. Click the link in it to confirm your "
+                    "address, then sign in."
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.signin"))
     return render_form(form, "accounts/signup.html", form=form)
 
 
