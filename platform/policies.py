@@ -149,6 +149,13 @@ def can_view_initiative(user: Any, initiative: Initiative) -> bool:
     )
 
 
+def can_see_initiative_photos(user: Any, initiative: Initiative) -> bool:
+    """Photos are public while the initiative is (published, funded, realised). A returned or
+    rejected one stays open for the reasons of the decision, not for its photos: those, like
+    a draft's, are for its author and the wijk's managers."""
+    return initiative.is_public or is_author(user, initiative) or can_manage(user, initiative.wijk)
+
+
 def can_report_realised(user: Any, initiative: Initiative) -> bool:
     """The initiator or a wijkmanager of the wijk says that a funded initiative is done."""
     return is_author(user, initiative) or can_manage(user, initiative.wijk)
@@ -422,6 +429,7 @@ TEMPLATE_POLICIES = {
     "manage": can_manage,
     "translate": can_translate,
     "view_initiative": can_view_initiative,
+    "see_initiative_photos": can_see_initiative_photos,
     "report_realised": can_report_realised,
     "see_results": can_see_results,
     "volunteer": is_volunteer,

@@ -64,9 +64,7 @@ def check_password_strength(password: str) -> None:
         )
 
 
-def register_user(
-    email: str, password: str, display_name: str, locale: str | None
-) -> User | None:
+def register_user(email: str, password: str, display_name: str, locale: str | None) -> User | None:
     """A new account, or None when the address already has one.
 
     Nothing enumerable: the caller answers both the same way, and the owner of the address
