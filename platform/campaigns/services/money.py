@@ -49,7 +49,7 @@ from samenhang.extensions import db
 from samenhang.ledger.models import AccountKind, LedgerAccount
 from samenhang.ledger.queries import balances
 from samenhang.ledger.services import InsufficientFunds, open_account, post_entry, transfer
-from samenhang.policies import can_view_pledge, require, require_manager
+from samenhang.policies import can_view_pledge, require, require_confirmed_email, require_manager
 
 #: Letters of a transfer reference: no 0/O or 1/I/L, which people mix up when typing.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -127,6 +127,7 @@ def pledge_money(
     if existing is not None:
         return _same_giver(existing, actor)
     require_open_for_support(campaign, now)
+    require_confirmed_email(actor, "give")
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int):
         raise PledgeRefused(_l("This is not an amount. Write it like 12,50."))
     minimum = max(campaign.min_amount_cents, PLATFORM_MIN_CENTS)
