@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from samenhang.accounts import letters, services, verification
+from samenhang.accounts import letters, privacy, services, verification
 from samenhang.accounts.models import AddressVerification, NotificationMode
 from samenhang.blueprints.accounts.forms import (
     AddressCodeForm,
@@ -179,7 +179,7 @@ def change_password() -> View:
 
 @login_required
 def export() -> Response:
-    data = json.dumps(services.export_account(current_user), ensure_ascii=False, indent=2)
+    data = json.dumps(privacy.export_everything(current_user), ensure_ascii=False, indent=2)
     return Response(
         data,
         mimetype="application/json",
@@ -192,7 +192,7 @@ def delete() -> View:
     form = DeleteAccountForm()
     if form.validate_on_submit():
         with form_errors(form, "password"):
-            services.delete_account(current_user, form.password.data)
+            privacy.delete_account(current_user, form.password.data)
             logout_user()
             flash(_("Your account and your personal data are deleted."), "success")
             return redirect(url_for("main.home"))
