@@ -10,7 +10,6 @@ from alembic import op
 
 import samenhang.db
 
-
 revision = "d9fb3d2d2ce8"
 down_revision = "6e9080e751a0"
 branch_labels = None
