@@ -21,7 +21,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, or_, select
+from sqlalchemy import delete, inspect, or_, select
 
 from samenhang.accounts import services
 from samenhang.accounts.models import User
@@ -31,7 +31,14 @@ from samenhang.budgets.models import Challenge
 from samenhang.campaigns.models import Campaign, CampaignUpdate, Offer, Pledge, TaskSignup
 from samenhang.content.models import ContentTranslation, TranslationRequest
 from samenhang.extensions import db
-from samenhang.initiatives.models import Comment, Flag, Follow, Initiative, Support
+from samenhang.initiatives.models import (
+    Comment,
+    Flag,
+    Follow,
+    Initiative,
+    PendingNotification,
+    Support,
+)
 from samenhang.vouchers.models import (
     Application,
     ApplicationStatus,
@@ -127,6 +134,9 @@ def delete_account(user: User, password: str) -> None:
     user.display_name = name
     for initiative in db.session.scalars(select(Initiative).where(Initiative.author_id == user.id)):
         initiative.public_name = name
+    # No more mails to an address that is gone (supports stay: a count, no name).
+    db.session.execute(delete(Follow).where(Follow.user_id == user.id))
+    db.session.execute(delete(PendingNotification).where(PendingNotification.user_id == user.id))
     waiting = select(Application).where(
         Application.applicant_id == user.id,
         Application.status.in_([ApplicationStatus.submitted, ApplicationStatus.advice_requested]),

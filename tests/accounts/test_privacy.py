@@ -12,12 +12,14 @@ from factories.campaigns import CampaignFactory, give
 from factories.initiatives import PublishedInitiativeFactory
 from factories.vouchers import ApplicationFactory, PotFactory, ResidentFactory, grant
 from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
 from samenhang.campaigns import services as campaigns
 from samenhang.content import services as content
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives import services as initiatives
+from samenhang.initiatives.models import Follow
 from samenhang.vouchers.models import Application, ApplicationStatus
 
 NAME = "Fatmagül Zeynepoğlu"
@@ -150,6 +152,8 @@ def test_a_deleted_account_is_gone_from_every_public_page_api_answer_and_feed(
     # one stays (the money is accounted for in public).
     assert db.session.get(Application, world["waiting"].id).status is ApplicationStatus.withdrawn
     assert db.session.get(Application, world["granted"].id).status is ApplicationStatus.granted
+    # No more mails about what they followed.
+    assert db.session.scalar(select(func.count()).where(Follow.user_id == world["user"].id)) == 0
 
 
 def test_another_account_keeps_its_name(client: FlaskClient, login: Any) -> None:
