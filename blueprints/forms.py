@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import render_template
+from flask import flash, redirect, render_template, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, ValidationError
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import HiddenField, StringField, ValidationError
 from wtforms.fields import Field
 from wtforms.fields.choices import SelectChoice
 
+from samenhang import idempotency
 from samenhang.errors import DomainError
 from samenhang.i18n import current_locale
 from samenhang.ledger.money import format_euros_for_input, parse_euros
@@ -106,3 +111,43 @@ class MoneyField(ParsedField):
         if isinstance(self.data, int):
             return format_euros_for_input(self.data, current_locale())
         return ""
+
+
+# --- every money action done once -----------------------------------------------------------
+
+
+class IdempotentForm(FlaskForm):
+    """A form that moves money. It is issued with a fresh key (a hidden field, rendered with
+    `{{ form.idempotency_key }}`); the view claims it with `claim_once` before the service
+    call and notes the result with `done_once`, so the same form sent twice is one action."""
+
+    idempotency_key = HiddenField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A form sent back with errors keeps its key (the refused action was rolled back,
+        # claim and all); any other form on the page gets a fresh one.
+        if not self.idempotency_key.data:
+            self.idempotency_key.data = idempotency.new_key()
+
+
+def claim_once(form: IdempotentForm) -> Response | None:
+    """Claim the form's key; when it was used before, the answer that shows the first result.
+
+    Call it inside the view's `form_errors`/`flash_errors`: a missing or foreign key is a
+    `DomainError` ("the form had expired").
+    """
+    # The key as sent: a form without one gets none made up here (that would do the action
+    # again on every retry); it is refused as expired.
+    sent = (form.idempotency_key.raw_data or [""])[0]
+    earlier = idempotency.earlier(sent, endpoint=request.endpoint or "", actor=current_user)
+    if earlier is None:
+        return None
+    flash(_("This was already done. Here is the result of the first time."), "info")
+    return redirect(earlier.result_url or request.full_path)
+
+
+def done_once(form: IdempotentForm, url: str, obj: object = None) -> Response:
+    """Note where the action's result is shown, and go there."""
+    idempotency.record_result(form.idempotency_key.data or "", url=url, obj=obj)
+    return redirect(url)

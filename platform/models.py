@@ -9,6 +9,7 @@ import samenhang.budgets.models
 import samenhang.campaigns.models
 import samenhang.content.models
 import samenhang.contracts.models
+import samenhang.idempotency
 import samenhang.initiatives.models
 import samenhang.ledger.models
 import samenhang.outcomes.models

@@ -112,6 +112,40 @@ def verified_wijk_id(user: Any) -> int | None:
     )
 
 
+# --- what an account may do before its e-mail address is confirmed ---------------------------
+
+#: What a signed-in account may do only once its e-mail address is confirmed, and why. All
+#: else is open at once: writing a draft initiative, the profile, the export, deleting the
+#: account, withdrawing support or a gift. (Voting and applying for money need more: a
+#: checked address too, see `check_verified_resident`.)
+CONFIRMED_EMAIL_NEEDED: dict[str, str] = {
+    "comment": "public at once, under the account's name",
+    "support": "counted in public figures and in the open-data API",
+    "flag": "puts work on the wijkmanager's desk",
+    "follow": "sends mails to the address",
+    "submit_initiative": "goes to the wijkmanager for review, and mails follow",
+    "give": "a gift moves money, and the receipt goes to the address",
+    "help": "signing up for a task or offering something mails the address",
+    "challenge": "mails the wijkmanagers, who must answer",
+}
+
+
+def may_act(user: Any, action: str) -> bool:
+    """A signed-in account may do `action` (a key of `CONFIRMED_EMAIL_NEEDED`, or anything
+    else, which needs no confirmed address)."""
+    if not is_member(user):
+        return False
+    return user.is_email_verified or action not in CONFIRMED_EMAIL_NEEDED
+
+
+def require_confirmed_email(user: Any, action: str) -> None:
+    """Refuse `action` for an account whose e-mail address is not confirmed yet."""
+    if not is_member(user):
+        raise PermissionDenied(_l("Please sign in first."))
+    if not may_act(user, action):
+        raise NotVerified(_CONFIRM_EMAIL)
+
+
 def is_verified_resident(user: Any, wijk: Wijk) -> bool:
     """A resident of `wijk` as far as rights go: a confirmed e-mail and a checked address."""
     return is_member(user) and user.is_email_verified and verified_wijk_id(user) == wijk.id
@@ -147,6 +181,13 @@ def can_view_initiative(user: Any, initiative: Initiative) -> bool:
     return (
         initiative.is_viewable or is_author(user, initiative) or can_manage(user, initiative.wijk)
     )
+
+
+def can_see_initiative_photos(user: Any, initiative: Initiative) -> bool:
+    """Photos are public while the initiative is (published, funded, realised). A returned or
+    rejected one stays open for the reasons of the decision, not for its photos: those, like
+    a draft's, are for its author and the wijk's managers."""
+    return initiative.is_public or is_author(user, initiative) or can_manage(user, initiative.wijk)
 
 
 def can_report_realised(user: Any, initiative: Initiative) -> bool:
@@ -422,6 +463,8 @@ TEMPLATE_POLICIES = {
     "manage": can_manage,
     "translate": can_translate,
     "view_initiative": can_view_initiative,
+    "act": may_act,
+    "see_initiative_photos": can_see_initiative_photos,
     "report_realised": can_report_realised,
     "see_results": can_see_results,
     "volunteer": is_volunteer,

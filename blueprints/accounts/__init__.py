@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, request
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from samenhang.accounts.services import normalise_email
@@ -37,6 +38,11 @@ def _account() -> str:
     return normalise_email(request.form.get("email", ""))
 
 
+def _signed_in_account() -> str:
+    """The account a resend is for: its mails go to one inbox, whatever address asks."""
+    return f"user:{current_user.get_id()}"
+
+
 def _limited(view: Callable[..., Any], *limits: tuple[str, Callable[[], str], bool]) -> Any:
     for setting, key, only_failures in limits:
         view = limiter.limit(
@@ -64,7 +70,9 @@ address_code = limiter.limit(
     _setting("RATELIMIT_ADDRESS_CODE"), key_func=get_remote_address, exempt_when=_not_post
 )(views.confirm_address_code)
 resend = _limited(
-    views.resend_verification, ("RATELIMIT_PASSWORD_RESET", get_remote_address, False)
+    views.resend_verification,
+    ("RATELIMIT_PASSWORD_RESET", get_remote_address, False),
+    ("RATELIMIT_PASSWORD_RESET", _signed_in_account, False),
 )
 
 bp.add_url_rule("/signup", view_func=signup, methods=["GET", "POST"])

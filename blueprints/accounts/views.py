@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from samenhang.accounts import letters, services, verification
+from samenhang.accounts import letters, privacy, services, verification
 from samenhang.accounts.models import AddressVerification, NotificationMode
 from samenhang.blueprints.accounts.forms import (
     AddressCodeForm,
@@ -41,12 +41,19 @@ def signup() -> View:
     form = SignupForm()
     if form.validate_on_submit():
         with form_errors(form, "email"):
-            user = services.register_user(
+            # The same answer whether the address is new or already has an account (then
+            # its owner gets a mail instead): nothing here tells which addresses are known.
+            services.register_user(
                 form.email.data, form.password.data, form.display_name.data, current_locale()
             )
-            login_user(user)
-            flash(_("Welcome! We sent you an e-mail. Click the link in it to confirm."), "success")
-            return redirect(url_for("accounts.profile"))
+            flash(
+                _(
+                    "Welcome! We sent you an e-mail. Click the link in it to confirm your "
+                    "address, then sign in."
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.signin"))
     return render_form(form, "accounts/signup.html", form=form)
 
 
@@ -172,7 +179,7 @@ def change_password() -> View:
 
 @login_required
 def export() -> Response:
-    data = json.dumps(services.export_account(current_user), ensure_ascii=False, indent=2)
+    data = json.dumps(privacy.export_everything(current_user), ensure_ascii=False, indent=2)
     return Response(
         data,
         mimetype="application/json",
@@ -185,7 +192,7 @@ def delete() -> View:
     form = DeleteAccountForm()
     if form.validate_on_submit():
         with form_errors(form, "password"):
-            services.delete_account(current_user, form.password.data)
+            privacy.delete_account(current_user, form.password.data)
             logout_user()
             flash(_("Your account and your personal data are deleted."), "success")
             return redirect(url_for("main.home"))

@@ -10,7 +10,6 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -20,23 +19,11 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from samenhang.blueprints.forms import MoneyField
+from samenhang.blueprints.forms import IdempotentForm, MoneyField
 from samenhang.campaigns.models import CampaignDecision, FundingModel, NeedKind, Provider
-from samenhang.campaigns.services import new_idempotency_key
 from samenhang.config import LOCALES
 
 _required = InputRequired(message=_l("Please fill this in."))
-
-
-class IdempotentForm(FlaskForm):
-    """A money form: the key is issued with the form, so sending it twice is one action."""
-
-    idempotency_key = HiddenField(validators=[_required, Length(min=16, max=64)])
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_submitted():
-            self.idempotency_key.data = new_idempotency_key()
 
 
 class CampaignForm(FlaskForm):

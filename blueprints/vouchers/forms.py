@@ -22,14 +22,14 @@ from wtforms.fields import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from samenhang.blueprints.forms import MoneyField
+from samenhang.blueprints.forms import IdempotentForm, MoneyField
 from samenhang.vouchers.models import ContributionKind, Criterion, Outcome, SourceKind, Supplier
 from samenhang.vouchers.services import MAX_CRITERIA
 
 _required = InputRequired(message=_l("Please fill this in."))
 
 
-class PotForm(FlaskForm):
+class PotForm(IdempotentForm):
     name = StringField(
         _l("Name of the pot"),
         validators=[_required, Length(max=200)],
@@ -58,7 +58,7 @@ class PotForm(FlaskForm):
     max_per_application = MoneyField(_l("Maximum per application"))
 
 
-class FundForm(FlaskForm):
+class FundForm(IdempotentForm):
     amount = MoneyField(_l("Extra budget"))
     reason = StringField(_l("Reason"), validators=[Optional(), Length(max=200)])
 
@@ -159,7 +159,7 @@ def score_form_class(criteria: Sequence[Criterion]) -> type[FlaskForm]:
     return type("ScoreForm", (FlaskForm,), fields)
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(IdempotentForm):
     outcome = RadioField(
         _l("Decision"),
         choices=Outcome.choices("verb"),
@@ -199,7 +199,7 @@ class AdviceForm(DecisionForm):
     )
 
 
-class PayoutForm(FlaskForm):
+class PayoutForm(IdempotentForm):
     amount = MoneyField(_l("Amount of this instalment"))
     note = StringField(
         _l("Note"),
@@ -208,7 +208,7 @@ class PayoutForm(FlaskForm):
     )
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(IdempotentForm):
     amount = MoneyField(_l("Amount paid back"))
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
@@ -250,7 +250,7 @@ class SupplierForm(FlaskForm):
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
 
 
-class VoucherBatchForm(FlaskForm):
+class VoucherBatchForm(IdempotentForm):
     label = StringField(
         _l("What are the vouchers for?"),
         validators=[_required, Length(max=200)],
@@ -275,7 +275,7 @@ class VoucherBatchForm(FlaskForm):
         self.suppliers.choices = [SelectChoice(s.id, s.name) for s in suppliers]
 
 
-class TillForm(FlaskForm):
+class TillForm(IdempotentForm):
     code = StringField(
         _l("Voucher code"),
         validators=[_required, Length(max=40)],

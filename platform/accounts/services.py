@@ -40,10 +40,6 @@ VERIFY_MAX_AGE = 60 * 60 * 24 * 7
 RESET_MAX_AGE = 60 * 60 * 2
 
 
-class EmailTaken(DomainError):
-    pass
-
-
 class InvalidToken(DomainError):
     pass
 
@@ -68,14 +64,25 @@ def check_password_strength(password: str) -> None:
         )
 
 
-def register_user(email: str, password: str, display_name: str, locale: str | None) -> User:
+def register_user(email: str, password: str, display_name: str, locale: str | None) -> User | None:
+    """A new account, or None when the address already has one.
+
+    Nothing enumerable: the caller answers both the same way, and the owner of the address
+    gets a mail instead ("someone tried to sign up with your address"). The password is
+    hashed in both cases, so the answer takes as long.
+    """
     email = normalise_email(email)
     check_password_strength(password)
-    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise EmailTaken(_l("There is already an account with this e-mail address."))
+    password_hash = hash_password(password)
+    owner = db.session.scalar(select(User).where(User.email == email))
+    if owner is not None:
+        if owner.is_active:
+            mail.send_template(owner.email, "signup_attempt", user_locale(owner), user=owner)
+            log_event(None, "user.signup_attempted", owner)
+        return None
     user = User(
         email=email,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         display_name=display_name.strip(),
         locale=locale if locale in LOCALES else None,
         role=Role.bewoner,

@@ -25,6 +25,7 @@ from samenhang.initiatives.models import (
     Initiative,
     InitiativeHelp,
     InitiativeTheme,
+    Photo,
     State,
     Support,
     Theme,
@@ -255,3 +256,7 @@ def titles_by_id(ids: set[int]) -> dict[int, str]:
         return {}
     rows = db.session.execute(select(Initiative.id, Initiative.title).where(Initiative.id.in_(ids)))
     return {row[0]: row[1] for row in rows}
+
+
+def photo_by_name(stored_name: str) -> Photo | None:
+    return db.session.scalar(select(Photo).where(Photo.stored_name == stored_name))

@@ -33,7 +33,13 @@ from samenhang.initiatives.models import (
     Theme,
 )
 from samenhang.places.models import Wijk
-from samenhang.policies import can_report_realised, require, require_author, require_manager
+from samenhang.policies import (
+    can_report_realised,
+    require,
+    require_author,
+    require_confirmed_email,
+    require_manager,
+)
 from samenhang.text import normalise_for_search
 from samenhang.uploads import store_image
 
@@ -146,6 +152,7 @@ def _budget_text(initiative: Initiative) -> str:
 
 def submit_initiative(initiative: Initiative, *, actor: User) -> None:
     require_author(actor, initiative)
+    require_confirmed_email(actor, "submit_initiative")
     _move(initiative, "submit", actor=actor)
     initiative.submitted_at = utcnow()
     initiative.revisions.append(
@@ -237,6 +244,7 @@ def _check_public(initiative: Initiative) -> None:
 
 def support_initiative(initiative: Initiative, *, actor: User) -> None:
     _check_public(initiative)
+    require_confirmed_email(actor, "support")
     try:
         # The primary key (initiative, user) is the guard; a savepoint keeps the request's
         # transaction usable when a double click loses the race.
@@ -255,6 +263,7 @@ def withdraw_support(initiative: Initiative, *, actor: User) -> None:
 
 
 def follow_initiative(initiative: Initiative, *, actor: User) -> None:
+    require_confirmed_email(actor, "follow")
     if db.session.get(Follow, (initiative.id, actor.id)) is None:
         db.session.add(Follow(initiative_id=initiative.id, user_id=actor.id))
 
@@ -269,6 +278,7 @@ def add_comment(
     initiative: Initiative, body: str, parent: Comment | None = None, *, actor: User
 ) -> Comment:
     _check_public(initiative)
+    require_confirmed_email(actor, "comment")
     body = body.strip()
     if not body:
         raise DomainError(_l("Please write a comment."))
@@ -307,6 +317,7 @@ def hide_comment(comment: Comment, reason: str, *, actor: User) -> None:
 def flag_content(
     initiative: Initiative, reason: str, comment: Comment | None = None, *, actor: User
 ) -> Flag:
+    require_confirmed_email(actor, "flag")
     reason = reason.strip()
     if not reason:
         raise DomainError(_l("Please tell us what is wrong."))

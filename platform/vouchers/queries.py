@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from samenhang.accounts.models import User
 from samenhang.db import utcnow
 from samenhang.extensions import db
+from samenhang.idempotency import IdempotencyKey, KeyRefused
 from samenhang.ledger.models import JournalEntry, LedgerAccount
 from samenhang.ledger.queries import balances, entries_for_accounts
 from samenhang.places.models import Municipality, Wijk
@@ -28,6 +30,7 @@ from samenhang.vouchers.models import (
     ReportPhoto,
     Supplier,
     Voucher,
+    VoucherRedemption,
     VoucherStatus,
 )
 
@@ -325,3 +328,15 @@ def receipt_by_image(name: str) -> Receipt | None:
 
 def report_photo_by_image(name: str) -> ReportPhoto | None:
     return db.session.scalar(select(ReportPhoto).where(ReportPhoto.image_name == name))
+
+
+def redemption_of_claim(claim: IdempotencyKey, supplier: Supplier) -> VoucherRedemption:
+    """The payment a till's form made the first time it was sent (see `samenhang.idempotency`).
+
+    Only that supplier's till sees it; for anyone else the key is as good as expired.
+    """
+    kind, _, ident = (claim.result_ref or "").partition(":")
+    found = db.session.get(VoucherRedemption, int(ident)) if ident.isdigit() else None
+    if kind != "VoucherRedemption" or found is None or found.supplier_id != supplier.id:
+        raise KeyRefused(_l("The form had expired. Please send it again."))
+    return found

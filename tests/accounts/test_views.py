@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -47,7 +48,7 @@ def test_signup_sends_a_verification_mail_in_the_users_language(
     assert _user("ayse@example.org").is_email_verified
 
 
-def test_signup_refuses_short_password_and_duplicate_email(client: FlaskClient) -> None:
+def test_signup_refuses_a_short_password(client: FlaskClient) -> None:
     UserFactory(email="taken@example.org")
     short = client.post(
         "/signup",
@@ -60,17 +61,40 @@ def test_signup_refuses_short_password_and_duplicate_email(client: FlaskClient) 
     )
     assert short.status_code == 422
     assert "10" in short.text
-    taken = client.post(
-        "/signup",
-        data={
-            "display_name": "X",
-            "email": "TAKEN@example.org",
-            "password": "long enough pass",
-            "accept_privacy": "y",
-        },
-    )
-    assert taken.status_code == 422
     assert db.session.scalar(select(db.func.count(User.id))) == 1
+
+
+def _answer(app: Any, email: str) -> tuple[int, str, str]:
+    """What a visitor sees after signing up: the answer and the page it leads to."""
+    client = app.test_client()
+    client.set_cookie("locale", "en")
+    data = {
+        "display_name": "X",
+        "email": email,
+        "password": "long enough pass",
+        "accept_privacy": "y",
+    }
+    response = client.post("/signup", data=data)
+    page = client.get(response.headers.get("Location", "/signup")).text
+    page = re.sub(r'(name="csrf_token"[^>]*value=")[^"]*', r"\1", page)
+    return response.status_code, response.headers.get("Location", ""), page
+
+
+def test_signup_for_a_known_address_answers_as_for_a_new_one_and_mails_the_owner(
+    app: Any, client: FlaskClient, outbox: list[Any]
+) -> None:
+    owner = UserFactory(email="taken@example.org", display_name="Fatma")
+    password_hash = owner.password_hash
+    taken = _answer(app, "TAKEN@example.org")
+    new = _answer(app, "new@example.org")
+    assert taken == new
+    assert taken[0] == 302
+    assert db.session.scalar(select(db.func.count(User.id))) == 2
+    assert _user("taken@example.org").password_hash == password_hash
+    warning, verification = outbox
+    assert warning.to == "taken@example.org" and "sign up" in warning.subject
+    assert "/password/forgot" in warning.body and "Fatma" in warning.body
+    assert verification.to == "new@example.org" and "/verify/" in verification.body
 
 
 def test_signin_and_signout(client: FlaskClient) -> None:

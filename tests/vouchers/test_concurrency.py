@@ -84,6 +84,7 @@ def _purge(wijk_ids: list[int]) -> None:
         f"DELETE FROM journal_lines WHERE account_id IN ({accounts})",
         f"DELETE FROM ledger_accounts WHERE id IN ({accounts})",
         f"DELETE FROM audit_entries WHERE wijk_id = ANY(:w) OR actor_id IN ({users})",
+        f"DELETE FROM idempotency_keys WHERE actor_id IN ({users})",
         f"CREATE TEMP TABLE doomed_users ON COMMIT DROP AS {users}",
         "DELETE FROM wijk_managers WHERE wijk_id = ANY(:w)",
         "DELETE FROM users WHERE id IN (SELECT id FROM doomed_users)",
@@ -219,4 +220,47 @@ def test_a_code_redeemed_at_two_tills_at_once_is_spent_once(
     summary = pot_summary(db.session.get(Pot, pot_id))
     assert (summary.paid_cents, summary.remaining_cents) == (20_00, 80_00)
     assert db.session.get(Supplier, supplier_id).account.balance_cents == 20_00
+    assert check_ledger_consistency().is_consistent
+
+
+def test_the_same_payout_form_sent_at_once_is_paid_once(app: Flask, committed: list[int]) -> None:
+    """Two requests with one key (a retry while the first is still running): the key's
+    primary key makes the second wait for the first, then show its result."""
+    from factories.accounts import PASSWORD
+
+    from samenhang.idempotency import IdempotencyKey, new_key
+
+    application = grant(ApplicationFactory(lines=[("Plan", 1000_00)]), 700_00)
+    committed.append(application.pot.wijk_id)
+    application_id, email = application.id, manager_of(application.pot).email
+    db.session.remove()
+    clients = []
+    for _ in range(THREADS):
+        client = app.test_client()
+        assert (
+            client.post("/signin", data={"email": email, "password": PASSWORD}).status_code == 302
+        )
+        clients.append(client)
+    key, barrier = new_key(), threading.Barrier(THREADS)
+    statuses: list[int] = []
+
+    def send(client: Any) -> None:
+        barrier.wait(timeout=10)
+        response = client.post(
+            f"/bewonersbudgetten/applications/{application_id}/payouts",
+            data={"idempotency_key": key, "amount": "300"},
+        )
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert statuses == [302] * THREADS
+    db.session.expire_all()
+    application = db.session.get(Application, application_id)
+    assert [p.sequence for p in application.payouts] == [1]
+    assert application.paid_cents == 300_00
+    assert db.session.get(IdempotencyKey, key).result_ref.startswith("Payout:")
     assert check_ledger_consistency().is_consistent

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from samenhang.audit.models import AuditEntry
 from samenhang.db import utcnow
 from samenhang.extensions import db
+from samenhang.idempotency import new_key
 from samenhang.ledger.queries import check_ledger_consistency
 from samenhang.vouchers import services
 from samenhang.vouchers.models import Application, ApplicationStatus, Pot
@@ -70,6 +71,7 @@ def test_a_pot_from_criteria_to_settled_grant(
     response = mgr.post(
         f"{wijk_url}/bewonersbudgetten/new",
         data={
+            "idempotency_key": new_key(),
             "name": "Bewonersbudget Korrewegwijk",
             "year": "2026",
             "description": "Voor plannen van bewoners.",
@@ -177,7 +179,12 @@ def test_a_pot_from_criteria_to_settled_grant(
     assert response.status_code == 302, response.text
     response = mgr.post(
         f"{app_url}/decision",
-        data={"outcome": "partial", "amount": "800", "reasons": "Goed plan; aarde kan goedkoper."},
+        data={
+            "idempotency_key": new_key(),
+            "outcome": "partial",
+            "amount": "800",
+            "reasons": "Goed plan; aarde kan goedkoper.",
+        },
     )
     assert response.status_code == 302, response.text
     summary = assert_books_balanced(pot.id, budget)
@@ -191,9 +198,19 @@ def test_a_pot_from_criteria_to_settled_grant(
     assert "Fatma" not in public.text  # the applicant's name is not public
 
     # 6. Paid out in two instalments; paying beyond the grant is refused.
-    assert mgr.post(f"{app_url}/payouts", data={"amount": "500"}).status_code == 302
-    assert mgr.post(f"{app_url}/payouts", data={"amount": "300,00"}).status_code == 302
-    again = mgr.post(f"{app_url}/payouts", data={"amount": "0,01"})
+    assert (
+        mgr.post(
+            f"{app_url}/payouts", data={"idempotency_key": new_key(), "amount": "500"}
+        ).status_code
+        == 302
+    )
+    assert (
+        mgr.post(
+            f"{app_url}/payouts", data={"idempotency_key": new_key(), "amount": "300,00"}
+        ).status_code
+        == 302
+    )
+    again = mgr.post(f"{app_url}/payouts", data={"idempotency_key": new_key(), "amount": "0,01"})
     assert again.status_code == 422
     summary = assert_books_balanced(pot.id, budget)
     assert (summary.remaining_cents, summary.committed_cents, summary.paid_cents) == (
@@ -241,7 +258,7 @@ def test_a_pot_from_criteria_to_settled_grant(
     assert db.session.get(Application, application.id).status is ApplicationStatus.granted
 
     # 8. The rest (€ 150) comes back into the pot; then the grant is settled.
-    response = mgr.post(f"{app_url}/returns", data={"amount": "150"})
+    response = mgr.post(f"{app_url}/returns", data={"idempotency_key": new_key(), "amount": "150"})
     assert response.status_code == 302, response.text
     assert mgr.post(f"{app_url}/settle").status_code == 302
     summary = assert_books_balanced(pot.id, budget)

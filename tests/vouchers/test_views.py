@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 
 from samenhang.db import utcnow
 from samenhang.extensions import db
+from samenhang.idempotency import new_key
 from samenhang.ledger.models import JournalEntry
 from samenhang.vouchers import services
 from samenhang.vouchers.models import (
@@ -100,7 +101,7 @@ def test_managing_pages_are_for_the_wijks_managers(
     application = setting["application"]
     response = client.post(
         f"/bewonersbudgetten/applications/{application.id}/decision",
-        data={"outcome": "full", "reasons": "Mag ik dit?"},
+        data={"idempotency_key": new_key(), "outcome": "full", "reasons": "Mag ik dit?"},
     )
     assert response.status_code == (302 if expected == 200 else expected)
     db.session.expire_all()
@@ -166,7 +167,10 @@ def test_money_typed_wrong_is_refused_and_nothing_changes(
     pot = setting["pot"]
     sign_in(client, manager_of(pot))
     entries = _entries()
-    response = client.post(f"/bewonersbudgetten/pots/{pot.id}/fund", data={"amount": amount})
+    response = client.post(
+        f"/bewonersbudgetten/pots/{pot.id}/fund",
+        data={"idempotency_key": new_key(), "amount": amount},
+    )
     assert response.status_code == 422
     assert message in response.text.lower() or message in response.text
     assert _entries() == entries
@@ -259,6 +263,7 @@ def test_vouchers_codes_are_shown_once_and_taken_at_the_till(
     response = manager.post(
         f"/bewonersbudgetten/pots/{pot.id}/vouchers",
         data={
+            "idempotency_key": new_key(),
             "label": "Buurtfeest",
             "value": "25",
             "quantity": "3",
@@ -276,15 +281,18 @@ def test_vouchers_codes_are_shown_once_and_taken_at_the_till(
     assert till.get("/bewonersbudgetten/till/wrong-token").status_code == 404
     assert till.get(f"/bewonersbudgetten/till/{till_path}").status_code == 200
     paid = till.post(
-        f"/bewonersbudgetten/till/{till_path}", data={"code": codes[0], "amount": "20,00"}
+        f"/bewonersbudgetten/till/{till_path}",
+        data={"idempotency_key": new_key(), "code": codes[0], "amount": "20,00"},
     )
     assert paid.status_code == 200 and "€20.00" in paid.text
     twice = till.post(
-        f"/bewonersbudgetten/till/{till_path}", data={"code": codes[0], "amount": "1"}
+        f"/bewonersbudgetten/till/{till_path}",
+        data={"idempotency_key": new_key(), "code": codes[0], "amount": "1"},
     )
     assert twice.status_code == 422 and "already been used" in twice.text
     too_much = till.post(
-        f"/bewonersbudgetten/till/{till_path}", data={"code": codes[1], "amount": "25,01"}
+        f"/bewonersbudgetten/till/{till_path}",
+        data={"idempotency_key": new_key(), "code": codes[1], "amount": "25,01"},
     )
     assert too_much.status_code == 422 and "worth" in too_much.text
     db.session.expire_all()
@@ -399,7 +407,7 @@ def test_a_till_link_from_before_the_move_still_takes_a_code(
     till = app.test_client()
     till.set_cookie("locale", "en")
     # A 308 tells the browser to send the same POST, with its form, to the new address.
-    form = {"code": codes[0], "amount": "10"}
+    form = {"idempotency_key": new_key(), "code": codes[0], "amount": "10"}
     moved = till.post(f"/budgets/till/{token}", data=form)
     assert moved.status_code == 308
     assert moved.headers["Location"].endswith(f"/bewonersbudgetten/till/{token}")

@@ -28,7 +28,13 @@ from samenhang.extensions import db
 from samenhang.i18n import current_locale
 from samenhang.initiatives import queries, services
 from samenhang.initiatives.models import Comment, HelpKind, Initiative, Photo, State, Theme
-from samenhang.policies import can_report_realised, can_view_initiative, require, require_author
+from samenhang.policies import (
+    can_report_realised,
+    can_see_initiative_photos,
+    can_view_initiative,
+    require,
+    require_author,
+)
 from samenhang.uploads import PAGE_WIDTHS, image_path
 
 View = str | Response | tuple[str, int]
@@ -150,10 +156,22 @@ def show(initiative_id: int) -> View:
 
 
 def photo_file(name: str, width: int) -> Response:
+    """A photo of a public initiative is public (cached a month, by anyone); one of a draft,
+    one in review or a refused one only for who may see the initiative, privately cached.
+    Anyone else learns nothing, not even that the file exists."""
     path = image_path("initiatives", name, width) if width in PAGE_WIDTHS else None
-    if path is None:
+    photo = queries.photo_by_name(name) if path is not None else None
+    if path is None or photo is None:
         abort(404)
-    return send_file(path, mimetype="image/jpeg", max_age=60 * 60 * 24 * 30)
+    initiative = photo.initiative
+    if initiative.is_public:
+        return send_file(path, mimetype="image/jpeg", max_age=60 * 60 * 24 * 30)
+    if not can_see_initiative_photos(current_user, initiative):
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
 
 
 # --- writing an initiative ----------------------------------------------------------------

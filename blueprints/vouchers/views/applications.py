@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from samenhang.blueprints.forms import render_form
+from samenhang.blueprints.forms import claim_once, done_once, render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.vouchers.forms import (
     AdviceForm,
@@ -204,7 +204,9 @@ def decide(application_id: int) -> View:
     form = DecisionForm()
     if form.validate_on_submit():
         with form_errors(form, "outcome"):
-            services.decide_application(
+            if (first := claim_once(form)) is not None:
+                return first
+            decision = services.decide_application(
                 application,
                 outcome=Outcome(form.outcome.data),
                 reasons=form.reasons.data,
@@ -212,5 +214,5 @@ def decide(application_id: int) -> View:
                 actor=current_user,
             )
             flash(_("The decision is saved and published."), "success")
-            return redirect(application_url(application))
+            return done_once(form, application_url(application), decision)
     return render_application(application, form, "decision_form")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from samenhang.blueprints.forms import claim_once, done_once
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.vouchers.forms import PayoutForm, ReceiptForm, ReportForm, ReturnForm
 from samenhang.blueprints.vouchers.views.applications import application_url, render_application
@@ -23,11 +24,13 @@ def pay_out(application_id: int) -> View:
     form = PayoutForm()
     if form.validate_on_submit():
         with form_errors(form, "amount"):
-            services.pay_out(
+            if (first := claim_once(form)) is not None:
+                return first
+            payout = services.pay_out(
                 application, form.amount.data, form.note.data or "", actor=current_user
             )
             flash(_("The payment is booked."), "success")
-            return redirect(application_url(application))
+            return done_once(form, application_url(application), payout)
     return render_application(application, form, "payout_form")
 
 
@@ -76,11 +79,13 @@ def record_return(application_id: int) -> View:
     form = ReturnForm()
     if form.validate_on_submit():
         with form_errors(form, "amount"):
+            if (first := claim_once(form)) is not None:
+                return first
             services.record_return(
                 application, form.amount.data, form.note.data or "", actor=current_user
             )
             flash(_("The returned money is back in the pot."), "success")
-            return redirect(application_url(application))
+            return done_once(form, application_url(application))
     return render_application(application, form, "return_form")
 
 

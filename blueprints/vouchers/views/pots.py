@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from samenhang.accounts.queries import active_user_by_email
-from samenhang.blueprints.forms import render_form
+from samenhang.blueprints.forms import claim_once, done_once, render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.vouchers.forms import (
@@ -50,6 +50,8 @@ def new_pot(municipality_slug: str, wijk_slug: str) -> View:
         form.year.data = utcnow().year
     if form.validate_on_submit():
         with form_errors(form):
+            if (first := claim_once(form)) is not None:
+                return first
             pot = services.create_pot(
                 wijk,
                 year=form.year.data,
@@ -62,7 +64,7 @@ def new_pot(municipality_slug: str, wijk_slug: str) -> View:
                 actor=current_user,
             )
             flash(_("The pot is made. Now write the criteria with residents."), "success")
-            return redirect(url_for("vouchers.edit_criteria", pot_id=pot.id))
+            return done_once(form, url_for("vouchers.edit_criteria", pot_id=pot.id), pot)
     return render_form(form, "vouchers/pot_form.html", form=form, wijk=wijk)
 
 
@@ -110,9 +112,11 @@ def fund_pot(pot_id: int) -> View:
     form = FundForm()
     if form.validate_on_submit():
         with form_errors(form, "amount"):
+            if (first := claim_once(form)) is not None:
+                return first
             services.fund_pot(pot, form.amount.data, form.reason.data or "", actor=current_user)
             flash(_("The money is added to the pot."), "success")
-            return redirect(_pot_url(pot))
+            return done_once(form, _pot_url(pot))
     return render_form(form, "vouchers/pot.html", **_pot_context(pot, fund_form=form))
 
 

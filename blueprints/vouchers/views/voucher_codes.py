@@ -9,7 +9,8 @@ from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from samenhang.blueprints.forms import FORM_ERROR_STATUS, render_form
+from samenhang import idempotency
+from samenhang.blueprints.forms import FORM_ERROR_STATUS, claim_once, render_form
 from samenhang.blueprints.handling import form_errors
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.vouchers.forms import SupplierForm, TillForm, VoucherBatchForm
@@ -81,6 +82,8 @@ def vouchers(pot_id: int) -> View:
     if form.validate_on_submit():
         chosen = [s for s in queries.suppliers_for_wijk(pot.wijk) if s.id in form.suppliers.data]
         with form_errors(form, "value"):
+            if (first := claim_once(form)) is not None:
+                return first
             batch, codes = services.issue_vouchers(
                 pot,
                 label=form.label.data,
@@ -89,6 +92,13 @@ def vouchers(pot_id: int) -> View:
                 expires_on=form.expires_on.data,
                 suppliers=chosen,
                 actor=current_user,
+            )
+            # The codes are shown once, never stored readable: a second send of this form
+            # goes to the pot's vouchers page, where the batch is listed.
+            idempotency.record_result(
+                form.idempotency_key.data or "",
+                url=url_for("vouchers.vouchers", pot_id=pot.id),
+                obj=batch,
             )
             page = render_template("vouchers/codes.html", pot=pot, batch=batch, codes=codes)
             return _no_store(Response(page))
@@ -123,9 +133,18 @@ def till(token: str) -> View:
     context: dict[str, Any] = {"supplier": supplier, "form": form, "token": token}
     if form.validate_on_submit():
         with form_errors(form, "code"):
-            context["redemption"] = services.redeem_voucher(
-                form.code.data, form.amount.data, supplier=supplier
-            )
+            key = (form.idempotency_key.raw_data or [""])[0]
+            first = idempotency.earlier(key, endpoint="vouchers.till", actor=None)
+            if first is not None:
+                # Sent again (a lost connection at the till): show the first payment.
+                context["redemption"] = queries.redemption_of_claim(first, supplier)
+            else:
+                context["redemption"] = services.redeem_voucher(
+                    form.code.data, form.amount.data, supplier=supplier
+                )
+                idempotency.record_result(
+                    key or "", url=url_for("vouchers.till", token=token), obj=context["redemption"]
+                )
             context["form"] = TillForm(formdata=None)
     status = FORM_ERROR_STATUS if form.errors else 200
     response = _no_store(Response(render_template("vouchers/till.html", **context), status=status))

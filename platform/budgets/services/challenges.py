@@ -27,7 +27,7 @@ from samenhang.extensions import db
 from samenhang.initiatives.services import InitiativeData, create_initiative
 from samenhang.ledger.money import MAX_CENTS
 from samenhang.mail import send_template
-from samenhang.policies import can_challenge, require, require_manager
+from samenhang.policies import can_challenge, require, require_confirmed_email, require_manager
 
 #: The wijkmanager answers within four weeks.
 ANSWER_DAYS = 28
@@ -82,6 +82,7 @@ def submit_challenge(
         can_challenge(actor, line),
         _l("Only a public task of a published buurtbegroting can be challenged."),
     )
+    require_confirmed_email(actor, "challenge")
     proposal, partners = data.proposal.strip(), data.partners.strip()
     if not proposal:
         raise DomainError(_l("Say what you would do, and how."))

@@ -31,7 +31,7 @@ from samenhang.campaigns.services.common import (
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
-from samenhang.policies import is_self, require
+from samenhang.policies import is_self, require, require_confirmed_email
 
 MAX_CAPACITY = 500
 MAX_ITEMS = 30
@@ -114,6 +114,7 @@ def sign_up(task: Task, *, actor: User, now: datetime | None = None) -> TaskSign
     sign-up row, so the database keeps a task from taking more people than it has places."""
     campaign = task.campaign
     _require_helping(campaign)
+    require_confirmed_email(actor, "help")
     if task.done_at is not None or task.happens_on < local_today(now):
         raise DomainError(_l("This task is over."))
     try:
@@ -230,6 +231,7 @@ def offer_help(need: Need, description: str, *, actor: User) -> Offer:
     """Pledge materials or space for a wanted thing."""
     campaign = need.campaign
     _require_helping(campaign)
+    require_confirmed_email(actor, "help")
     offer = Offer(
         need_id=need.id,
         user_id=actor.id,

@@ -28,6 +28,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from samenhang import idempotency
 from samenhang.accounts.models import User
 from samenhang.accounts.services import user_locale
 from samenhang.audit.services import log_event
@@ -62,7 +63,7 @@ from samenhang.ledger.services import (
     post_entry,
     transfer,
 )
-from samenhang.policies import can_view_pledge, require, require_manager
+from samenhang.policies import can_view_pledge, require, require_confirmed_email, require_manager
 
 #: Letters of a transfer reference: no 0/O or 1/I/L, which people mix up when typing.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -70,23 +71,16 @@ CLEARING_NAMES = {
     Provider.manual: "Bank transfers (clearing)",
     Provider.stripe: "Stripe (clearing)",
 }
-KEY_LENGTHS = range(16, 65)
 
 
 class PledgeRefused(DomainError):
     pass
 
 
-def new_idempotency_key() -> str:
-    """The token a money form carries: the same form sent twice is one action."""
-    return secrets.token_urlsafe(24)
-
-
-def _check_key(key: str) -> str:
-    key = (key or "").strip()
-    if len(key) not in KEY_LENGTHS or not key.replace("-", "").replace("_", "").isalnum():
-        raise DomainError(_l("The form had expired. Please send it again."))
-    return key
+#: The token a money form carries (one mechanism for every money form: a pledge and a payout
+#: keep their key on their own row, which is the result the key points to).
+new_idempotency_key = idempotency.new_key
+_check_key = idempotency.check_key
 
 
 def _new_reference(campaign: Campaign) -> str:
@@ -147,6 +141,7 @@ def pledge_money(
     if existing is not None:
         return _same_giver(existing, actor)
     require_open_for_support(campaign, now)
+    require_confirmed_email(actor, "give")
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int):
         raise PledgeRefused(_l("This is not an amount. Write it like 12,50."))
     minimum = max(campaign.min_amount_cents, PLATFORM_MIN_CENTS)
