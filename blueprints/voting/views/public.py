@@ -11,6 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from samenhang.blueprints.caching import (
+    PageCache,
+    cached_page,
+    is_shareable_request,
+    private_page,
+)
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.voting import forms
 from samenhang.blueprints.voting.views.common import (
@@ -19,10 +25,10 @@ from samenhang.blueprints.voting.views.common import (
     cards,
     get_round_or_404,
 )
-from samenhang.i18n import format_money
+from samenhang.i18n import current_locale, format_money
 from samenhang.policies import can_see_results, can_view_round, is_member, require_visible
 from samenhang.voting import counting, queries, services, turnout
-from samenhang.voting.models import BallotType, ProjectStatus, Round
+from samenhang.voting.models import BallotType, Phase, ProjectStatus, Round
 
 
 def wijk_rounds(municipality_slug: str, wijk_slug: str) -> str:
@@ -72,8 +78,24 @@ def _get_results_or_404(round_id: int) -> Round:
     return round_
 
 
+#: Published results, rendered once per (round, locale, count) in each process.
+RESULTS_CACHE = PageCache(size=256)
+
+
 def results(round_id: int) -> View:
+    """A published result cannot change: its page is rendered once per locale and count
+    (a recount has a new `counted_at`), and answered with ETag/Last-Modified."""
     round_ = _get_results_or_404(round_id)
+    assert round_.result is not None
+    if round_.phase is not Phase.results or not is_shareable_request():
+        # The manager's preview, or a page with the reader's own menu and messages.
+        return private_page(_render_results(round_))
+    counted_at = datetime.fromisoformat(round_.result["counted_at"])
+    key = (round_.id, current_locale(), round_.result["counted_at"])
+    return cached_page(RESULTS_CACHE, key, counted_at, lambda: _render_results(round_))
+
+
+def _render_results(round_: Round) -> str:
     result = round_.result
     assert result is not None
     unit = int(result["unit_cents"])
