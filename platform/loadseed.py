@@ -55,11 +55,28 @@ COUNTED_ROUNDS = 3
 #: Rows per INSERT statement batch.
 CHUNK = 5_000
 
-WORDS = (
-    "speeltuin bankjes moestuin buurtfeest bomen fietsenstalling zwemles buurthuis "
-    "muurschildering repaircafé voedselbank taalcafé jeugdhonk geveltuin kerstmarkt "
-    "schaakclub hardloopgroep bibliotheek picknick straatvoetbal"
-).split()
+WORDS = [
+    "speeltuin",
+    "bankjes",
+    "moestuin",
+    "buurtfeest",
+    "bomen",
+    "fietsenstalling",
+    "zwemles",
+    "buurthuis",
+    "muurschildering",
+    "repaircafé",
+    "voedselbank",
+    "taalcafé",
+    "jeugdhonk",
+    "geveltuin",
+    "kerstmarkt",
+    "schaakclub",
+    "hardloopgroep",
+    "bibliotheek",
+    "picknick",
+    "straatvoetbal",
+]
 LOCALES = ("nl", "nl", "nl", "en", "tr", "ar", "pl", "uk")
 
 
