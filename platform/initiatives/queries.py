@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, exists, false, func, literal_column, select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from samenhang.accounts.models import User
 from samenhang.audit.models import AuditEntry
@@ -179,15 +180,22 @@ def initiatives_of(user: User) -> list[Initiative]:
 
 
 def top_level_comments(initiative: Initiative) -> list[Comment]:
+    """The thread: every comment of the initiative in one query (with its author), the
+    replies of each set from it, however deep they nest, so rendering loads nothing more."""
     stmt = (
         select(Comment)
-        .where(Comment.initiative_id == initiative.id, Comment.parent_id.is_(None))
+        .where(Comment.initiative_id == initiative.id)
         .order_by(Comment.id)
-        .options(
-            selectinload(Comment.replies).selectinload(Comment.author), selectinload(Comment.author)
-        )
+        .options(selectinload(Comment.author))
     )
-    return list(db.session.scalars(stmt))
+    comments = list(db.session.scalars(stmt))
+    replies: dict[int, list[Comment]] = {c.id: [] for c in comments}
+    for comment in comments:
+        if comment.parent_id is not None and comment.parent_id in replies:
+            replies[comment.parent_id].append(comment)
+    for comment in comments:
+        set_committed_value(comment, "replies", replies[comment.id])
+    return [c for c in comments if c.parent_id is None]
 
 
 class Queue(LabelledEnum):

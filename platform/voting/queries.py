@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from samenhang.accounts.models import User
 from samenhang.extensions import db
@@ -60,6 +60,16 @@ def open_round(wijk: Wijk) -> Round | None:
 
 def get_round(round_id: int) -> Round | None:
     return db.session.get(Round, round_id)
+
+
+def get_round_header(round_id: int) -> Round | None:
+    """The round without its large columns (the result, an imported ballots file, the
+    profile): enough to check access and to name a cached page. They load when used."""
+    return db.session.get(
+        Round,
+        round_id,
+        options=[defer(Round.result), defer(Round.imported_pb), defer(Round.ballot_profile)],
+    )
 
 
 def numbered_projects(round_: Round) -> list[Project]:

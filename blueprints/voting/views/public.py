@@ -84,15 +84,19 @@ RESULTS_CACHE = PageCache(size=256)
 
 def results(round_id: int) -> View:
     """A published result cannot change: its page is rendered once per locale and count
-    (a recount has a new `counted_at`), and answered with ETag/Last-Modified."""
-    round_ = _get_results_or_404(round_id)
-    assert round_.result is not None
-    if round_.phase is not Phase.results or not is_shareable_request():
+    (a recount has a new `counted_at`), and answered with ETag/Last-Modified. A hit reads
+    one narrow row: the round without its result, ballots file or profile."""
+    round_ = queries.get_round_header(round_id)
+    require_visible(round_ is not None and can_view_round(current_user, round_))
+    assert round_ is not None
+    counted_at = round_.counted_at
+    if round_.phase is not Phase.results or counted_at is None or not is_shareable_request():
         # The manager's preview, or a page with the reader's own menu and messages.
-        return private_page(_render_results(round_))
-    counted_at = datetime.fromisoformat(round_.result["counted_at"])
-    key = (round_.id, current_locale(), round_.result["counted_at"])
-    return cached_page(RESULTS_CACHE, key, counted_at, lambda: _render_results(round_))
+        return private_page(_render_results(_get_results_or_404(round_id)))
+    key = (round_.id, current_locale(), counted_at.isoformat())
+    return cached_page(
+        RESULTS_CACHE, key, counted_at, lambda: _render_results(_get_results_or_404(round_id))
+    )
 
 
 def _render_results(round_: Round) -> str:
