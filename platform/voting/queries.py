@@ -6,10 +6,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import selectinload
 
 from samenhang.accounts.models import User
 from samenhang.extensions import db
@@ -62,13 +63,11 @@ def get_round(round_id: int) -> Round | None:
     return db.session.get(Round, round_id)
 
 
-def get_round_header(round_id: int) -> Round | None:
-    """The round without its large columns (the result, an imported ballots file, the
-    profile): enough to check access and to name a cached page. They load when used."""
-    return db.session.get(
-        Round,
-        round_id,
-        options=[defer(Round.result), defer(Round.imported_pb), defer(Round.ballot_profile)],
+def published_counted_at(round_id: int) -> datetime | None:
+    """When the published result of the round was counted; None while it is not
+    published. It names the cached results page: a recount is a new page."""
+    return db.session.scalar(
+        select(Round.counted_at).where(Round.id == round_id, Round.phase == Phase.results)
     )
 
 

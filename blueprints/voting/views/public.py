@@ -28,7 +28,7 @@ from samenhang.blueprints.voting.views.common import (
 from samenhang.i18n import current_locale, format_money
 from samenhang.policies import can_see_results, can_view_round, is_member, require_visible
 from samenhang.voting import counting, queries, services, turnout
-from samenhang.voting.models import BallotType, Phase, ProjectStatus, Round
+from samenhang.voting.models import BallotType, ProjectStatus, Round
 
 
 def wijk_rounds(municipality_slug: str, wijk_slug: str) -> str:
@@ -84,19 +84,21 @@ RESULTS_CACHE = PageCache(size=256)
 
 def results(round_id: int) -> View:
     """A published result cannot change: its page is rendered once per locale and count
-    (a recount has a new `counted_at`), and answered with ETag/Last-Modified. A hit reads
-    one narrow row: the round without its result, ballots file or profile."""
-    round_ = queries.get_round_header(round_id)
-    require_visible(round_ is not None and can_view_round(current_user, round_))
-    assert round_ is not None
-    counted_at = round_.counted_at
-    if round_.phase is not Phase.results or counted_at is None or not is_shareable_request():
-        # The manager's preview, or a page with the reader's own menu and messages.
-        return private_page(_render_results(_get_results_or_404(round_id)))
-    key = (round_.id, current_locale(), counted_at.isoformat())
-    return cached_page(
-        RESULTS_CACHE, key, counted_at, lambda: _render_results(_get_results_or_404(round_id))
-    )
+    (a recount has a new `counted_at`) and answered with ETag/Last-Modified. A hit reads
+    one value, the moment of the count; the rules of access are checked when rendering
+    (a round in the results phase is public)."""
+    if is_shareable_request():
+        counted_at = queries.published_counted_at(round_id)
+        if counted_at is not None:
+            key = (round_id, current_locale(), counted_at.isoformat())
+            return cached_page(
+                RESULTS_CACHE,
+                key,
+                counted_at,
+                lambda: _render_results(_get_results_or_404(round_id)),
+            )
+    # The manager's preview, or a page with the reader's own menu and messages.
+    return private_page(_render_results(_get_results_or_404(round_id)))
 
 
 def _render_results(round_: Round) -> str:
