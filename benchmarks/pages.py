@@ -11,6 +11,11 @@
    every answer was 200;
 4. stops gunicorn. The database is left for inspection (dropped by the next run).
 
+With `--city` (a scale, 1 = full) the database also gets the realistic city of the issue
+(`samenhang seed-load`, platform/loadseed.py: 50 wijken, 10,000 initiatives, 200 rounds,
+300,000 ballots, 100,000 ledger entries; about a minute on PostgreSQL), and its wijk
+pages are measured too. `samenhang seed-load --scale 0.01` on its own makes a smaller one.
+
 Only 127.0.0.1 is contacted; the time is bounded (pages x seconds).
 The issue's targets: every public page >= 0.5x /healthz with p99 < 200 ms; a published
 results page >= 0.9x.
@@ -61,10 +66,16 @@ def _env(instance: str, database: str = DATABASE) -> dict[str, str]:
     }
 
 
-def prepare(env: dict[str, str], database: str = DATABASE) -> None:
+CITY_PAGES = ["/g/loadstad/wijk-01", "/g/loadstad/wijk-01/initiatives"]
+
+
+def prepare(env: dict[str, str], database: str = DATABASE, city: float | None = None) -> None:
     for command in (["dropdb", "--if-exists"], ["createdb"]):
         subprocess.run([*command, "-h", HOST, "-U", "postgres", database], check=True)
-    for command in (["db", "upgrade"], ["seed-demo"]):
+    commands = [["db", "upgrade"], ["seed-demo"]]
+    if city:
+        commands.append(["seed-load", "--scale", str(city)])
+    for command in commands:
         subprocess.run(
             [BIN / "samenhang", *command], env=env, cwd=ROOT, check=True, capture_output=True
         )
@@ -107,6 +118,9 @@ def main() -> None:
     parser.add_argument(
         "--database", default=DATABASE, help="the PostgreSQL database to (re)create and use"
     )
+    parser.add_argument(
+        "--city", type=float, default=None, help="also load the benchmark city at this scale"
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
@@ -118,7 +132,9 @@ def main() -> None:
     instance = str(ROOT / "instance" / args.database)
     env = _env(instance, args.database)
     if not args.skip_seed:
-        prepare(env, args.database)
+        prepare(env, args.database, args.city)
+    if args.city and args.pages == PAGES[1:]:
+        args.pages = [*args.pages, *CITY_PAGES]
     port = _free_port()
     server = start_server(env, port, args)
     try:

@@ -9,7 +9,7 @@ from typing import Generic, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, exists, false, func, literal_column, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from samenhang.accounts.models import User
@@ -128,7 +128,8 @@ def _paginate(stmt: Select, page: int, per_page: int = PER_PAGE) -> Page[Initiat
             selectinload(Initiative.photos),
             selectinload(Initiative.budget_lines),
             selectinload(Initiative.help_asked),
-            selectinload(Initiative.wijk).selectinload(Wijk.municipality),
+            # Many-to-one: joined into the page's own query rather than two more.
+            joinedload(Initiative.wijk).joinedload(Wijk.municipality),
         )
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -177,6 +178,15 @@ def initiatives_of(user: User) -> list[Initiative]:
         .options(selectinload(Initiative.wijk).selectinload(Wijk.municipality))
     )
     return list(db.session.scalars(stmt))
+
+
+def get_initiative(initiative_id: int) -> Initiative | None:
+    """One initiative with its wijk and municipality (every page of it links through them)."""
+    return db.session.get(
+        Initiative,
+        initiative_id,
+        options=[joinedload(Initiative.wijk).joinedload(Wijk.municipality)],
+    )
 
 
 def top_level_comments(initiative: Initiative) -> list[Comment]:
