@@ -7,6 +7,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 from flask_migrate.cli import db as migrate_commands
+from sqlalchemy import text
 
 from samenhang.app import create_app
 from samenhang.extensions import db
@@ -72,6 +73,11 @@ def seed_load_command(scale: float, seed: int) -> None:
     except AlreadyLoaded as exc:
         raise click.ClickException(f"The load city ({exc}) is already there.") from exc
     db.session.commit()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Fresh statistics: the planner would otherwise guess a few rows per table and
+        # pass over the list indexes until autovacuum gets round to it.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
     click.echo("Loaded: " + ", ".join(f"{count:,} {name}" for name, count in made.items()))
 
 
