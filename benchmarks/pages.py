@@ -2,14 +2,19 @@
 
     .venv/bin/python benchmarks/pages.py [--clients 50] [--seconds 10] [--skip-seed]
 
-1. creates (after dropping) its own PostgreSQL database `bench_pages`, migrates it and
-   loads the demo data (`samenhang seed-demo`);
+1. creates (after dropping) its own PostgreSQL database (`--database`, `bench_pages` by
+   default), migrates it and loads the demo data (`samenhang seed-demo`);
 2. starts gunicorn on 127.0.0.1 (a free port) with the real app, as benchmarks/ballots.py
    does (same options: --workers, --threads, ...);
 3. for /healthz and then each page, `--clients` keep-alive clients request it for
    `--seconds`; reports requests/s, p50 and p99 latency, the ratio to /healthz, and checks
    every answer was 200;
 4. stops gunicorn. The database is left for inspection (dropped by the next run).
+
+With `--city` (a scale, 1 = full) the database also gets the realistic city of the issue
+(`samenhang seed-load`, platform/loadseed.py: 50 wijken, 10,000 initiatives, 200 rounds,
+300,000 ballots, 100,000 ledger entries; about a minute on PostgreSQL), and its wijk
+pages are measured too. `samenhang seed-load --scale 0.01` on its own makes a smaller one.
 
 Only 127.0.0.1 is contacted; the time is bounded (pages x seconds).
 The issue's targets: every public page >= 0.5x /healthz with p99 < 200 ms; a published
@@ -51,20 +56,26 @@ PAGES = [
 ]
 
 
-def _env(instance: str) -> dict[str, str]:
+def _env(instance: str, database: str = DATABASE) -> dict[str, str]:
     return {
         **os.environ,
-        "DATABASE_URL": PG + DATABASE,
+        "DATABASE_URL": PG + database,
         "SAMENHANG_INSTANCE_PATH": instance,
         "SAMENHANG_SECRET_KEY": "benchmark-secret-key-benchmark-secret-key-0123",
         "SAMENHANG_MAIL_BACKEND": "memory",
     }
 
 
-def prepare(env: dict[str, str]) -> None:
+CITY_PAGES = ["/g/loadstad/wijk-01", "/g/loadstad/wijk-01/initiatives"]
+
+
+def prepare(env: dict[str, str], database: str = DATABASE, city: float | None = None) -> None:
     for command in (["dropdb", "--if-exists"], ["createdb"]):
-        subprocess.run([*command, "-h", HOST, "-U", "postgres", DATABASE], check=True)
-    for command in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run([*command, "-h", HOST, "-U", "postgres", database], check=True)
+    commands = [["db", "upgrade"], ["seed-demo"]]
+    if city:
+        commands.append(["seed-load", "--scale", str(city)])
+    for command in commands:
         subprocess.run(
             [BIN / "samenhang", *command], env=env, cwd=ROOT, check=True, capture_output=True
         )
@@ -104,6 +115,12 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--skip-seed", action="store_true", help="keep the database of a run")
+    parser.add_argument(
+        "--database", default=DATABASE, help="the PostgreSQL database to (re)create and use"
+    )
+    parser.add_argument(
+        "--city", type=float, default=None, help="also load the benchmark city at this scale"
+    )
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
@@ -112,10 +129,12 @@ def main() -> None:
     parser.add_argument("--reuse-port", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument("pages", nargs="*", default=PAGES[1:], help="paths besides /healthz")
     args = parser.parse_args()
-    instance = str(ROOT / "instance" / "bench_pages")
-    env = _env(instance)
+    instance = str(ROOT / "instance" / args.database)
+    env = _env(instance, args.database)
     if not args.skip_seed:
-        prepare(env)
+        prepare(env, args.database, args.city)
+    if args.city and args.pages == PAGES[1:]:
+        args.pages = [*args.pages, *CITY_PAGES]
     port = _free_port()
     server = start_server(env, port, args)
     try:

@@ -8,6 +8,7 @@ pot). Pages of no municipality get the default theme.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,9 +49,16 @@ bp.add_url_rule("/themes/<name>/<path:filename>", view_func=theme_file)
 
 def _municipality_in(context: Context) -> Municipality | None:
     slug = (request.view_args or {}).get("municipality_slug")
-    if slug:
-        return municipality_by_slug(slug)
     values = context.get_all()
+    if slug:
+        # The view has usually loaded it already (the wijk's, or the page's own).
+        known = values.get("municipality")
+        wijk = values.get("wijk")
+        if not isinstance(known, Municipality) and isinstance(wijk, Wijk):
+            known = wijk.municipality
+        if isinstance(known, Municipality) and known.slug == slug:
+            return known
+        return municipality_by_slug(slug)
     ordered = [values.get("municipality"), values.get("wijk"), *values.values()]
     for value in ordered:
         if isinstance(value, Municipality):
@@ -77,16 +85,32 @@ class PageTheme:
     logo: str | None
 
 
+#: How long a page's theme (its layers, their URLs) is reused before the folders are read
+#: again: a theme dropped into THEMES_DIR shows within this many seconds.
+THEME_TTL = 10.0
+_theme_cache: dict[tuple[str | None, str, str], tuple[float, PageTheme]] = {}
+
+
 @pass_context
 def page_theme(context: Context) -> PageTheme:
     municipality = page_municipality(context)
-    layers = theme_layers(municipality.theme if municipality else None, themes_dir())
+    name = municipality.theme if municipality else None
+    # Reading theme folders and hashing files for their URLs is the same for every page of
+    # a municipality: once per process and THEME_TTL, not per request.
+    key = (name, themes_dir(), request.script_root)
+    cached = _theme_cache.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < THEME_TTL:
+        return cached[1]
+    layers = theme_layers(name, themes_dir())
     logos = [t for t in layers if t.has_logo]
-    return PageTheme(
+    theme = PageTheme(
         name=layers[-1].name if layers else "",
         stylesheets=[_url(t, "theme.css") for t in layers],
         logo=_url(logos[-1], "logo.svg") if logos else None,
     )
+    _theme_cache[key] = (now, theme)
+    return theme
 
 
 def _url(theme: Theme, filename: str) -> str:

@@ -56,6 +56,10 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    from samenhang.blueprints.caching import init_page_caching
+
+    init_page_caching(app)
+
 
 def _init_logging(app: Flask) -> None:
     from samenhang.blueprints.tracing import init_logging

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -37,17 +38,25 @@ def text_direction(locale: str | None = None) -> str:
     return "rtl" if (locale or current_locale()) in RTL_LOCALES else "ltr"
 
 
+@lru_cache(maxsize=64)
+def babel_locale(code: str) -> Locale:
+    """Babel's Locale for a code, parsed once per process: formatting with a parsed Locale
+    costs half of formatting with its code, and pages format many amounts."""
+    return Locale.parse(code)
+
+
 def format_money(amount_cents: int, currency: str = "EUR", locale: str | None = None) -> str:
     """€ 1.234,56 in nl, €1,234.56 in en: always from integer cents, never a float."""
     return format_currency(
-        Decimal(amount_cents).scaleb(-2), currency, locale=locale or current_locale()
+        Decimal(amount_cents).scaleb(-2), currency, locale=babel_locale(locale or current_locale())
     )
 
 
+@lru_cache(maxsize=256)
 def percent_pattern(locale: str, decimals: int = 0, *, optional: bool = False) -> str:
     """The locale's own percent pattern ("#,##0%" in nl, "%#,##0" in tr) with `decimals`
     digits after the separator, always shown or (`optional`) only when not zero."""
-    pattern = Locale.parse(locale).percent_formats[None].pattern
+    pattern = babel_locale(locale).percent_formats[None].pattern
     if decimals > 0:
         pattern = pattern.replace("#,##0", "#,##0." + ("#" if optional else "0") * decimals)
     return pattern
@@ -62,7 +71,9 @@ def format_percentage(
         return "–"
     locale = locale or current_locale()
     fraction = Decimal(str(whole_percent)) / 100
-    return format_percent(fraction, format=percent_pattern(locale, decimals), locale=locale)
+    return format_percent(
+        fraction, format=percent_pattern(locale, decimals), locale=babel_locale(locale)
+    )
 
 
 def format_number(
@@ -70,4 +81,4 @@ def format_number(
 ) -> str:
     """The `|number` filter: 12345.6 → "12.345,6" in nl; `decimals` fixes the digits shown."""
     pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=locale or current_locale())
+    return format_decimal(value, format=pattern, locale=babel_locale(locale or current_locale()))

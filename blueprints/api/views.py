@@ -7,13 +7,13 @@ Errors need nothing here: under /api/ the app's handler answers every error as J
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from flask import Response, abort, jsonify, request, url_for
 
 from samenhang.blueprints.guards import bounded_int
-from samenhang.extensions import db
 from samenhang.initiatives import queries
 from samenhang.initiatives.models import HelpKind, Initiative, State, Theme
 from samenhang.outcomes import queries as outcomes_queries
@@ -25,8 +25,14 @@ OPENAPI = Path(__file__).with_name("openapi.json")
 MAX_PER_PAGE = 100
 
 
+@lru_cache(maxsize=1)
+def _openapi_text() -> str:
+    """The OpenAPI document ships with the code: read once per process."""
+    return OPENAPI.read_text(encoding="utf-8")
+
+
 def openapi() -> Response:
-    spec = json.loads(OPENAPI.read_text(encoding="utf-8"))
+    spec = json.loads(_openapi_text())  # a fresh copy: the servers differ per host
     spec["servers"] = [{"url": url_for("api.openapi", _external=True).rsplit("/", 1)[0]}]
     return jsonify(spec)
 
@@ -111,7 +117,7 @@ def initiatives() -> Response:
 
 
 def initiative(initiative_id: int) -> Response:
-    found = db.session.get(Initiative, initiative_id)
+    found = queries.get_initiative(initiative_id)
     if found is None or not found.is_public:
         abort(404)
     return jsonify(_initiative_json(found, queries.support_counts([found]).get(found.id, 0)))

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 from samenhang.accounts.services import set_locale
 from samenhang.blueprints.main.forms import LanguageForm
 from samenhang.blueprints.urls import safe_next_url
-from samenhang.extensions import db
+from samenhang.extensions import csrf, db
 from samenhang.i18n import LOCALE_COOKIE
 from samenhang.operations import readiness
 from samenhang.places.queries import municipalities_with_wijken
@@ -46,8 +46,14 @@ def contact() -> str:
     return render_template("main/contact.html", email=current_app.config["CONTACT_EMAIL"])
 
 
+@csrf.exempt
 def set_language() -> Response:
-    form = LanguageForm()
+    """A visitor's language is only a cookie of their own browser, so their switcher needs
+    no CSRF token: shared, cached pages (blueprints/caching.py) carry none and set no
+    session. A signed-in user's choice is stored on the account: that keeps the check."""
+    if current_user.is_authenticated and current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect()
+    form = LanguageForm(meta={"csrf": False})
     target = safe_next_url(form.next.data) or url_for("main.home")
     if not form.validate_on_submit():
         return redirect(target)

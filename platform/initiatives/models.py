@@ -113,6 +113,9 @@ class Initiative(db.Model):
     __table_args__ = (
         CheckConstraint("length(title) > 0", name="title_not_empty"),
         Index("ix_initiatives_wijk_state", "wijk_id", "state"),
+        # The lists, newest first: a wijk's, and the municipality's and the API's.
+        Index("ix_initiatives_wijk_published", "wijk_id", "published_at", "id"),
+        Index("ix_initiatives_published", "published_at", "id"),
         # PostgreSQL's full-text search over the folded text (queries.py); SQLite uses LIKE.
         Index(
             "ix_initiatives_search",

@@ -9,7 +9,8 @@ from typing import Generic, TypeVar
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, exists, false, func, literal_column, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from samenhang.accounts.models import User
 from samenhang.audit.models import AuditEntry
@@ -128,7 +129,8 @@ def _paginate(stmt: Select, page: int, per_page: int = PER_PAGE) -> Page[Initiat
             selectinload(Initiative.photos),
             selectinload(Initiative.budget_lines),
             selectinload(Initiative.help_asked),
-            selectinload(Initiative.wijk).selectinload(Wijk.municipality),
+            # Many-to-one: joined into the page's own query rather than two more.
+            joinedload(Initiative.wijk).joinedload(Wijk.municipality),
         )
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -179,16 +181,32 @@ def initiatives_of(user: User) -> list[Initiative]:
     return list(db.session.scalars(stmt))
 
 
+def get_initiative(initiative_id: int) -> Initiative | None:
+    """One initiative with its wijk and municipality (every page of it links through them)."""
+    return db.session.get(
+        Initiative,
+        initiative_id,
+        options=[joinedload(Initiative.wijk).joinedload(Wijk.municipality)],
+    )
+
+
 def top_level_comments(initiative: Initiative) -> list[Comment]:
+    """The thread: every comment of the initiative in one query (with its author), the
+    replies of each set from it, however deep they nest, so rendering loads nothing more."""
     stmt = (
         select(Comment)
-        .where(Comment.initiative_id == initiative.id, Comment.parent_id.is_(None))
+        .where(Comment.initiative_id == initiative.id)
         .order_by(Comment.id)
-        .options(
-            selectinload(Comment.replies).selectinload(Comment.author), selectinload(Comment.author)
-        )
+        .options(selectinload(Comment.author))
     )
-    return list(db.session.scalars(stmt))
+    comments = list(db.session.scalars(stmt))
+    replies: dict[int, list[Comment]] = {c.id: [] for c in comments}
+    for comment in comments:
+        if comment.parent_id is not None and comment.parent_id in replies:
+            replies[comment.parent_id].append(comment)
+    for comment in comments:
+        set_committed_value(comment, "replies", replies[comment.id])
+    return [c for c in comments if c.parent_id is None]
 
 
 class Queue(LabelledEnum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from samenhang.extensions import db
 from samenhang.places.models import Municipality, Wijk, WijkPostcode
@@ -37,6 +37,8 @@ def wijk_by_slugs(municipality_slug: str, wijk_slug: str) -> Wijk | None:
         select(Wijk)
         .join(Wijk.municipality)
         .where(Municipality.slug == municipality_slug, Wijk.slug == wijk_slug)
+        # Every wijk page links through its municipality: loaded by the same query.
+        .options(contains_eager(Wijk.municipality))
     )
     return db.session.scalar(stmt)
 

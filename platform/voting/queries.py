@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -76,6 +77,14 @@ def current_round(wijk: Wijk) -> Round | None:
 
 def get_round(round_id: int) -> Round | None:
     return db.session.get(Round, round_id)
+
+
+def published_counted_at(round_id: int) -> datetime | None:
+    """When the published result of the round was counted; None while it is not
+    published. It names the cached results page: a recount is a new page."""
+    return db.session.scalar(
+        select(Round.counted_at).where(Round.id == round_id, Round.phase == Phase.results)
+    )
 
 
 def numbered_projects(round_: Round) -> list[Project]:

@@ -72,3 +72,96 @@ def test_public_pages_issue_a_bounded_number_of_statements(
     db_session.flush()
     many = _statements(client, path)
     assert many == few, f"{path}: {few} statements with 2 initiatives, {many} with 10"
+
+
+# -- pages that list the comments of one initiative, the rounds of a wijk, the projects of
+# a result, and the API's one initiative --------------------------------------------------
+
+
+def _comment(initiative: Any, parent: Any = None) -> Any:
+    from samenhang.initiatives.models import Comment
+
+    comment = Comment(initiative=initiative, author=UserFactory(), body="Goed idee!", parent=parent)
+    db.session.add(comment)
+    return comment
+
+
+def _thread(initiative: Any, count: int) -> None:
+    """`count` comments, each with a reply that has a reply of its own."""
+    for _ in range(count):
+        top = _comment(initiative)
+        _comment(initiative, _comment(initiative, top))
+
+
+@pytest.mark.parametrize("path", ["/initiatives/{id}", "/api/v1/initiatives/{id}"])
+def test_an_initiative_with_many_comments_issues_a_bounded_number_of_statements(
+    client: FlaskClient, db_session: Any, path: str
+) -> None:
+    initiative = PublishedInitiativeFactory()
+    _thread(initiative, 1)
+    db_session.flush()
+    url = path.format(id=initiative.id)
+    few = _statements(client, url)
+    _thread(initiative, 6)
+    db_session.flush()
+    many = _statements(client, url)
+    assert many == few, f"{url}: {few} statements with 3 comments, {many} with 21"
+    if path.startswith("/initiatives"):
+        page = client.get(url).text
+        assert page.count('class="comment"') == 21  # replies of replies are shown too
+
+
+def _round_with_projects(wijk: Any, count: int) -> Any:
+    from factories.accounts import WijkmanagerFactory
+    from factories.voting import ProjectFactory, RoundFactory
+
+    from samenhang.voting import counting
+    from samenhang.voting.models import Phase
+
+    round_ = RoundFactory(wijk=wijk)
+    for _ in range(count):
+        ProjectFactory(round=round_, cost_cents=100_000)
+    round_.phase = Phase.counting
+    db.session.flush()
+    counting.count_round(round_, actor=WijkmanagerFactory(wijken=[wijk]))
+    round_.phase = Phase.results
+    db.session.flush()
+    return round_
+
+
+def test_the_results_page_renders_many_projects_with_a_bounded_number_of_statements(
+    client: FlaskClient, db_session: Any
+) -> None:
+    from samenhang.blueprints.voting.views.public import RESULTS_CACHE
+
+    wijk = WijkFactory()
+    counts = []
+    for projects in (2, 30):
+        round_ = _round_with_projects(wijk, projects)
+        url = f"/stemdag/{round_.id}/results"
+        client.get(url, headers=TURKISH)
+        RESULTS_CACHE.clear()  # count the rendering, not the cached answer
+        with counted() as statements:
+            assert client.get(url, headers=TURKISH).status_code == 200
+        counts.append(len(statements))
+        with counted() as statements:  # and the cached answer reads one row
+            assert client.get(url, headers=TURKISH).status_code == 200
+        assert len([s for s in statements if s.startswith("SELECT")]) == 1, statements
+    RESULTS_CACHE.clear()
+    # The second round of the wijk also compares its turnout with the first: one more.
+    assert counts[1] <= counts[0] + 1, counts
+
+
+def test_the_rounds_of_a_wijk_issue_a_bounded_number_of_statements(
+    client: FlaskClient, db_session: Any
+) -> None:
+    wijk = WijkFactory()
+    _round_with_projects(wijk, 2)
+    db_session.flush()
+    url = f"/g/{wijk.municipality.slug}/{wijk.slug}/stemdag"
+    few = _statements(client, url)
+    for _ in range(4):
+        _round_with_projects(wijk, 2)
+    db_session.flush()
+    many = _statements(client, url)
+    assert many == few, f"{url}: {few} statements with 1 round, {many} with 5"

@@ -41,7 +41,7 @@ View = str | Response | tuple[str, int]
 
 
 def get_initiative_or_404(initiative_id: int) -> Initiative:
-    initiative = db.session.get(Initiative, initiative_id)
+    initiative = queries.get_initiative(initiative_id)
     if initiative is None or not can_view_initiative(current_user, initiative):
         abort(404)
     return initiative

@@ -21,7 +21,7 @@ from flask import current_app, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from samenhang.content.queries import localize
+from samenhang.content.queries import localize_many
 from samenhang.extensions import db
 from samenhang.i18n import current_locale
 from samenhang.initiatives.models import PUBLIC_STATES
@@ -139,7 +139,8 @@ def cards(round_: Round, projects: list[Project] | None = None) -> list[dict[str
     """Project cards in the reader's language, in ballot order."""
     projects = projects if projects is not None else queries.projects_with_initiatives(round_)
     numbers = {p.id: p.number for p in queries.ballot_projects(round_).values()}
-    locale = current_locale()
+    # The texts of every project in one query, not one per project (a result lists dozens).
+    texts = localize_many(projects, current_locale())
     found = []
     for project in projects:
         photo = None
@@ -149,7 +150,7 @@ def cards(round_: Round, projects: list[Project] | None = None) -> list[dict[str
             {
                 "project": project,
                 "number": numbers.get(project.id),
-                "text": localize(project, locale),
+                "text": texts[project.id],
                 "photo": photo,
             }
         )

@@ -11,6 +11,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from samenhang.blueprints.caching import (
+    PageCache,
+    cached_page,
+    is_shareable_request,
+    private_page,
+)
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.voting import forms
 from samenhang.blueprints.voting.views.common import (
@@ -19,7 +25,7 @@ from samenhang.blueprints.voting.views.common import (
     cards,
     get_round_or_404,
 )
-from samenhang.i18n import format_money
+from samenhang.i18n import current_locale, format_money
 from samenhang.policies import can_see_results, can_view_round, is_member, require_visible
 from samenhang.voting import counting, queries, services, turnout
 from samenhang.voting.models import BallotType, ProjectStatus, Round
@@ -72,8 +78,30 @@ def _get_results_or_404(round_id: int) -> Round:
     return round_
 
 
+#: Published results, rendered once per (round, locale, count) in each process.
+RESULTS_CACHE = PageCache(size=256)
+
+
 def results(round_id: int) -> View:
-    round_ = _get_results_or_404(round_id)
+    """A published result cannot change: its page is rendered once per locale and count
+    (a recount has a new `counted_at`) and answered with ETag/Last-Modified. A hit reads
+    one value, the moment of the count; the rules of access are checked when rendering
+    (a round in the results phase is public)."""
+    if is_shareable_request():
+        counted_at = queries.published_counted_at(round_id)
+        if counted_at is not None:
+            key = (round_id, current_locale(), counted_at.isoformat())
+            return cached_page(
+                RESULTS_CACHE,
+                key,
+                counted_at,
+                lambda: _render_results(_get_results_or_404(round_id)),
+            )
+    # The manager's preview, or a page with the reader's own menu and messages.
+    return private_page(_render_results(_get_results_or_404(round_id)))
+
+
+def _render_results(round_: Round) -> str:
     result = round_.result
     assert result is not None
     unit = int(result["unit_cents"])
