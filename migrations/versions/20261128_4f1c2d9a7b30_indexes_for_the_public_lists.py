@@ -1,14 +1,14 @@
 """Indexes for the public lists: initiatives newest first, in a wijk and everywhere
 
 Revision ID: 4f1c2d9a7b30
-Revises: 6e9080e751a0
+Revises: d9fb3d2d2ce8
 Create Date: 2026-11-28 23:45:00.000000
 """
 
 from alembic import op
 
 revision = "4f1c2d9a7b30"
-down_revision = "6e9080e751a0"
+down_revision = "d9fb3d2d2ce8"
 branch_labels = None
 depends_on = None
 
