@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, send_file
+from flask import abort, current_app, flash, redirect
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -63,7 +63,7 @@ def codes_page(round_id: int) -> View:
             else:
                 flash(_("The letters are being made. This page shows how far it is."), "success")
             return redirect(round_url(round_, "voting.codes_page"))
-    batches = services.letter_batches(round_)
+    batches = services.batches_of(round_)
     context = {
         "batches": batches,
         "busy": any(b.status in (JobStatus.queued, JobStatus.running) for b in batches),
@@ -124,13 +124,9 @@ def _get_batch_or_404(round_: Round, letters_id: int) -> LetterBatch:
 
 def _batch_file(batch: LetterBatch) -> Response:
     path = services.letters_file(batch, actor=current_user)
-    response = send_file(
-        path,
-        mimetype="application/pdf",
-        as_attachment=True,
-        download_name=services.download_name(batch),
-        max_age=0,
-    )
+    response = Response(path.read_bytes(), mimetype="application/pdf")
+    name = services.download_name(batch)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -40,9 +40,9 @@ from samenhang.voting.services.keys import (
 )
 from samenhang.voting.services.letter_batches import (
     LETTER_STAGES,
+    batches_of,
     delete_letter_files,
     download_name,
-    letter_batches,
     letters_file,
     start_letters,
     void_batch,
@@ -100,6 +100,7 @@ __all__ = [
     "add_volunteer",
     "allowed_phases",
     "annul_round",
+    "batches_of",
     "cast_ballot",
     "change_ballot",
     "change_phase",
@@ -117,7 +118,6 @@ __all__ = [
     "generate_codes",
     "is_voting_open",
     "issue_requested_code",
-    "letter_batches",
     "letters_file",
     "look_up_register",
     "mark_voted_on_paper",

@@ -179,7 +179,7 @@ def void_batch(batch: LetterBatch, *, actor: User) -> int:
     return revoked
 
 
-def letter_batches(round_: Round) -> list[LetterBatch]:
+def batches_of(round_: Round) -> list[LetterBatch]:
     return list(
         db.session.scalars(
             select(LetterBatch)
