@@ -4,6 +4,7 @@ in the request without it; the letters PDF as a job, kept until voting opens or 
 from __future__ import annotations
 
 import io
+import os
 import smtplib
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,19 +18,23 @@ from factories.voting import RoundFactory
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
+from rq.registry import FinishedJobRegistry
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import select
 
 from samenhang import jobs
 from samenhang.audit.models import AuditEntry
+from samenhang.cli import worker_command
 from samenhang.extensions import db
 from samenhang.jobs import JobStatus
 from samenhang.mail import Mail, deliver
 from samenhang.voting.models import CodeStatus, LetterBatch, Phase, StemCode
 from samenhang.voting.services import letter_batches
 
-#: A database of the machine's Redis of its own, emptied before and after each test.
-REDIS_URL = "redis://127.0.0.1:6379/9"
+#: A database of the machine's Redis of its own (one per pytest-xdist worker: 9 to 14),
+#: emptied before and after each test.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+REDIS_URL = f"redis://127.0.0.1:6379/{9 + int(_WORKER or 0) % 6}"
 
 
 @pytest.fixture
@@ -258,3 +263,23 @@ def test_mail_goes_through_the_queue(
     _work()
     assert len(sent) == 2 and sent[1]["To"] == "fatma@example.org"
     assert jobs.failed_queue_jobs() == []
+
+
+def test_the_worker_command_needs_a_queue(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    runner = app.test_cli_runner()
+    refused = runner.invoke(worker_command, ["--burst"])
+    assert refused.exit_code != 0 and "REDIS_URL is not set" in refused.output
+    connection = Redis.from_url(REDIS_URL)
+    connection.flushdb()
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    # A job waiting in the queue (no row: a mail to the console) is done by the command.
+    monkeypatch.setitem(app.config, "MAIL_BACKEND", "console")
+    with app.app_context():
+        jobs.enqueue("samenhang.mail.deliver_queued", "a@example.org", "Hallo", "Tekst\n")
+        assert jobs.queue().count == 1
+    started = runner.invoke(worker_command, ["--burst"])
+    assert started.exit_code == 0, started.output
+    with app.app_context():
+        assert jobs.queue().count == 0 and jobs.failed_queue_jobs() == []
+        assert FinishedJobRegistry(queue=jobs.queue()).count == 1
+    connection.flushdb()

@@ -26,8 +26,8 @@ BIN = Path(sys.executable).parent
 SERVER = sa.engine.make_url(
     os.environ.get("TEST_DATABASE_URL") or "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-#: Its own Redis database (the job tests use 9), emptied before and after.
-REDIS_URL = "redis://127.0.0.1:6379/10"
+#: Its own Redis database (the job tests use 9 to 14), emptied before and after.
+REDIS_URL = "redis://127.0.0.1:6379/15"
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 SIGNIN_LIMIT = 3
 
