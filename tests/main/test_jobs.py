@@ -14,7 +14,7 @@ import pypdf
 import pytest
 from factories.accounts import AdminFactory, WijkmanagerFactory
 from factories.places import WijkFactory
-from factories.voting import RoundFactory
+from factories.voting import ProjectFactory, RoundFactory
 from flask import Flask
 from flask.testing import FlaskClient
 from redis import Redis
@@ -28,7 +28,7 @@ from samenhang.cli import worker_command
 from samenhang.extensions import db
 from samenhang.jobs import JobStatus
 from samenhang.mail import Mail, deliver
-from samenhang.voting.models import CodeStatus, LetterBatch, Phase, StemCode
+from samenhang.voting.models import CodeStatus, CountJob, LetterBatch, Phase, Round, StemCode
 from samenhang.voting.services import letter_batches
 
 #: A database of the machine's Redis of its own (one per pytest-xdist worker: 9 to 14),
@@ -283,3 +283,23 @@ def test_the_worker_command_needs_a_queue(app: Flask, monkeypatch: pytest.Monkey
         assert jobs.queue().count == 0 and jobs.failed_queue_jobs() == []
         assert FinishedJobRegistry(queue=jobs.queue()).count == 1
     connection.flushdb()
+
+
+def test_a_count_runs_on_the_worker(
+    client: FlaskClient, login: Any, setup: dict[str, Any], redis_queue: Redis
+) -> None:
+    round_ = setup["round"]
+    ProjectFactory(round=round_)
+    ProjectFactory(round=round_)
+    round_.phase = Phase.counting
+    db.session.commit()
+    login(setup["manager"])
+    answer = client.post(f"{setup['page']}/count", data={})
+    assert answer.status_code == 302 and answer.location.endswith("/manage#count-heading")
+    [job] = db.session.scalars(select(CountJob).where(CountJob.round_id == round_.id))
+    assert job.status is JobStatus.queued and job.task == "samenhang.voting.counting:run_count_job"
+    assert '<meta http-equiv="refresh"' in client.get(f"{setup['page']}/manage").text
+    _work()
+    db.session.expire_all()
+    assert (job.status, job.percent, job.attempts) == (JobStatus.done, 100, 1)
+    assert db.session.get(Round, round_.id).result["turnout"]["total"] == 0
