@@ -152,6 +152,7 @@ def management_menu() -> list[MenuGroup]:
                     (_("Users and roles"), url_for("admin.users")),
                     (_("Municipalities"), url_for("admin.municipalities")),
                     (_("Budgets dashboard"), url_for("vouchers.dashboard")),
+                    (_("Failed jobs"), url_for("admin.failed_jobs")),
                 ],
             )
         )

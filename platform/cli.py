@@ -250,3 +250,18 @@ def serve_command(bind: str | None, workers: int | None, threads: int | None) ->
     from samenhang.serving import serve
 
     serve(bind=bind, workers=workers, threads=threads)
+
+
+@cli.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, cron).")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run jobs from the queue (RQ on REDIS_URL): counts, letters, e-mail. See docs/deploy.md."""
+    from samenhang import jobs
+
+    if not jobs.queued():
+        raise click.ClickException("REDIS_URL is not set: jobs run in the app itself, no worker.")
+    worker = jobs.make_worker()
+    # Each job runs in a forked child: it must not share the parent's database connections.
+    db.engine.dispose()
+    worker.work(burst=burst, with_scheduler=True)

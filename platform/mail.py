@@ -58,10 +58,32 @@ def held_mail() -> Iterator[list[Mail]]:
 
 
 def deliver(mail: Mail) -> None:
+    """Send `mail`: through the job queue when there is one (a slow or absent mail server
+    then delays no request, and a failed delivery is tried again), else now."""
     held = _held.get()
     if held is not None:
         held.append(mail)
         return
+    from samenhang import jobs
+
+    if jobs.queued() and current_app.config["MAIL_BACKEND"] == "smtp":
+        jobs.enqueue(
+            "samenhang.mail.deliver_queued",
+            mail.to,
+            mail.subject,
+            mail.body,
+            description=f"e-mail: {mail.subject}",
+        )
+        return
+    deliver_now(mail)
+
+
+def deliver_queued(to: str, subject: str, body: str) -> None:
+    """What the worker runs for a queued mail; an SMTP error makes RQ try again later."""
+    deliver_now(Mail(to=to, subject=subject, body=body))
+
+
+def deliver_now(mail: Mail) -> None:
     config = current_app.config
     backend = config["MAIL_BACKEND"]
     if backend == "memory":

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from samenhang import jobs
 from samenhang.accounts.models import Role, User
 from samenhang.accounts.queries import active_users
 from samenhang.accounts.services import set_role
@@ -92,3 +93,15 @@ def set_theme(municipality_id: int) -> Response | tuple[str, int]:
             flash(_("The appearance of {name} is saved.").format(name=municipality.name), "success")
             return redirect(url_for("admin.municipalities"))
     return render_form_error("admin/municipalities.html", items=_theme_forms(form, municipality.id))
+
+
+def failed_jobs() -> str:
+    """Jobs that failed (after their retries), with why: counts, letters, and e-mails
+    that the queue could not deliver."""
+    return render_template(
+        "admin/jobs.html",
+        failed=list(jobs.failed_jobs()),
+        error_text=jobs.error_text,
+        failed_mail=jobs.failed_queue_jobs() if jobs.queued() else [],
+        queued=jobs.queued(),
+    )

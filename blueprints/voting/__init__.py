@@ -100,6 +100,10 @@ bp.add_url_rule(
 )
 bp.add_url_rule(f"{_one}/codes", view_func=views.codes_page, methods=GET_POST)
 bp.add_url_rule(f"{_one}/codes/revoke", view_func=views.revoke_code, methods=POST)
+bp.add_url_rule(
+    f"{_one}/letters/<int:letters_id>.pdf", view_func=views.download_letters, methods=["GET"]
+)
+bp.add_url_rule(f"{_one}/letters/<int:letters_id>/void", view_func=views.void_letters, methods=POST)
 bp.add_url_rule(f"{_one}/codes/reissue", view_func=views.reissue_code, methods=POST)
 bp.add_url_rule(f"{_one}/code-request", view_func=views.request_code, methods=POST)
 bp.add_url_rule(f"{_one}/code-requests", view_func=views.code_requests)

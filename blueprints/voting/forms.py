@@ -171,7 +171,7 @@ class PhaseForm(FlaskForm):
 class CodesForm(FlaskForm):
     count = IntegerField(
         _l("Number of letters"),
-        validators=[Optional(), NumberRange(min=1, max=5000)],
+        validators=[Optional(), NumberRange(min=1, max=10_000)],
         description=_l("Or fill in the addresses below: one letter per address."),
     )
     addresses = TextAreaField(
@@ -187,6 +187,12 @@ class CodesForm(FlaskForm):
 class RevokeForm(FlaskForm):
     serial = IntegerField(_l("Letter number"), validators=[Optional(), NumberRange(min=1)])
     code = StringField(_l("Or the code"), validators=[Optional(), Length(max=30)])
+
+
+class VoidLettersForm(FlaskForm):
+    confirm = BooleanField(
+        _l("Yes, void this batch: its unused codes stop working"), validators=[_required]
+    )
 
 
 class ReissueForm(FlaskForm):

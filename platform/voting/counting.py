@@ -409,15 +409,19 @@ def start_count(round_: Round, *, shares: Sequence[str] = (), actor: User) -> Co
     if sealed_count(round_):
         unseal_ballots(round_, shares, actor=actor)
     job = CountJob(round=round_, requested_by=actor, status=jobs.JobStatus.queued)
-    db.session.add(job)
-    db.session.flush()
-    jobs.submit(job, lambda report: _count_job(round_, actor, report))
+    jobs.submit(job, "samenhang.voting.counting:run_count_job")
     return job
 
 
-def _count_job(round_: Round, actor: User, report: jobs.Report) -> None:
+def run_count_job(job: CountJob, report: jobs.Report) -> None:
+    """The work of a count job (in the request, or in a worker)."""
+    if job.requested_by is None:  # pragma: no cover - the account was deleted meanwhile
+        raise DomainError(
+            _l("The count stopped with an unexpected error ({error}). Nothing was changed."),
+            error="account",
+        )
     try:
-        count_round(round_, actor=actor, report=report)
+        count_round(job.round, actor=job.requested_by, report=report)
     except DomainError:
         raise
     except Exception as exc:

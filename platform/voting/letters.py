@@ -10,7 +10,7 @@ Turkish, Polish, Ukrainian or Arabic: they then carry Dutch and English only, an
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
@@ -165,8 +165,13 @@ def _qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
                 start = None
 
 
-def letters_pdf(context: LetterContext, letters: Sequence[Letter]) -> bytes:
-    """One page per letter. Called inside an app context (for the translations)."""
+def letters_pdf(
+    context: LetterContext,
+    letters: Sequence[Letter],
+    progress: Callable[[int], None] | None = None,
+) -> bytes:
+    """One page per letter. Called inside an app context (for the translations).
+    `progress(done)` hears how many letters are set, every 100 or so."""
     fonts = font_paths()
     pdf = _LetterPDF(fonts)
     locales = LETTER_LOCALES if fonts is not None else ("nl", "en")
@@ -181,7 +186,9 @@ def letters_pdf(context: LetterContext, letters: Sequence[Letter]) -> bytes:
     nl_heading, nl_letter = texts["nl"][1], texts["nl"][2]
     width = pdf.w - pdf.l_margin - pdf.r_margin
     wrapped: dict[str, list[str]] = {}
-    for letter in letters:
+    for done, letter in enumerate(letters):
+        if progress is not None and done and done % 100 == 0:
+            progress(done)
         pdf.add_page()
         pdf.use(9)
         pdf.set_text_color(80, 80, 80)

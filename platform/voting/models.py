@@ -37,7 +37,7 @@ from samenhang.db import bool_false, cents, created_at, currency, intpk, str_sho
 from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative
-from samenhang.jobs import JobStatus
+from samenhang.jobs import JobColumns, JobStatus
 from samenhang.places.models import Wijk
 
 
@@ -301,9 +301,11 @@ class Round(db.Model):
         return f"<Round {self.id} {self.phase}>"
 
 
-class CountJob(db.Model):
+class CountJob(JobColumns, db.Model):
     """A count of a round, run as a job (`samenhang.jobs`): its progress, and why it failed.
     The newest one per round is shown on the manage page."""
+
+    job_kind = "count"
 
     __tablename__ = "stemdag_count_jobs"
     __table_args__ = (
@@ -328,6 +330,47 @@ class CountJob(db.Model):
 
     round: Mapped[Round] = relationship()
     requested_by: Mapped[User | None] = relationship()
+
+
+class LetterBatch(JobColumns, db.Model):
+    """A batch of stemcode letters, made as a job (`samenhang.voting.services.letters`).
+
+    Its PDF is the only copy of the codes in the clear: it is kept (in the instance
+    folder) so a wijkmanager whose download broke off can fetch it again, until voting
+    opens (or, made while voting is open, until it closes); then it is deleted. A batch
+    can be voided as a whole: its unused codes are revoked. The addresses typed in are in
+    `args` only until the PDF is made."""
+
+    __tablename__ = "stemdag_letter_batches"
+    __table_args__ = (
+        CheckConstraint("percent BETWEEN 0 AND 100", name="percent_range"),
+        Index("ix_stemdag_letter_batches_round_id", "round_id", "id"),
+    )
+    job_kind = "letters"
+
+    id: Mapped[intpk]
+    round_id: Mapped[int] = mapped_column(ForeignKey("stemdag_rounds.id", ondelete="CASCADE"))
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.queued)
+    #: queued, codes, letters, saving (`LETTER_STAGES`), or retrying.
+    stage: Mapped[str] = mapped_column(String(20), default="queued")
+    percent: Mapped[int] = mapped_column(default=0)
+    error_msgid: Mapped[str | None] = mapped_column(Text)
+    error_params: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    count: Mapped[int]
+    first_serial: Mapped[int | None]
+    last_serial: Mapped[int | None]
+    #: The PDF's file name in the letters folder; None once it is deleted.
+    file: Mapped[str | None] = mapped_column(String(100))
+    voided_at: Mapped[datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[created_at]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    round: Mapped[Round] = relationship()
+    requested_by: Mapped[User | None] = relationship(foreign_keys=[requested_by_id])
+    voided_by: Mapped[User | None] = relationship(foreign_keys=[voided_by_id])
 
 
 class Category(db.Model):

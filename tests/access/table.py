@@ -160,6 +160,7 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("admin.edit_user", "GET"): Access(ADMINS, values=_resident),
     ("admin.edit_user", "POST"): Access(ADMINS, values=_resident),
     ("admin.municipalities", "GET"): Access(ADMINS),
+    ("admin.failed_jobs", "GET"): Access(ADMINS),
     ("admin.set_theme", "POST"): Access(
         ADMINS, values=_municipality, data={"m1-theme": "voorbeeld"}
     ),
@@ -247,6 +248,8 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("voting.codes_page", "POST"): Access(MANAGERS),
     ("voting.revoke_code", "POST"): Access(MANAGERS),
     ("voting.reissue_code", "POST"): Access(MANAGERS),
+    ("voting.download_letters", "GET"): Access(MANAGERS),
+    ("voting.void_letters", "POST"): Access(MANAGERS),
     ("voting.request_code", "POST"): Access(
         SIGNED_IN, why="refused with a message (flashed) to all but checked residents"
     ),

@@ -32,6 +32,7 @@ from samenhang.contracts.models import Unit
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives.models import Comment, Photo, State
+from samenhang.jobs import JobStatus
 from samenhang.uploads import PAGE_WIDTHS
 from samenhang.voting import counting
 from samenhang.voting import services as voting_services
@@ -39,6 +40,7 @@ from samenhang.voting.models import (
     Ballot,
     BatchStatus,
     Channel,
+    LetterBatch,
     PaperBatch,
     Phase,
     ProjectStatus,
@@ -114,6 +116,9 @@ def build_world(outbox: list[Any]) -> World:
         entered_by_id=manager.id,
     )
     db.session.add(batch)
+    letters = LetterBatch(round=voting, count=1, requested_by=manager, status=JobStatus.done)
+    db.session.add(letters)
+    db.session.flush()
     counted = _counted_round(wijk, manager)
 
     pot = PotFactory(wijk=wijk, manager=manager)
@@ -137,6 +142,7 @@ def build_world(outbox: list[Any]) -> World:
         "round_id": voting.id,
         "project_id": project.id,
         "batch_id": batch.id,
+        "letters_id": letters.id,
         "verification_id": address_request.id,
         "request_id": code_request.id,
         "pot_id": pot.id,

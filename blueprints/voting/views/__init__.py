@@ -38,7 +38,13 @@ from samenhang.blueprints.voting.views.rounds import (
     key_share_pdf_view,
     manage,
 )
-from samenhang.blueprints.voting.views.stemcodes import codes_page, reissue_code, revoke_code
+from samenhang.blueprints.voting.views.stemcodes import (
+    codes_page,
+    download_letters,
+    reissue_code,
+    revoke_code,
+    void_letters,
+)
 from samenhang.blueprints.voting.views.vote import ballot, cast, change, receipt, review
 
 __all__ = [
@@ -56,6 +62,7 @@ __all__ = [
     "count",
     "create",
     "decide_batch",
+    "download_letters",
     "edit",
     "edit_project",
     "get_round_or_404",
@@ -77,6 +84,7 @@ __all__ = [
     "show",
     "turnout_csv",
     "turnout_json",
+    "void_letters",
     "volunteers",
     "wijk_rounds",
 ]

@@ -193,6 +193,10 @@ def count(round_id: int) -> Response:
         if job.status is JobStatus.failed:
             flash(error_text(job), "error")
             return redirect(round_url(round_, "voting.manage") + "#count-heading")
+        if job.status is not JobStatus.done:
+            # On the queue: the manage page shows how far the count is.
+            flash(_("The count has started. This page shows how far it is."), "success")
+            return redirect(round_url(round_, "voting.manage") + "#count-heading")
         flash(_("The votes are counted. Check the results, then publish them."), "success")
         return redirect(round_url(round_, "voting.results"))
     return redirect(round_url(round_, "voting.manage") + "#count-heading")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect
+from flask import abort, current_app, flash, redirect
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -11,9 +11,11 @@ from samenhang.blueprints.forms import render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.voting import forms
 from samenhang.blueprints.voting.views.common import View, get_round_or_404, round_url
+from samenhang.extensions import db
+from samenhang.jobs import JobStatus, error_text
 from samenhang.policies import require_manager
 from samenhang.voting import letters, queries, services
-from samenhang.voting.models import Round
+from samenhang.voting.models import LetterBatch, Round
 
 
 def _letters_response(
@@ -52,9 +54,22 @@ def codes_page(round_id: int) -> View:
         addresses = [a.strip() for a in (form.addresses.data or "").splitlines() if a.strip()]
         with form_errors(form, "count"):
             count = len(addresses) or form.count.data or 0
-            issued = services.generate_codes(round_, count, actor=current_user)
-            return _letters_response(round_, issued, addresses)
+            batch = services.start_letters(round_, count, addresses, actor=current_user)
+            if batch.status is JobStatus.done:
+                # No queue: the job ran in this request, the PDF is ready; hand it over.
+                return _batch_file(batch)
+            if batch.status is JobStatus.failed:
+                flash(error_text(batch), "error")
+            else:
+                flash(_("The letters are being made. This page shows how far it is."), "success")
+            return redirect(round_url(round_, "voting.codes_page"))
+    batches = services.batches_of(round_)
     context = {
+        "batches": batches,
+        "busy": any(b.status in (JobStatus.queued, JobStatus.running) for b in batches),
+        "stages": services.LETTER_STAGES,
+        "error_text": error_text,
+        "void_forms": {b.id: forms.VoidLettersForm(prefix=f"void{b.id}") for b in batches},
         "round": round_,
         "form": form,
         "revoke_form": forms.RevokeForm(prefix="revoke"),
@@ -98,3 +113,46 @@ def reissue_code(round_id: int) -> Response:
         issued = services.reissue_code(round_, form.serial.data, actor=current_user)
         return _letters_response(round_, [issued], [])
     return redirect(target)
+
+
+def _get_batch_or_404(round_: Round, letters_id: int) -> LetterBatch:
+    batch = db.session.get(LetterBatch, letters_id)
+    if batch is None or batch.round_id != round_.id:
+        abort(404)
+    return batch
+
+
+def _batch_file(batch: LetterBatch) -> Response:
+    path = services.letters_file(batch, actor=current_user)
+    response = Response(path.read_bytes(), mimetype="application/pdf")
+    name = services.download_name(batch)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def download_letters(round_id: int, letters_id: int) -> Response:
+    """A batch's PDF again, until voting opens."""
+    round_ = get_round_or_404(round_id)
+    require_manager(current_user, round_.wijk)
+    batch = _get_batch_or_404(round_, letters_id)
+    with flash_errors():
+        return _batch_file(batch)
+    return redirect(round_url(round_, "voting.codes_page"))
+
+
+@login_required
+def void_letters(round_id: int, letters_id: int) -> Response:
+    """Void a batch as a whole: its unused codes are revoked."""
+    round_ = get_round_or_404(round_id)
+    require_manager(current_user, round_.wijk)
+    batch = _get_batch_or_404(round_, letters_id)
+    form = forms.VoidLettersForm(prefix=f"void{batch.id}")
+    if not form.validate_on_submit():
+        flash(_("Tick the box to confirm."), "error")
+        return redirect(round_url(round_, "voting.codes_page"))
+    with flash_errors():
+        revoked = services.void_batch(batch, actor=current_user)
+        flash(_("The batch is voided. Codes revoked: {n}.").format(n=revoked), "success")
+    return redirect(round_url(round_, "voting.codes_page"))

@@ -38,6 +38,15 @@ from samenhang.voting.services.keys import (
     create_counting_key,
     unseal_ballots,
 )
+from samenhang.voting.services.letter_batches import (
+    LETTER_STAGES,
+    batches_of,
+    delete_letter_files,
+    download_name,
+    letters_file,
+    start_letters,
+    void_batch,
+)
 from samenhang.voting.services.polling import (
     BatchError,
     PaperReading,
@@ -73,6 +82,7 @@ from samenhang.voting.services.stemcodes import (
 )
 
 __all__ = [
+    "LETTER_STAGES",
     "AlreadyVoted",
     "BallotError",
     "BallotProject",
@@ -90,6 +100,7 @@ __all__ = [
     "add_volunteer",
     "allowed_phases",
     "annul_round",
+    "batches_of",
     "cast_ballot",
     "change_ballot",
     "change_phase",
@@ -100,11 +111,14 @@ __all__ = [
     "create_counting_key",
     "create_round",
     "decide_paper_batch",
+    "delete_letter_files",
+    "download_name",
     "enter_paper_batch",
     "find_code",
     "generate_codes",
     "is_voting_open",
     "issue_requested_code",
+    "letters_file",
     "look_up_register",
     "mark_voted_on_paper",
     "paper_ballot_problem",
@@ -117,9 +131,11 @@ __all__ = [
     "resident_credential",
     "review_project",
     "revoke_code",
+    "start_letters",
     "unseal_ballots",
     "update_project",
     "update_round",
     "validate_choice",
+    "void_batch",
     "voter_credential",
 ]

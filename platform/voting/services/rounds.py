@@ -337,6 +337,12 @@ def change_phase(round_: Round, target: Phase, *, actor: User) -> CountingKey | 
         if round_.result is None:
             raise DomainError(_l("Run the count before you publish the results."))
         fund_winners(round_, actor=actor)
+    if target in (Phase.voting, Phase.counting):
+        # The kept letters hold codes in the clear: they go when voting opens (and those
+        # made while it was open, when it closes). See letter_batches.
+        from samenhang.voting.services.letter_batches import delete_letter_files
+
+        delete_letter_files(round_)
     before = round_.phase
     round_.phase = target
     round_.updated_at = utcnow()

@@ -15,19 +15,15 @@ from samenhang.voting import codes
 from samenhang.voting.models import PHASE_ORDER, CodeStatus, Phase, Round, StemCode
 from samenhang.voting.services.common import lock_round, rows_changed
 
-MAX_CODES_PER_BATCH = 5000
+#: A batch is made by a job (letter_batches), so a whole wijk fits in one.
+MAX_CODES_PER_BATCH = 10_000
 
 
 def generate_codes(round_: Round, count: int, *, actor: User) -> list[tuple[int, str]]:
     """`count` new codes as (letter number, code). The codes exist only in what this
     returns: they are stored hashed, so print or hand them out now."""
     require_manager(actor, round_.wijk)
-    if not round_.eligibility.uses_codes:
-        raise DomainError(_l("This round does not use stemcodes."))
-    if PHASE_ORDER.index(round_.phase) > PHASE_ORDER.index(Phase.voting):
-        raise DomainError(_l("Voting has closed; no new codes can be made."))
-    if not 1 <= count <= MAX_CODES_PER_BATCH:
-        raise DomainError(_l("Make 1 to {maximum} codes at a time."), maximum=MAX_CODES_PER_BATCH)
+    check_codes_possible(round_, count)
     round_ = lock_round(round_)
     first = round_.next_serial
     issued = []
@@ -58,6 +54,16 @@ def generate_codes(round_: Round, count: int, *, actor: User) -> list[tuple[int,
         public=True,
     )
     return issued
+
+
+def check_codes_possible(round_: Round, count: int) -> None:
+    """Refuse a batch of `count` codes the round cannot have (before queueing one)."""
+    if not round_.eligibility.uses_codes:
+        raise DomainError(_l("This round does not use stemcodes."))
+    if PHASE_ORDER.index(round_.phase) > PHASE_ORDER.index(Phase.voting):
+        raise DomainError(_l("Voting has closed; no new codes can be made."))
+    if not 1 <= count <= MAX_CODES_PER_BATCH:
+        raise DomainError(_l("Make 1 to {maximum} codes at a time."), maximum=MAX_CODES_PER_BATCH)
 
 
 def _code_by_serial(round_: Round, serial: int) -> StemCode:
