@@ -5,7 +5,7 @@ they were tried; stemcode letters are made in batches, each a job whose PDF is k
 voting opens.
 
 Revision ID: d2ebda23e970
-Revises: 6e9080e751a0
+Revises: 4f1c2d9a7b30
 Create Date: 2026-11-28 23:28:45.629110
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 import samenhang.db
 
 revision = "d2ebda23e970"
-down_revision = "6e9080e751a0"
+down_revision = "4f1c2d9a7b30"
 branch_labels = None
 depends_on = None
 
