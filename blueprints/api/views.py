@@ -14,6 +14,7 @@ from typing import Any
 from flask import Response, abort, jsonify, request, url_for
 
 from samenhang.blueprints.guards import bounded_int
+from samenhang.extensions import db
 from samenhang.initiatives import queries
 from samenhang.initiatives.models import HelpKind, Initiative, State, Theme
 from samenhang.outcomes import queries as outcomes_queries
