@@ -52,6 +52,7 @@ PUBLIC_EVENTS: dict[str, Any] = {
     "stemdag.key_created": _l("Counting key made; its shares went to the count officials"),
     "stemdag.unsealed": _l("Sealed online ballots opened for the count"),
     "stemdag.annulled": _l("Stemdag annulled"),
+    "stemdag.letters_voided": _l("A batch of letters was voided; its unused codes no longer work"),
     "stemdag.imported": _l("Stemdag results imported"),
     "stemdag.codes_generated": _l("Stemcodes made"),
     "stemdag.code_revoked": _l("Stemcode cancelled"),
