@@ -26,7 +26,7 @@ from flask import Flask, current_app, flash, g, jsonify, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.wrappers import Response
 
 from samenhang.errors import DomainError, NotFound, PermissionDenied
@@ -59,8 +59,22 @@ def json_endpoint(view: F) -> F:
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
-    view = current_app.view_functions.get(request.endpoint or "")
+    view = current_app.view_functions.get(request.endpoint or _endpoint_of_other_method())
     return bool(getattr(view, "is_json_endpoint", False))
+
+
+def _endpoint_of_other_method() -> str:
+    """On a 405 routing found no endpoint; the one the URL has for an allowed method tells
+    whether the answer should be JSON."""
+    error = request.routing_exception
+    if not isinstance(error, MethodNotAllowed) or not error.valid_methods:
+        return ""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, _values = adapter.match(method=error.valid_methods[0])
+    except HTTPException:
+        return ""
+    return str(endpoint)
 
 
 def json_answer(body: dict[str, Any], status: int) -> Response:
