@@ -25,7 +25,12 @@ def _is_json_error(response: Any, status: int, kind: str) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/v1/nothing-here", "/api/v1/initiatives/2147483647", "/stemdag/2147483647/ballots"],
+    [
+        "/api/v1/nothing-here",
+        "/api/v1/initiatives/2147483647",
+        "/stemdag/2147483647/ballots",
+        "/stemdag/99999999999999999999/ballots",
+    ],
 )
 def test_not_found_is_json(client: FlaskClient, path: str) -> None:
     method = "POST" if path.endswith("/ballots") else "GET"
