@@ -258,3 +258,59 @@ def test_junk_to_every_write_route_is_refused_cleanly(
             except Exception as exc:  # a 500 raises under TESTING: name it and go on
                 failures.append(f"{role}: {type(exc).__name__}: {exc} on {method} {url}"[:400])
     assert not failures, "\n".join(failures)
+
+
+READ_ROUTES = [(e, m, r) for e, m, r in ROUTES if m == "GET" and not e.endswith("static")]
+QUERY_KEYS = st.sampled_from(
+    ["q", "page", "per_page", "next", "state", "theme", "help", "year", "wijk", "municipality",
+     "status", "sort", "indicator", "locale", "format", "round", "kind"]
+)  # fmt: skip
+
+
+def _read_probe(
+    client: FlaskClient, connection: Any, queries: st.SearchStrategy[Any], url: str, user: Any
+) -> Any:
+    @settings(
+        max_examples=3,
+        deadline=None,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(query=queries)
+    @seed(zlib.crc32(f"GET {url}".encode()))
+    def probe(query: dict[str, str]) -> None:
+        _sign_in(client, user)
+        savepoint = connection.begin_nested()
+        try:
+            response = client.get(url, query_string=query)
+            response.close()
+        finally:
+            savepoint.rollback()
+        assert response.status_code < 500, f"{response.status_code} on GET {url} {query!r}"
+
+    return probe
+
+
+def test_junk_query_strings_never_give_a_500(
+    app: Flask, client: FlaskClient, db_session: Any, outbox: list[Any], _no_limits: None
+) -> None:
+    """Every page and list, as its first allowed role, with junk in its query string."""
+    world = build_world(outbox)
+    db_session.commit()
+    connection = db_session.get_bind()
+    queries = st.dictionaries(QUERY_KEYS | st.text(min_size=1, max_size=8), JUNK_TEXT, max_size=4)
+    failures: list[str] = []
+    for endpoint, method, rule in READ_ROUTES:
+        access = ACCESS[(endpoint, method)]
+        url = _url(app, rule, endpoint, world, access)
+        user = world.users[_roles(access.allowed)[0]]
+
+        probe = _read_probe(client, connection, queries, url, user)
+        try:
+            probe()
+        except AssertionError as exc:
+            failures.append(str(exc).splitlines()[0])
+        except Exception as exc:  # a 500 raises under TESTING: name it and go on
+            failures.append(f"{type(exc).__name__}: {exc} on GET {url}"[:400])
+    assert not failures, "\n".join(failures)
