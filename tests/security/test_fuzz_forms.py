@@ -314,3 +314,34 @@ def test_junk_query_strings_never_give_a_500(
         except Exception as exc:  # a 500 raises under TESTING: name it and go on
             failures.append(f"{type(exc).__name__}: {exc} on GET {url}"[:400])
     assert not failures, "\n".join(failures)
+
+
+def test_the_probe_catches_a_500_and_a_refusal_that_stores(
+    app: Flask, client: FlaskClient, db_session: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The walk above can fail: a view that breaks, or one that stores and then refuses."""
+    from factories.accounts import UserFactory
+    from factories.initiatives import PublishedInitiativeFactory
+
+    from samenhang.initiatives.models import Comment
+
+    initiative = PublishedInitiativeFactory()
+    user = UserFactory()
+    db_session.commit()
+    url = f"/initiatives/{initiative.id}/comments"
+    connection = db_session.get_bind()
+    bodies = st.just({"body": "x"})
+
+    def broken(**kwargs: Any) -> Any:
+        raise ValueError("a bug")
+
+    def stores_then_refuses(**kwargs: Any) -> Any:
+        db.session.add(Comment(initiative_id=initiative.id, author_id=user.id, body="x"))
+        db.session.commit()
+        return "no", 422
+
+    for view, expected in ((broken, ValueError), (stores_then_refuses, AssertionError)):
+        monkeypatch.setitem(app.view_functions, "initiatives.comment", view)
+        probe = _probe(client, connection, _table_counts(), bodies, False, "POST", url)
+        with pytest.raises(expected):
+            probe(user, RESIDENT)
