@@ -37,6 +37,22 @@ def bounded_int(value: str | None, default: int, *, lowest: int = 1) -> int:
     return int(value)
 
 
+def paging(default_size: int, maximum: int) -> tuple[int, int]:
+    """`?page=` and `?per_page=` of a list answer; out of range is a 400, never adjusted."""
+    per_page = bounded_int(request.args.get("per_page"), default_size)
+    if per_page > maximum:
+        abort(400)
+    return bounded_int(request.args.get("page"), 1), per_page
+
+
+def place_slugs() -> tuple[str | None, str | None]:
+    """`?municipality=` and `?wijk=`; a wijk is only known within its municipality."""
+    municipality_slug, wijk_slug = request.args.get("municipality"), request.args.get("wijk")
+    if wijk_slug and not municipality_slug:
+        abort(400)
+    return municipality_slug, wijk_slug
+
+
 def _has_nul(values: Any) -> bool:
     return any("\x00" in v for v in chain.from_iterable(values.listvalues()))
 

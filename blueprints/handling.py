@@ -18,6 +18,7 @@ and the two context managers roll back themselves because their answer is not an
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -26,7 +27,8 @@ from flask import Flask, current_app, flash, g, jsonify, redirect, render_templa
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import NotFound as RoutingNotFound
 from werkzeug.wrappers import Response
 
 from samenhang.errors import DomainError, NotFound, PermissionDenied
@@ -59,8 +61,39 @@ def json_endpoint(view: F) -> F:
 def wants_json() -> bool:
     if request.path.startswith("/api/"):
         return True
-    view = current_app.view_functions.get(request.endpoint or "")
+    view = current_app.view_functions.get(request.endpoint or _endpoint_of_other_method())
     return bool(getattr(view, "is_json_endpoint", False))
+
+
+def _endpoint_of_other_method() -> str:
+    """On a 405 routing found no endpoint; the one the URL has for an allowed method tells
+    whether the answer should be JSON. On a 404 for an id beyond what the database holds
+    (`/stemdag/99999999999/ballots`), the rule it would have matched, numbers unbounded."""
+    error = request.routing_exception
+    if isinstance(error, RoutingNotFound):
+        return _json_rule_by_shape(request.path)
+    if not isinstance(error, MethodNotAllowed) or not error.valid_methods:
+        return ""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    try:
+        endpoint, _values = adapter.match(method=error.valid_methods[0])
+    except HTTPException:
+        return ""
+    return str(endpoint)
+
+
+def _json_rule_by_shape(path: str) -> str:
+    """The JSON endpoint whose rule `path` has the shape of (built once per app)."""
+    shapes = current_app.extensions.get("json_rule_shapes")
+    if shapes is None:
+        shapes = []
+        for rule in current_app.url_map.iter_rules():
+            if getattr(current_app.view_functions.get(rule.endpoint), "is_json_endpoint", False):
+                pattern = re.sub(r"<int:[^>]+>", r"\\d+", re.escape(rule.rule))
+                pattern = re.sub(r"<[^>]+>", r"[^/]+", pattern)
+                shapes.append((re.compile(pattern), rule.endpoint))
+        current_app.extensions["json_rule_shapes"] = shapes
+    return next((endpoint for shape, endpoint in shapes if shape.fullmatch(path)), "")
 
 
 def json_answer(body: dict[str, Any], status: int) -> Response:

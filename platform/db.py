@@ -86,6 +86,15 @@ def _newlines_normalised(target: Any, value: Any, oldvalue: Any, initiator: Any)
     return normalise_newlines(value) if isinstance(value, str) and "\r" in value else value
 
 
+def _bidi_controls_stripped(target: Any, value: Any, oldvalue: Any, initiator: Any) -> Any:
+    from samenhang.text import has_bidi_controls, strip_bidi_controls
+
+    # `type(...) is str`: enum members that are strings stay members (they hold no controls).
+    if type(value) is str and has_bidi_controls(value):
+        return strip_bidi_controls(value)
+    return value
+
+
 @event.listens_for(Mapper, "mapper_configured")
 def _normalise_newlines_of_text_columns(mapper: Mapper[Any], class_: type) -> None:
     """Every Text column (what people write in a textarea) stores LF line endings, whatever
@@ -94,3 +103,13 @@ def _normalise_newlines_of_text_columns(mapper: Mapper[Any], class_: type) -> No
     for prop in mapper.column_attrs:
         if any(isinstance(column.type, Text) for column in prop.columns):
             event.listen(getattr(class_, prop.key), "set", _newlines_normalised, retval=True)
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _strip_bidi_controls_of_text_columns(mapper: Mapper[Any], class_: type) -> None:
+    """Names, titles, summaries and every other text column lose bidi overrides, embeddings
+    and isolates on assignment, whatever sent them: a form, the API, an import. Set on
+    assignment, as the line endings above, so what is checked is what is stored."""
+    for prop in mapper.column_attrs:
+        if any(isinstance(column.type, String) for column in prop.columns):
+            event.listen(getattr(class_, prop.key), "set", _bidi_controls_stripped, retval=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from typing import Any
 
@@ -59,6 +60,21 @@ def word_diff(old: str, new: str) -> Markup:
 def normalise_newlines(text: str) -> str:
     """Browsers send a textarea's lines as CRLF; stored and served text uses LF only."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+#: Explicit embeddings, overrides and isolates (U+202A-202E, U+2066-2069): they let a name
+#: or title show in another order than it is written ("‮gnp.exe" looks like "exe.png").
+#: Arabic and Hebrew text needs none of them; the marks RLM/LRM/ALM stay.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi_controls(text: str) -> str:
+    """User text without bidirectional embedding, override and isolate characters."""
+    return _BIDI_CONTROLS.sub("", text)
+
+
+def has_bidi_controls(text: str) -> bool:
+    return _BIDI_CONTROLS.search(text) is not None
 
 
 def normalise_newlines_in(data: Any) -> Any:

@@ -1,10 +1,21 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
+from flask_login import login_user as _login_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from samenhang.accounts import letters, privacy, services, verification
@@ -33,6 +44,13 @@ from samenhang.places.queries import wijken_for_postcode
 from samenhang.policies import require_manager, require_visible
 
 View = str | BaseResponse | tuple[str, int]
+
+
+def login_user(user: Any, remember: bool = False) -> bool:
+    """Sign in with a new session: nothing planted before (a CSRF token someone else
+    knows, another visitor's state) carries over to the signed-in person."""
+    session.clear()
+    return _login_user(user, remember=remember)
 
 
 def signup() -> View:

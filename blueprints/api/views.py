@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Response, abort, jsonify, request, url_for
 
-from samenhang.blueprints.guards import bounded_int
+from samenhang.blueprints.guards import bounded_int, paging, place_slugs
 from samenhang.extensions import db
 from samenhang.initiatives import queries
 from samenhang.initiatives.models import HelpKind, Initiative, State, Theme
@@ -129,7 +129,7 @@ def budgets() -> Response:
     from samenhang.blueprints.budgets.export import budget_record
     from samenhang.budgets import queries as budget_queries
 
-    municipality_slug, wijk_slug = request.args.get("municipality"), request.args.get("wijk")
+    municipality_slug, wijk_slug = place_slugs()
     scope: dict[str, Any] = {}
     if municipality_slug and wijk_slug:
         scope["wijk"] = wijk_by_slugs(municipality_slug, wijk_slug) or abort(404)
@@ -139,8 +139,7 @@ def budgets() -> Response:
     if year is not None and not year.isdigit():
         abort(Response(json.dumps({"error": "unknown year"}), 400, mimetype="application/json"))
     found = budget_queries.published_budgets(year=int(year) if year else None, **scope)
-    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), MAX_PER_PAGE)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page, per_page = paging(20, MAX_PER_PAGE)
     items = found[(page - 1) * per_page : page * per_page]
     return jsonify(
         {
@@ -157,7 +156,7 @@ def budgets() -> Response:
 
 def outcomes() -> Response:
     scope: dict[str, Any] = {}
-    municipality_slug, wijk_slug = request.args.get("municipality"), request.args.get("wijk")
+    municipality_slug, wijk_slug = place_slugs()
     if municipality_slug and wijk_slug:
         scope["wijk"] = wijk_by_slugs(municipality_slug, wijk_slug) or abort(404)
     elif municipality_slug:
@@ -170,11 +169,10 @@ def outcomes() -> Response:
     criteria = outcomes_queries.Filter(
         indicators=indicators,
         themes=tuple(_enum_list("theme", Theme)),
-        year=request.args.get("year", type=int),
+        year=bounded_int(request.args.get("year"), 0) or None,
         **scope,
     )
-    per_page = min(max(request.args.get("per_page", 100, type=int) or 100, 1), 1000)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page, per_page = paging(100, 1000)
     values, total = outcomes_queries.filtered(criteria, page, per_page)
     return jsonify(
         {

@@ -7,6 +7,7 @@ from typing import Any
 from flask import Response, abort, jsonify, request, url_for
 
 from samenhang.blueprints.campaigns.views.loading import get_campaign_or_404
+from samenhang.blueprints.guards import paging, place_slugs
 from samenhang.campaigns import queries
 from samenhang.campaigns.models import LISTED_STATUSES, Campaign, CampaignStatus
 from samenhang.campaigns.queries import CampaignSummary
@@ -59,14 +60,13 @@ def _statuses() -> list[CampaignStatus]:
 
 
 def campaigns() -> Response:
-    municipality_slug, wijk_slug = request.args.get("municipality"), request.args.get("wijk")
+    municipality_slug, wijk_slug = place_slugs()
     wijk = municipality = None
     if municipality_slug and wijk_slug:
         wijk = wijk_by_slugs(municipality_slug, wijk_slug) or abort(404)
     elif municipality_slug:
         municipality = municipality_by_slug(municipality_slug) or abort(404)
-    per_page = min(max(request.args.get("per_page", 20, type=int) or 20, 1), MAX_PER_PAGE)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page, per_page = paging(20, MAX_PER_PAGE)
     items, total = queries.public_campaigns(wijk, municipality, _statuses(), page, per_page)
     figures = queries.summaries(items)
     return jsonify(
