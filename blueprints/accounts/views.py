@@ -36,6 +36,7 @@ from samenhang.blueprints.forms import render_form, wijk_choice
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.urls import safe_next_url
+from samenhang.blueprints.voting.views.common import STATE_PREFIX
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.i18n import current_locale
@@ -48,8 +49,12 @@ View = str | BaseResponse | tuple[str, int]
 
 def login_user(user: Any, remember: bool = False) -> bool:
     """Sign in with a new session: nothing planted before (a CSRF token someone else
-    knows, another visitor's state) carries over to the signed-in person."""
+    knows, another visitor's state) carries over to the signed-in person, except a ballot
+    being filled in, which the voting area then strips of any code or receipt
+    (`forget_voters_at_sign_in`) so that only the unsent selection stays."""
+    ballots = {key: value for key, value in session.items() if key.startswith(STATE_PREFIX)}
     session.clear()
+    session.update(ballots)
     return _login_user(user, remember=remember)
 
 
