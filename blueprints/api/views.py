@@ -44,7 +44,8 @@ PUBLIC_STATES = (State.published, State.funded, State.realised)
 
 def _enum_list(name: str, enum: Any, allowed: Any = None) -> list[Any]:
     try:
-        values = [enum(v) for v in request.args.getlist(name) if v]
+        # An empty value is not one of the enum's: refused, as the document says.
+        values = [enum(v) for v in request.args.getlist(name)]
     except ValueError:
         abort(400)
     if allowed is not None and any(v not in allowed for v in values):
@@ -161,7 +162,7 @@ def outcomes() -> Response:
         scope["wijk"] = wijk_by_slugs(municipality_slug, wijk_slug) or abort(404)
     elif municipality_slug:
         scope["municipality"] = municipality_by_slug(municipality_slug) or abort(404)
-    indicators = tuple(v for v in request.args.getlist("indicator") if v)
+    indicators = tuple(request.args.getlist("indicator"))
     if any(i not in INDICATORS for i in indicators):
         abort(
             Response(json.dumps({"error": "unknown indicator"}), 400, mimetype="application/json")

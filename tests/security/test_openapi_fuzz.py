@@ -69,3 +69,14 @@ def _probe(operation: Any, mode: GenerationMode, checks: list[Any]) -> Any:
         case.call_and_validate(checks=checks, headers={"Accept-Encoding": "identity"})
 
     return call
+
+
+def test_an_empty_filter_value_is_refused(client: Any) -> None:
+    for url in (
+        "/api/v1/outcomes?theme=",
+        "/api/v1/initiatives?theme=",
+        "/api/v1/outcomes?indicator=",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 400, url
+        assert answer.is_json, url
