@@ -135,9 +135,7 @@ def test_the_stemcode_endpoint_counts_its_accept_language_or_unknown(
     assert first.status_code == 201, first.text
     other = _code(setup)
     db.session.commit()
-    second = client.post(
-        url, json={**body, "code": other}, headers={"Accept-Language": "ja"}
-    )
+    second = client.post(url, json={**body, "code": other}, headers={"Accept-Language": "ja"})
     assert second.status_code == 201, second.text
     # The same code again is refused: nothing more is counted.
     again = client.post(url, json=body, headers={"Accept-Language": "tr"})
