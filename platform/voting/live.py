@@ -135,9 +135,12 @@ class RedisCounters:
         counts, now = self.read(round_id), time.time()
         if max_age > 0:
             # NX: of two servers taking a snapshot at once, both show the first one's.
-            self.redis.set(
+            stored = self.redis.set(
                 name, json.dumps({"counts": counts, "at": now}), px=int(max_age * 1000), nx=True
             )
+            if not stored and (kept := self.redis.get(name)) is not None:
+                data = json.loads(kept)
+                return {k: int(v) for k, v in data["counts"].items()}, float(data["at"])
         return counts, now
 
 
