@@ -57,6 +57,11 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         #: Redis, shared by every app server: rate limits (and the readiness check).
         "REDIS_URL": env.get("REDIS_URL"),
         "RATELIMIT_STORAGE_URI": env.get("REDIS_URL", "memory://"),
+        #: Live turnout by language while a round votes (`samenhang.voting.live`): a Redis
+        #: of its own (best without persistence, see docs/ballot-secrecy.md), else REDIS_URL,
+        #: else counted in the process; and how old the figures shown may be, in seconds.
+        "LIVE_TURNOUT_REDIS_URL": env.get("SAMENHANG_LIVE_TURNOUT_REDIS_URL"),
+        "LIVE_TURNOUT_REFRESH_SECONDS": int(env.get("SAMENHANG_LIVE_TURNOUT_REFRESH", "300")),
         #: text (development) or json (one object per line, with the request id).
         "LOG_FORMAT": env.get("SAMENHANG_LOG_FORMAT", "json" if production else "text"),
         "LOG_LEVEL": env.get("SAMENHANG_LOG_LEVEL", "INFO"),

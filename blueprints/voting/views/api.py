@@ -23,9 +23,10 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from samenhang.blueprints.handling import json_answer
+from samenhang.config import LOCALES
 from samenhang.errors import DomainError
 from samenhang.policies import require_visible
-from samenhang.voting import queries, services
+from samenhang.voting import queries, services, turnout
 
 _TRUE = frozenset({"1", "y", "yes", "true", "on"})
 
@@ -82,6 +83,13 @@ def _api_request() -> tuple[str, services.Choice, bool, str]:
     return code, choice, _flag(data.get("age_confirmed")), receipt.strip()
 
 
+def _profile() -> turnout.BallotProfile:
+    """The language the client asks for (`Accept-Language`), sealed with the ballot and
+    counted live; none (unknown) when it names none of ours. No session, no cookie: this
+    endpoint acts as nobody's account."""
+    return turnout.BallotProfile(language=request.accept_languages.best_match(list(LOCALES)))
+
+
 def cast_api(round_id: int) -> Response:
     """Cast a ballot with a stemcode: JSON `{"code": "K7QM-2XWD-HP4T", "choice": [12, 14],
     "age_confirmed": true}` (or the same as form fields; `points` for a points ballot,
@@ -105,7 +113,13 @@ def cast_api(round_id: int) -> Response:
             if receipt:
                 credential = services.Credential(code=services.find_code(rules, code))
                 new_receipt = services.change_ballot(
-                    rules, rules.projects, choice, credential, receipt, age_confirmed=age_confirmed
+                    rules,
+                    rules.projects,
+                    choice,
+                    credential,
+                    receipt,
+                    age_confirmed=age_confirmed,
+                    profile=_profile(),
                 )
             else:
                 new_receipt = services.cast_ballot(
@@ -114,6 +128,7 @@ def cast_api(round_id: int) -> Response:
                     choice,
                     services.code_credential(rules, code),
                     age_confirmed=age_confirmed,
+                    profile=_profile(),
                 )
         except DomainError:
             # A kept copy of the round may be out of date (its phase moved on): ask once,

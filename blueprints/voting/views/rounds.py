@@ -20,7 +20,7 @@ from samenhang.blueprints.voting.views.common import View, cards, get_round_or_4
 from samenhang.blueprints.voting.views.public import who_voted
 from samenhang.jobs import JobStatus, error_text
 from samenhang.policies import require_manager
-from samenhang.voting import counting, queries, services
+from samenhang.voting import counting, live, queries, services
 from samenhang.voting.models import BallotType, Eligibility, Phase, Round, Rule
 from samenhang.voting.services import keys
 from samenhang.voting.share_pdf import ShareContext, key_share_pdf
@@ -116,6 +116,7 @@ def manage(round_id: int) -> str:
         count_form=forms.CountForm(),
         annul_form=forms.AnnulForm(),
         who_voted=who_voted(round_),
+        live=live.live_turnout(round_),
         count_job=counting.latest_count_job(round_),
         count_stages=counting.COUNT_STAGES,
         job_error=error_text,

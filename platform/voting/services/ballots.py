@@ -22,7 +22,7 @@ from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.policies import check_verified_resident, is_member
-from samenhang.voting import codes, sealing
+from samenhang.voting import codes, live, sealing
 from samenhang.voting.models import (
     Ballot,
     BallotType,
@@ -542,6 +542,9 @@ def cast_ballot(
         round_, choice, Channel.online, key, project_count=len(projects), profile=profile
     )
     db.session.connection().execute(_INSERT_BALLOT, row)
+    # The live estimate of turnout by language: counted outside the database, and only once
+    # this transaction commits (a refused or rolled-back ballot is never counted).
+    live.note_ballot(round_.id, profile.language if profile else None)
     assert receipt is not None
     return receipt
 

@@ -24,7 +24,7 @@ from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.policies import require_manager
-from samenhang.voting import sealing, turnout
+from samenhang.voting import live, sealing, turnout
 from samenhang.voting.models import Ballot, Channel, Phase, Round, new_ballot_id
 from samenhang.voting.services.common import clean_reason, lock_round
 
@@ -220,6 +220,7 @@ def annul_round(round_: Round, reason: str, *, actor: User) -> None:
     before = round_.phase
     # Out of the voting phase: the statement that casts a ballot refuses it from now on.
     round_.phase = Phase.counting
+    live.forget_round(round_.id)
     round_.annulled_at = utcnow()
     round_.annulled_reason = reason
     round_.updated_at = utcnow()

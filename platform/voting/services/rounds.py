@@ -18,7 +18,7 @@ from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.places.models import Wijk
 from samenhang.policies import require_manager
-from samenhang.voting import codes
+from samenhang.voting import codes, live
 from samenhang.voting.models import (
     PHASE_ORDER,
     BallotType,
@@ -344,6 +344,9 @@ def change_phase(round_: Round, target: Phase, *, actor: User) -> CountingKey | 
 
         delete_letter_files(round_)
     before = round_.phase
+    if before is Phase.voting:
+        # The live counts of the vote go with it (once this commits); the count replaces them.
+        live.forget_round(round_.id)
     round_.phase = target
     round_.updated_at = utcnow()
     log_event(
