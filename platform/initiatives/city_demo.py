@@ -144,7 +144,7 @@ DEMO_INITIATIVES = [
         (T.wonen,),
         (("Bestrating", 2500000),),
         "houses",
-        "Het park is van iedereen; parkeren valt buiten het bewonersbudget. Praat mee over het parkeerplan van de gemeente.",
+        "Het park is van iedereen; parkeren valt buiten het bewonersbudget. Praat mee over het parkeerplan van de gemeente.",  # noqa: E501
     ),
     DemoInitiative(
         "de-hoogte",
@@ -190,7 +190,7 @@ DEMO_INITIATIVES = [
         (T.meedoen,),
         (("Części", 60000),),
         "sun",
-        "Goed idee! Schrijf erbij waar de fietsen worden gerepareerd en wie de sleutel van die ruimte heeft.",
+        "Goed idee! Schrijf erbij waar de fietsen worden gerepareerd en wie de sleutel van die ruimte heeft.",  # noqa: E501
     ),
     DemoInitiative(
         "woensel-west",
@@ -293,7 +293,7 @@ DEMO_INITIATIVES = [
         (T.meedoen,),
         (("Podium en geluid", 450000),),
         "people",
-        "Het bedrag is hoger dan wat een plan mag vragen. Kun je het feest kleiner maken of een deel anders betalen?",
+        "Het bedrag is hoger dan wat een plan mag vragen. Kun je het feest kleiner maken of een deel anders betalen?",  # noqa: E501
     ),
     DemoInitiative(
         "dapperbuurt",
@@ -350,7 +350,7 @@ DEMO_INITIATIVES = [
         (T.wonen,),
         (("Знаки", 80000),),
         "houses",
-        "Parkeren regelt de gemeente niet met het bewonersbudget. Kijk op de pagina over parkeren in Overvecht.",
+        "Parkeren regelt de gemeente niet met het bewonersbudget. Kijk op de pagina over parkeren in Overvecht.",  # noqa: E501
     ),
     DemoInitiative(
         "kanaleneiland",
@@ -415,7 +415,8 @@ def _photo(seed: int, subject: str) -> io.BytesIO:
     for y in range(horizon):
         t = y / horizon
         draw.line(
-            [(0, y), (width, y)], fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom))
+            [(0, y), (width, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
         )
     draw.ellipse((620, 50, 720, 150), fill=(255, 230, 140))
     if subject == "water":
