@@ -14,6 +14,7 @@ from samenhang.campaigns.demo import seed_campaigns_demo
 from samenhang.contracts.demo import seed_contracts_demo
 from samenhang.db import utcnow
 from samenhang.extensions import db
+from samenhang.initiatives.city_demo import seed_city_initiatives
 from samenhang.initiatives.demo import seed_initiatives
 from samenhang.outcomes.demo import seed_outcomes_demo
 from samenhang.participation.demo import seed_participation_demo
@@ -196,4 +197,6 @@ def seed_demo() -> list[DemoUser]:
     seed_participation_demo()
     # the buurtbegroting's crowdfunding lines, once the campaigns exist
     link_campaigns_demo()
+    # last, so that the objects above keep their ids: a city's worth of initiatives
+    seed_city_initiatives()
     return DEMO_USERS

@@ -45,3 +45,36 @@ def test_seed_demo_prints_the_accounts_at_the_configured_address(tmp_path: Path)
             " WHERE object_type = 'contract_goals' AND field = 'title' AND locale = 'en'"
         ).fetchall()
     assert translated == [("More residents feel safe in the evening",)]
+    # A city in use: 25+ initiatives across the demo wijken, in every state, with photos
+    # (thumbnails written), comments and supporters in several languages.
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        states = dict(db.execute("SELECT state, count(*) FROM initiatives GROUP BY state"))
+        with_photo = dict(
+            db.execute(
+                "SELECT i.state, count(DISTINCT i.id) FROM initiatives i"
+                " JOIN initiative_photos p ON p.initiative_id = i.id GROUP BY i.state"
+            )
+        )
+        wijken = db.execute("SELECT count(DISTINCT wijk_id) FROM initiatives").fetchone()[0]
+        locales = {row[0] for row in db.execute("SELECT original_locale FROM initiatives")}
+        commenters = {
+            row[0]
+            for row in db.execute(
+                "SELECT u.locale FROM initiative_comments c JOIN users u ON u.id = c.author_id"
+            )
+        }
+        supports = db.execute("SELECT count(*) FROM initiative_supports").fetchone()[0]
+        first = db.execute("SELECT id, title FROM initiatives ORDER BY id LIMIT 2").fetchall()
+    every_state = {
+        "draft", "submitted", "in_review", "returned", "rejected", "published", "funded",
+        "realised",
+    }  # fmt: skip
+    assert set(states) == every_state and sum(states.values()) >= 25
+    assert set(with_photo) == every_state and sum(with_photo.values()) >= 25
+    assert wijken >= 10
+    assert {"nl", "tr", "ar", "pl", "uk", "en"} <= locales
+    assert {"tr", "ar", "pl", "uk", "en"} <= commenters
+    assert supports >= 50
+    # the objects the browser tests open by id are still the first ones
+    assert first == [(1, "Moestuin op het Korrewegplein"), (2, "Bankjes bij de bushalte")]
+    assert len(list((tmp_path / "uploads" / "initiatives").glob("*-480.jpg"))) >= 25

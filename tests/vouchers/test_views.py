@@ -428,3 +428,27 @@ def test_the_dashboard_does_not_check_the_whole_ledger(
     monkeypatch.setattr("samenhang.ledger.queries.check_ledger_consistency", too_slow_for_a_page)
     sign_in(client, manager_of(setting["pot"]))
     assert client.get("/bewonersbudgetten/manage").status_code == 200
+
+
+def test_a_pot_shows_how_much_is_granted_as_a_bar_with_words(
+    client: FlaskClient, setting: dict[str, Any]
+) -> None:
+    """Readable without colour and without JavaScript: a <progress> and the figures in words,
+    on the pot page and on the wijk's list of pots."""
+    pot, wijk = setting["pot"], setting["wijk"]
+    grant(setting["application"], 250_00)
+    client.set_cookie("locale", "en")
+    words = "€250.00 of €10,000.00 granted or paid (2% of the budget)."
+    page = client.get(f"/bewonersbudgetten/pots/{pot.id}").text
+    assert (
+        '<progress max="1000000" value="25000" aria-labelledby="money-heading-progress-label"'
+        in page
+    )
+    assert words in page and "€0.00 of it has been paid out." in page
+    listing = client.get(f"/g/{wijk.municipality.slug}/{wijk.slug}/bewonersbudgetten").text
+    label = f"pot-{pot.id}-progress-label"
+    assert f'<p class="progress-words" id="{label}">' in listing
+    assert (
+        f'<progress max="1000000" value="25000" aria-labelledby="{label}">2%</progress>' in listing
+    )
+    assert words in listing
