@@ -6,7 +6,8 @@ ballot has no link to anyone, and nothing of the voting area is read here.
 
 `delete_account` (art. 17) erases the personal data and, in every area, what shows the
 person's name in public: their initiatives go on under "Former resident" ("Oud-bewoner"),
-translated for each reader when shown (pages, feeds; the API gives a stable value and a flag), and applications for money that are still waiting are withdrawn, so that none is
+translated for each reader when shown (pages, feeds; the API gives a stable value and a
+flag), and applications for money that are still waiting are withdrawn, so that none is
 granted to nobody.
 
 This module reads and changes several areas; the areas themselves do not know it.
