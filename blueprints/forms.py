@@ -9,8 +9,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
-from wtforms import HiddenField, StringField, ValidationError
+from wtforms import HiddenField, PasswordField, StringField, ValidationError
 from wtforms.fields import Field
 from wtforms.fields.choices import SelectChoice
 
@@ -20,9 +21,39 @@ from samenhang.i18n import current_locale
 from samenhang.ledger.money import format_euros_for_input, parse_euros
 from samenhang.places.models import Wijk
 from samenhang.places.queries import normalise_postcode
+from samenhang.text import strip_bidi_controls
 
 #: Status for a form shown again with errors: the request boundary rolls back on >= 400.
 FORM_ERROR_STATUS = 422
+
+
+def _cleaned(value: Any) -> Any:
+    """Typed text without bidi controls; text that is nothing but those and spaces is empty."""
+    if not isinstance(value, str):
+        return value  # an upload
+    text = strip_bidi_controls(value)
+    return "" if not text.strip() else text
+
+
+class SiteForm(FlaskForm):
+    """Every form of the site. What is typed loses its bidi controls (U+202A-202E,
+    U+2066-2069) before any validator sees it, and a value of only those (or of spaces) is
+    empty: a required title of invisible marks is refused as empty ("Please fill this in.")
+    instead of being stored empty after the database strips them (samenhang.db). Passwords
+    are left as typed: they are compared, never shown."""
+
+    class Meta:
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            formdata = super().wrap_formdata(form, formdata)  # type: ignore[misc]
+            if formdata is None:
+                return None
+            secret = {f.name for f in form if isinstance(f, PasswordField)}
+            return MultiDict(
+                [
+                    (key, value if key in secret else _cleaned(value))
+                    for key, value in formdata.items(multi=True)
+                ]
+            )
 
 
 def render_form_error(template: str, **context: object) -> tuple[str, int]:
@@ -116,7 +147,7 @@ class MoneyField(ParsedField):
 # --- every money action done once -----------------------------------------------------------
 
 
-class IdempotentForm(FlaskForm):
+class IdempotentForm(SiteForm):
     """A form that moves money. It is issued with a fresh key (a hidden field, rendered with
     `{{ form.idempotency_key }}`); the view claims it with `claim_once` before the service
     call and notes the result with `done_once`, so the same form sent twice is one action."""

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -16,7 +15,7 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
 from samenhang.accounts.models import NotificationMode
 from samenhang.accounts.passwords import MIN_PASSWORD_LENGTH
-from samenhang.blueprints.forms import validate_postcode
+from samenhang.blueprints.forms import SiteForm, validate_postcode
 from samenhang.config import LOCALES
 
 _password_length = Length(
@@ -28,7 +27,7 @@ _required = InputRequired(message=_l("Please fill this in."))
 _email = Email(message=_l("This is not a valid e-mail address."))
 
 
-class SignupForm(FlaskForm):
+class SignupForm(SiteForm):
     display_name = StringField(
         _l("Your name on the site"),
         validators=[_required, Length(max=80)],
@@ -46,18 +45,18 @@ class SignupForm(FlaskForm):
     )
 
 
-class SigninForm(FlaskForm):
+class SigninForm(SiteForm):
     email = EmailField(_l("E-mail address"), validators=[_required, _email])
     password = PasswordField(_l("Password"), validators=[_required])
     remember = BooleanField(_l("Stay signed in on this device"))
     next = HiddenField()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(SiteForm):
     email = EmailField(_l("E-mail address"), validators=[_required, _email])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(SiteForm):
     password = PasswordField(_l("New password"), validators=[_required, _password_length])
     confirm = PasswordField(
         _l("New password again"),
@@ -65,7 +64,7 @@ class ResetPasswordForm(FlaskForm):
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(SiteForm):
     display_name = StringField(_l("Your name on the site"), validators=[_required, Length(max=80)])
     locale = SelectField(
         _l("Language"),
@@ -86,12 +85,12 @@ class ProfileForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(SiteForm):
     current_password = PasswordField(_l("Current password"), validators=[_required])
     new_password = PasswordField(_l("New password"), validators=[_required, _password_length])
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(SiteForm):
     password = PasswordField(_l("Your password"), validators=[_required])
     confirm = BooleanField(
         _l("Yes, delete my account and my personal data"),
@@ -99,7 +98,7 @@ class DeleteAccountForm(FlaskForm):
     )
 
 
-class AddressRequestForm(FlaskForm):
+class AddressRequestForm(SiteForm):
     """Ask for the address to be checked, by a letter or in the municipal register."""
 
     address = TextAreaField(
@@ -114,7 +113,7 @@ class AddressRequestForm(FlaskForm):
     postcode = StringField(_l("Postcode"), validators=[_required, Length(max=7), validate_postcode])
 
 
-class AddressCodeForm(FlaskForm):
+class AddressCodeForm(SiteForm):
     code = StringField(
         _l("The code from the letter"),
         validators=[_required, Length(max=30)],
@@ -122,7 +121,7 @@ class AddressCodeForm(FlaskForm):
     )
 
 
-class RegisterCheckForm(FlaskForm):
+class RegisterCheckForm(SiteForm):
     note = TextAreaField(
         _l("What you checked in the register"),
         validators=[_required, Length(max=1000)],

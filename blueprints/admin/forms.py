@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, SelectMultipleField
 from wtforms.validators import InputRequired
 
 from samenhang.accounts.models import Role
+from samenhang.blueprints.forms import SiteForm
 
 
-class RoleForm(FlaskForm):
+class RoleForm(SiteForm):
     role = SelectField(_l("Role"), choices=Role.choices(), validators=[InputRequired()])
     wijken = SelectMultipleField(
         _l("Wijken this wijkmanager works in"),
@@ -22,7 +22,7 @@ class RoleForm(FlaskForm):
     )
 
 
-class ThemeForm(FlaskForm):
+class ThemeForm(SiteForm):
     theme = SelectField(
         _l("Appearance"),
         choices=[],

@@ -65,7 +65,9 @@ def _initiative_json(initiative: Initiative, supporters: int) -> dict[str, Any]:
             "language": initiative.original_locale,
             "state": initiative.state.value,
             "state_reason": initiative.state_reason,
+            # A deleted initiator: the stable "Former resident" plus a flag (see openapi.json).
             "public_name": initiative.public_name,
+            "by_former_resident": initiative.by_former_resident,
             "wijk": {"name": initiative.wijk.name, "cbs_code": initiative.wijk.cbs_code},
             "municipality": initiative.wijk.municipality.name,
             "themes": [t.value for t in initiative.theme_values],

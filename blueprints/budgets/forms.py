@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -14,7 +13,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from samenhang.blueprints.forms import MoneyField
+from samenhang.blueprints.forms import MoneyField, SiteForm
 from samenhang.budgets.models import Source
 from samenhang.initiatives.models import Theme
 
@@ -29,7 +28,7 @@ def _reason_field() -> TextAreaField:
     )
 
 
-class NewBudgetForm(FlaskForm):
+class NewBudgetForm(SiteForm):
     year = IntegerField(
         _l("Year"),
         validators=[_required, NumberRange(min=2000, max=2100)],
@@ -37,7 +36,7 @@ class NewBudgetForm(FlaskForm):
     )
 
 
-class IntroForm(FlaskForm):
+class IntroForm(SiteForm):
     intro = TextAreaField(
         _l("Introduction"),
         validators=[Optional(), Length(max=4000)],
@@ -46,11 +45,11 @@ class IntroForm(FlaskForm):
     reason = _reason_field()
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(SiteForm):
     reason = _reason_field()
 
 
-class UploadForm(FlaskForm):
+class UploadForm(SiteForm):
     file = FileField(
         _l("File with budget lines"),
         validators=[FileRequired(message=_l("Choose a CSV or an Excel (.xlsx) file."))],
@@ -59,7 +58,7 @@ class UploadForm(FlaskForm):
     )
 
 
-class LineForm(FlaskForm):
+class LineForm(SiteForm):
     title = StringField(_l("What the money is for"), validators=[_required, Length(max=200)])
     description = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=4000)])
     theme = SelectField(_l("Theme"), choices=Theme.choices())
@@ -98,7 +97,7 @@ class LineForm(FlaskForm):
     reason = _reason_field()
 
 
-class ChallengeForm(FlaskForm):
+class ChallengeForm(SiteForm):
     proposal = TextAreaField(
         _l("What would you do, and how?"),
         validators=[_required, Length(max=4000)],
@@ -112,7 +111,7 @@ class ChallengeForm(FlaskForm):
     )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(SiteForm):
     decision = RadioField(
         _l("Your answer"),
         choices=[

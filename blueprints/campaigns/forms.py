@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -19,14 +18,14 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from samenhang.blueprints.forms import IdempotentForm, MoneyField
+from samenhang.blueprints.forms import IdempotentForm, MoneyField, SiteForm
 from samenhang.campaigns.models import CampaignDecision, FundingModel, NeedKind, Provider
 from samenhang.config import LOCALES
 
 _required = InputRequired(message=_l("Please fill this in."))
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(SiteForm):
     title = StringField(
         _l("Title"),
         validators=[_required, Length(max=120)],
@@ -58,11 +57,11 @@ class CampaignForm(FlaskForm):
     )
 
 
-class SubmitForm(FlaskForm):
+class SubmitForm(SiteForm):
     pass
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(SiteForm):
     decision = RadioField(
         _l("Decision"), choices=CampaignDecision.choices(), validators=[_required]
     )
@@ -73,7 +72,7 @@ class DecisionForm(FlaskForm):
     )
 
 
-class MatchForm(FlaskForm):
+class MatchForm(SiteForm):
     pot = SelectField(_l("Pot"), coerce=int, validators=[_required])
     ratio_percent = IntegerField(
         _l("Match percentage"),
@@ -108,7 +107,7 @@ class PayoutForm(IdempotentForm):
 _IMAGE_TYPES = {"accept": "image/jpeg,image/png,image/webp"}
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(SiteForm):
     photo = FileField(
         _l("Photo"),
         validators=[FileRequired(message=_l("Choose a photo."))],
@@ -122,7 +121,7 @@ class PhotoForm(FlaskForm):
     )
 
 
-class ReceiptForm(FlaskForm):
+class ReceiptForm(SiteForm):
     """Not a money form (it moves no money): no idempotency key; a receipt sent twice is
     two receipts, which the initiator sees at once in the public list."""
 
@@ -136,7 +135,7 @@ class ReceiptForm(FlaskForm):
     )
 
 
-class TaskForm(FlaskForm):
+class TaskForm(SiteForm):
     title = StringField(
         _l("Task"),
         validators=[_required, Length(max=200)],
@@ -151,7 +150,7 @@ class TaskForm(FlaskForm):
     )
 
 
-class NeedForm(FlaskForm):
+class NeedForm(SiteForm):
     kind = RadioField(
         _l("What is wanted?"),
         choices=NeedKind.choices(),
@@ -165,11 +164,11 @@ class NeedForm(FlaskForm):
     )
 
 
-class OfferForm(FlaskForm):
+class OfferForm(SiteForm):
     description = StringField(_l("What do you offer?"), validators=[_required, Length(max=300)])
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(SiteForm):
     title = StringField(_l("Title"), validators=[_required, Length(max=200)])
     body = TextAreaField(
         _l("News for the supporters"),

@@ -8,12 +8,11 @@ from flask import abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
-from samenhang.blueprints.forms import render_form
+from samenhang.blueprints.forms import SiteForm, render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.config import LOCALES
 from samenhang.content import services
@@ -93,12 +92,12 @@ def _object_or_404(kind: str, object_id: int) -> tuple[Kind, Any]:
     return spec, obj
 
 
-def _form_class(fields: tuple[str, ...]) -> type[FlaskForm]:
+def _form_class(fields: tuple[str, ...]) -> type[SiteForm]:
     attributes = {
         name: TextAreaField(FIELD_LABELS[name], validators=[Optional(), Length(max=10000)])
         for name in fields
     }
-    return type("TranslationForm", (FlaskForm,), attributes)
+    return type("TranslationForm", (SiteForm,), attributes)
 
 
 @login_required

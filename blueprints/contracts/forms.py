@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -20,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from samenhang.blueprints.forms import ParsedField
+from samenhang.blueprints.forms import ParsedField, SiteForm
 from samenhang.contracts.models import GoalStatus, Party, PartyKind, ReviewOutcome, Unit
 from samenhang.contracts.units import parse_value
 from samenhang.initiatives.models import Theme
@@ -47,7 +46,7 @@ def party_choices(parties: Sequence[Party]) -> list[SelectChoice]:
     return [SelectChoice(p.id, p.name) for p in parties]
 
 
-class StartForm(FlaskForm):
+class StartForm(SiteForm):
     year = IntegerField(
         _l("Year"),
         validators=[_required, NumberRange(min=2000, max=2100)],
@@ -55,7 +54,7 @@ class StartForm(FlaskForm):
     )
 
 
-class PreambleForm(FlaskForm):
+class PreambleForm(SiteForm):
     preamble = TextAreaField(
         _l("Preamble"),
         validators=[Optional(), Length(max=6000)],
@@ -63,7 +62,7 @@ class PreambleForm(FlaskForm):
     )
 
 
-class PartyForm(FlaskForm):
+class PartyForm(SiteForm):
     kind = SelectField(_l("Kind of party"), choices=PartyKind.choices())
     name = StringField(
         _l("Name"),
@@ -77,7 +76,7 @@ class PartyForm(FlaskForm):
     )
 
 
-class RepresentativesForm(FlaskForm):
+class RepresentativesForm(SiteForm):
     representatives = TextAreaField(
         _l("Representatives"),
         validators=[Optional(), Length(max=1000)],
@@ -85,7 +84,7 @@ class RepresentativesForm(FlaskForm):
     )
 
 
-class GoalForm(FlaskForm):
+class GoalForm(SiteForm):
     title = StringField(_l("Goal"), validators=[_required, Length(max=200)])
     theme = SelectField(_l("Theme"), choices=Theme.choices())
     description = TextAreaField(_l("Explanation"), validators=[Optional(), Length(max=4000)])
@@ -106,13 +105,13 @@ class GoalForm(FlaskForm):
     owner = SelectField(_l("Owner: which party is responsible"), coerce=int)
 
 
-class CommitmentForm(FlaskForm):
+class CommitmentForm(SiteForm):
     party = SelectField(_l("Who"), coerce=int)
     description = TextAreaField(_l("Does what"), validators=[_required, Length(max=4000)])
     due_on = DateField(_l("By when"), validators=[_date])
 
 
-class PublishForm(FlaskForm):
+class PublishForm(SiteForm):
     comments_close_on = DateField(
         _l("Residents can comment until"),
         validators=[_date],
@@ -120,11 +119,11 @@ class PublishForm(FlaskForm):
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(SiteForm):
     body = TextAreaField(_l("Your comment on the draft"), validators=[_required, Length(max=2000)])
 
 
-class AmendForm(FlaskForm):
+class AmendForm(SiteForm):
     reason = TextAreaField(
         _l("Why amend the contract?"),
         validators=[_required, Length(max=4000)],
@@ -132,14 +131,14 @@ class AmendForm(FlaskForm):
     )
 
 
-class SignForm(FlaskForm):
+class SignForm(SiteForm):
     confirm = BooleanField(
         _l("I have read this text and sign it on behalf of this party."),
         validators=[DataRequired(message=_l("Tick the box to sign."))],
     )
 
 
-class EmailForm(FlaskForm):
+class EmailForm(SiteForm):
     email = EmailField(
         _l("E-mail address of their account"),
         validators=[_required, Length(max=254)],
@@ -147,7 +146,7 @@ class EmailForm(FlaskForm):
     )
 
 
-class ProgressForm(FlaskForm):
+class ProgressForm(SiteForm):
     value = ValueField(_l("Measured value"))
     unit = SelectField(_l("Unit"), choices=Unit.choices())
     measured_on = DateField(_l("Measured on"), validators=[_date])
@@ -165,7 +164,7 @@ class ProgressForm(FlaskForm):
     )
 
 
-class StatusForm(FlaskForm):
+class StatusForm(SiteForm):
     status = SelectField(_l("Status"), choices=GoalStatus.choices())
     reason = TextAreaField(
         _l("Public explanation"),
@@ -174,23 +173,23 @@ class StatusForm(FlaskForm):
     )
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(SiteForm):
     body = TextAreaField(_l("Your question or comment"), validators=[_required, Length(max=2000)])
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(SiteForm):
     answer = TextAreaField(_l("Answer"), validators=[_required, Length(max=2000)])
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(SiteForm):
     outcome = SelectField(_l("Result"), choices=ReviewOutcome.choices())
     final_value = ValueField(_l("Value at the end of the year"), required=False)
     summary = TextAreaField(_l("How did the year go?"), validators=[_required, Length(max=4000)])
 
 
-class DoneForm(FlaskForm):
+class DoneForm(SiteForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 
-class LinkForm(FlaskForm):
+class LinkForm(SiteForm):
     target = SelectField(_l("What serves this goal"), validators=[_required])

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DecimalField,
@@ -17,7 +16,7 @@ from wtforms.fields.choices import SelectChoice, SelectMultipleField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from samenhang.blueprints.forms import MoneyField
+from samenhang.blueprints.forms import MoneyField, SiteForm
 from samenhang.config import LOCALES
 from samenhang.initiatives.models import PUBLIC_STATES, HelpKind, State, Theme
 
@@ -38,7 +37,7 @@ class BudgetLineForm(Form):
             raise ValidationError(_l("Write the amount for this line."))
 
 
-class InitiativeForm(FlaskForm):
+class InitiativeForm(SiteForm):
     title = StringField(
         _l("Title"),
         validators=[_required, Length(max=120)],
@@ -83,7 +82,7 @@ class InitiativeForm(FlaskForm):
     budget_lines = FieldList(FormField(BudgetLineForm), min_entries=3, max_entries=20)
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(SiteForm):
     photo = FileField(
         _l("Photo"),
         validators=[FileRequired(message=_l("Choose a photo."))],
@@ -96,7 +95,7 @@ class PhotoForm(FlaskForm):
     )
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(SiteForm):
     decision = HiddenField()
     reason = TextAreaField(
         _l("Reasons"),
@@ -105,29 +104,29 @@ class ReasonForm(FlaskForm):
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(SiteForm):
     body = TextAreaField(_l("Your comment"), validators=[_required, Length(max=2000)])
     parent_id = HiddenField()
 
 
-class FlagForm(FlaskForm):
+class FlagForm(SiteForm):
     reason = TextAreaField(_l("What is wrong?"), validators=[_required, Length(max=2000)])
     comment_id = HiddenField()
 
 
-class HideCommentForm(FlaskForm):
+class HideCommentForm(SiteForm):
     reason = TextAreaField(
         _l("Why do you hide this comment?"), validators=[_required, Length(max=2000)]
     )
 
 
-class RealisedForm(FlaskForm):
+class RealisedForm(SiteForm):
     report = TextAreaField(
         _l("Short report: what happened?"), validators=[_required, Length(max=5000)]
     )
 
 
-class FilterForm(FlaskForm):
+class FilterForm(SiteForm):
     class Meta:
         csrf = False
 

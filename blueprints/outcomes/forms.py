@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
+from samenhang.blueprints.forms import SiteForm
 
-class ImportForm(FlaskForm):
+
+class ImportForm(SiteForm):
     file = FileField(
         _l("CSV file with figures"),
         validators=[FileRequired(message=_l("Choose a CSV file."))],

@@ -4,15 +4,15 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from samenhang.blueprints.forms import SiteForm
 from samenhang.participation.models import LANGUAGE_KEYS, WijkLanguages
 from samenhang.participation.queries import language_label
 
 
-class LanguagesForm(FlaskForm):
+class LanguagesForm(SiteForm):
     """Percent of residents per language, each field `share_<code>`, added in `build`."""
 
     source = StringField(

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import InputRequired, Length
 
-from samenhang.blueprints.forms import validate_postcode
+from samenhang.blueprints.forms import SiteForm, validate_postcode
 
 
-class PostcodeSearchForm(FlaskForm):
+class PostcodeSearchForm(SiteForm):
     class Meta:
         # A GET search changes nothing, so it needs no CSRF token (and stays bookmarkable).
         csrf = False

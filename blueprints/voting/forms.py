@@ -4,7 +4,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -24,7 +23,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from samenhang.blueprints.forms import MoneyField
+from samenhang.blueprints.forms import MoneyField, SiteForm
 from samenhang.config import LOCALES
 from samenhang.voting.models import BallotType, Eligibility, Rule
 from samenhang.voting.services.rounds import MAX_ELIGIBLE, MAX_WEIGHT, WEIGHT_PLACES
@@ -61,7 +60,7 @@ class CategoryForm(Form):
     )
 
 
-class RoundForm(FlaskForm):
+class RoundForm(SiteForm):
     title = StringField(_l("Title"), validators=[_required, Length(max=120)])
     description = TextAreaField(
         _l("Description"),
@@ -138,7 +137,7 @@ class RoundForm(FlaskForm):
     categories = FieldList(FormField(CategoryForm), min_entries=4, max_entries=12)
 
 
-class ProjectForm(FlaskForm):
+class ProjectForm(SiteForm):
     title = StringField(_l("Title"), validators=[_required, Length(max=120)])
     summary = TextAreaField(
         _l("Summary"),
@@ -155,7 +154,7 @@ class ProjectForm(FlaskForm):
     )
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(SiteForm):
     decision = HiddenField()
     reason = TextAreaField(
         _l("Reasons"),
@@ -164,11 +163,11 @@ class ReviewForm(FlaskForm):
     )
 
 
-class PhaseForm(FlaskForm):
+class PhaseForm(SiteForm):
     target = HiddenField()
 
 
-class CodesForm(FlaskForm):
+class CodesForm(SiteForm):
     count = IntegerField(
         _l("Number of letters"),
         validators=[Optional(), NumberRange(min=1, max=10_000)],
@@ -184,38 +183,38 @@ class CodesForm(FlaskForm):
     )
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(SiteForm):
     serial = IntegerField(_l("Letter number"), validators=[Optional(), NumberRange(min=1)])
     code = StringField(_l("Or the code"), validators=[Optional(), Length(max=30)])
 
 
-class VoidLettersForm(FlaskForm):
+class VoidLettersForm(SiteForm):
     confirm = BooleanField(
         _l("Yes, void this batch: its unused codes stop working"), validators=[_required]
     )
 
 
-class ReissueForm(FlaskForm):
+class ReissueForm(SiteForm):
     serial = IntegerField(
         _l("Number of the lost letter"), validators=[_required, NumberRange(min=1)]
     )
 
 
-class VolunteerForm(FlaskForm):
+class VolunteerForm(SiteForm):
     email = StringField(
         _l("E-mail address of the volunteer"), validators=[_required, Length(max=254)]
     )
 
 
-class RemoveVolunteerForm(FlaskForm):
+class RemoveVolunteerForm(SiteForm):
     user_id = HiddenField()
 
 
-class EmptyForm(FlaskForm):
+class EmptyForm(SiteForm):
     """Only the CSRF token: for buttons and for forms read by hand (the ballot)."""
 
 
-class CastForm(FlaskForm):
+class CastForm(SiteForm):
     code = StringField(
         _l("Your stemcode"),
         validators=[Optional(), Length(max=30)],
@@ -244,11 +243,11 @@ class CastForm(FlaskForm):
     width_hint = HiddenField(validators=[Optional(), Length(max=6)])
 
 
-class ReceiptCheckForm(FlaskForm):
+class ReceiptCheckForm(SiteForm):
     receipt = StringField(_l("Receipt code"), validators=[Optional(), Length(max=30)])
 
 
-class CountForm(FlaskForm):
+class CountForm(SiteForm):
     """Two of the three key shares, typed by their holders, to open the sealed ballots."""
 
     share_1 = StringField(
@@ -263,13 +262,13 @@ class CountForm(FlaskForm):
     )
 
 
-class KeyShareForm(FlaskForm):
+class KeyShareForm(SiteForm):
     """A key share posted back to print it: the server keeps none."""
 
     share = HiddenField(validators=[Length(max=120)])
 
 
-class AnnulForm(FlaskForm):
+class AnnulForm(SiteForm):
     reason = TextAreaField(
         _l("Why the round is annulled"),
         validators=[_required, Length(max=2000)],
@@ -277,7 +276,7 @@ class AnnulForm(FlaskForm):
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(SiteForm):
     code = StringField(_l("Stemcode"), validators=[Optional(), Length(max=30)])
     email = StringField(_l("Or the resident's e-mail address"), validators=[Optional()])
     action = HiddenField()
@@ -291,7 +290,7 @@ class RegisterForm(FlaskForm):
         return True
 
 
-class BatchForm(FlaskForm):
+class BatchForm(SiteForm):
     label = StringField(
         _l("Stack"),
         validators=[_required, Length(max=200)],
@@ -312,21 +311,21 @@ class BatchForm(FlaskForm):
     )
 
 
-class BatchDecisionForm(FlaskForm):
+class BatchDecisionForm(SiteForm):
     decision = HiddenField()
     reason = TextAreaField(
         _l("Reasons (when you reject)"), validators=[Optional(), Length(max=2000)]
     )
 
 
-class ImportForm(FlaskForm):
+class ImportForm(SiteForm):
     file = FileField(
         _l("Pabulib file (.pb)"),
         validators=[FileRequired(message=_l("Choose a .pb file."))],
     )
 
 
-class IssueCodeForm(FlaskForm):
+class IssueCodeForm(SiteForm):
     """The wijkmanager issues a resident's one code after a look in the register."""
 
     register_checked = BooleanField(

@@ -4,7 +4,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     DateField,
@@ -22,7 +21,7 @@ from wtforms.fields import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from samenhang.blueprints.forms import IdempotentForm, MoneyField
+from samenhang.blueprints.forms import IdempotentForm, MoneyField, SiteForm
 from samenhang.vouchers.models import ContributionKind, Criterion, Outcome, SourceKind, Supplier
 from samenhang.vouchers.services import MAX_CRITERIA
 
@@ -80,11 +79,11 @@ class CriterionRow(Form):
     )
 
 
-class CriteriaForm(FlaskForm):
+class CriteriaForm(SiteForm):
     criteria = FieldList(FormField(CriterionRow), min_entries=3, max_entries=MAX_CRITERIA)
 
 
-class PublishCriteriaForm(FlaskForm):
+class PublishCriteriaForm(SiteForm):
     comments_close_on = DateField(
         _l("Residents can comment until"),
         validators=[InputRequired(message=_l("Choose a date."))],
@@ -92,13 +91,13 @@ class PublishCriteriaForm(FlaskForm):
     )
 
 
-class CommentForm(FlaskForm):
+class CommentForm(SiteForm):
     body = TextAreaField(
         _l("Your comment on the draft criteria"), validators=[_required, Length(max=2000)]
     )
 
 
-class FixCriteriaForm(FlaskForm):
+class FixCriteriaForm(SiteForm):
     other_participants = TextAreaField(
         _l("Who else took part?"),
         validators=[Optional(), Length(max=4000)],
@@ -129,7 +128,7 @@ class ContributionRow(Form):
     amount = MoneyField(_l("Value"), required=False)
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(SiteForm):
     title = StringField(_l("Name of your plan"), validators=[_required, Length(max=200)])
     summary = TextAreaField(
         _l("What do you want to do, and for whom?"),
@@ -144,7 +143,7 @@ class ApplicationForm(FlaskForm):
     contributions = FieldList(FormField(ContributionRow), min_entries=3, max_entries=6)
 
 
-def score_form_class(criteria: Sequence[Criterion]) -> type[FlaskForm]:
+def score_form_class(criteria: Sequence[Criterion]) -> type[SiteForm]:
     """A form with a 0–5 choice and a note per criterion of the pot."""
     points = [SelectChoice(i, str(i)) for i in range(6)]
     fields: dict[str, Any] = {}
@@ -156,7 +155,7 @@ def score_form_class(criteria: Sequence[Criterion]) -> type[FlaskForm]:
             _l("Note on “{criterion}”").format(criterion=criterion.title),
             validators=[Optional(), Length(max=500)],
         )
-    return type("ScoreForm", (FlaskForm,), fields)
+    return type("ScoreForm", (SiteForm,), fields)
 
 
 class DecisionForm(IdempotentForm):
@@ -213,7 +212,7 @@ class ReturnForm(IdempotentForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 
-class ReceiptForm(FlaskForm):
+class ReceiptForm(SiteForm):
     description = StringField(_l("What did you buy?"), validators=[_required, Length(max=200)])
     amount = MoneyField(_l("Amount on the receipt"))
     image = FileField(
@@ -224,7 +223,7 @@ class ReceiptForm(FlaskForm):
     )
 
 
-class ReportForm(FlaskForm):
+class ReportForm(SiteForm):
     body = TextAreaField(
         _l("What did you do, and how did it go?"),
         validators=[_required, Length(max=6000)],
@@ -237,7 +236,7 @@ class ReportForm(FlaskForm):
     )
 
 
-class PanelMemberForm(FlaskForm):
+class PanelMemberForm(SiteForm):
     email = EmailField(
         _l("E-mail address of the resident"),
         validators=[_required, Length(max=254)],
@@ -245,7 +244,7 @@ class PanelMemberForm(FlaskForm):
     )
 
 
-class SupplierForm(FlaskForm):
+class SupplierForm(SiteForm):
     name = StringField(_l("Name of the shop or business"), validators=[_required, Length(max=120)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
 

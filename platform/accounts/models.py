@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
+from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samenhang.db import bool_false, created_at, intpk
@@ -39,6 +42,20 @@ class NotificationMode(LabelledEnum):
     }
 
 
+#: The public name of a deleted account, translated when shown: each reader sees it in their
+#: own language ("Oud-bewoner", "Eski sakin", ...).
+FORMER_RESIDENT = _l("Former resident")
+#: What is stored instead of a deleted person's name, and what the API gives (with a flag):
+#: one stable value, never a word in whatever language was current at the deletion.
+FORMER_RESIDENT_STORED = "Former resident"
+
+
+def former_resident() -> str:
+    """The word for a deleted account in the reader's language (the stable English value
+    outside an application, e.g. in a script)."""
+    return str(FORMER_RESIDENT) if has_app_context() else FORMER_RESIDENT_STORED
+
+
 def new_session_nonce() -> str:
     return secrets.token_urlsafe(16)
 
@@ -50,8 +67,9 @@ class User(db.Model):
     id: Mapped[intpk]
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    #: The name shown next to everything the user writes; chosen by the user.
-    display_name: Mapped[str] = mapped_column(String(80))
+    #: The name shown next to everything the user writes; chosen by the user. Read it as
+    #: `display_name`, which gives a deleted account's word in the reader's language.
+    _display_name: Mapped[str] = mapped_column("display_name", String(80))
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=20, validate_strings=True),
         default=Role.bewoner,
@@ -82,6 +100,21 @@ class User(db.Model):
     managed_wijken: Mapped[list[Wijk]] = relationship(
         secondary="wijk_managers", back_populates="managers", order_by="Wijk.name"
     )
+
+    @hybrid_property
+    def display_name(self) -> str:
+        """The chosen name; for a deleted account "Former resident", translated at display
+        time, so that every page, mail and feed shows it in its reader's language."""
+        return former_resident() if self.is_deleted else self._display_name
+
+    @display_name.inplace.setter
+    def _display_name_setter(self, value: str) -> None:
+        self._display_name = value
+
+    @display_name.inplace.expression
+    @classmethod
+    def _display_name_expression(cls) -> Any:
+        return cls.__table__.c.display_name
 
     # Flask-Login protocol
     @property

@@ -5,8 +5,9 @@ every area that the person wrote or that is about what they did — never how th
 ballot has no link to anyone, and nothing of the voting area is read here.
 
 `delete_account` (art. 17) erases the personal data and, in every area, what shows the
-person's name in public: their initiatives go on under the translated "Oud-bewoner" (pages,
-API, feeds), and applications for money that are still waiting are withdrawn, so that none is
+person's name in public: their initiatives go on under "Former resident" ("Oud-bewoner"),
+translated for each reader when shown (pages, feeds; the API gives a stable value and a
+flag), and applications for money that are still waiting are withdrawn, so that none is
 granted to nobody.
 
 This module reads and changes several areas; the areas themselves do not know it.
@@ -18,13 +19,10 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from flask import current_app
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, inspect, or_, select
 
 from samenhang.accounts import services
-from samenhang.accounts.models import User
+from samenhang.accounts.models import FORMER_RESIDENT_STORED, User
 from samenhang.audit.models import AuditEntry
 from samenhang.audit.services import log_event
 from samenhang.budgets.models import Challenge
@@ -49,9 +47,6 @@ from samenhang.vouchers.models import (
     Receipt,
     Report,
 )
-
-#: The public name of a deleted account, in the platform's language (see `former_name`).
-FORMER_RESIDENT = _l("Former resident")
 
 #: Per area, the rows a person wrote or did: (name in the export, model, column naming them).
 WRITTEN_OR_DONE: list[tuple[str, type[Any], str]] = [
@@ -121,19 +116,13 @@ def export_everything(user: User) -> dict[str, Any]:
     return data
 
 
-def former_name() -> str:
-    """ "Oud-bewoner": the platform's own word, the same on every page, in the API and feeds."""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        return str(FORMER_RESIDENT)
-
-
 def delete_account(user: User, password: str) -> None:
     """Erase the account (see `services.delete_account`) and its name wherever it shows."""
     services.delete_account(user, password)
-    name = former_name()
-    user.display_name = name
+    # One stable value is stored; pages and feeds show the word in the reader's language
+    # (User.display_name, Initiative.shown_name), the API gives it with a flag.
     for initiative in db.session.scalars(select(Initiative).where(Initiative.author_id == user.id)):
-        initiative.public_name = name
+        initiative.public_name = FORMER_RESIDENT_STORED
     # No more mails to an address that is gone (supports stay: a count, no name).
     db.session.execute(delete(Follow).where(Follow.user_id == user.id))
     db.session.execute(delete(PendingNotification).where(PendingNotification.user_id == user.id))

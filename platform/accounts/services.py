@@ -14,6 +14,7 @@ from sqlalchemy import select
 from samenhang import mail
 from samenhang.accounts import verification
 from samenhang.accounts.models import (
+    FORMER_RESIDENT_STORED,
     AddressVerification,
     NotificationMode,
     Role,
@@ -306,7 +307,8 @@ def delete_account(user: User, password: str) -> None:
     log_event(user, "user.deleted", user)
     verification.erase_addresses(user)
     user.email = f"deleted-{user.id}@invalid"
-    user.display_name = str(_l("Former resident"))
+    # Stored as one stable value; shown translated for each reader (User.display_name).
+    user.display_name = FORMER_RESIDENT_STORED
     user.password_hash = ""
     user.postcode = None
     user.house_number = None

@@ -99,7 +99,15 @@ def _listed(stmt: Select[Any]) -> list[Campaign]:
         Campaign.closed_at.desc(),
         Campaign.id.desc(),
     )
-    return list(db.session.scalars(stmt.options(selectinload(Campaign.wijk))))
+    return list(
+        db.session.scalars(
+            stmt.options(
+                selectinload(Campaign.wijk),
+                # Lists and feeds show the initiative's name (and whether its author left).
+                selectinload(Campaign.initiative).selectinload(Initiative.author),
+            )
+        )
+    )
 
 
 def campaigns_in_wijk(wijk: Wijk) -> list[Campaign]:

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from samenhang.accounts.models import User
+from samenhang.accounts.models import User, former_resident
 from samenhang.db import bool_false, cents, created_at, intpk, str_short
 from samenhang.enums import LabelledEnum
 from samenhang.extensions import db
@@ -178,6 +178,17 @@ class Initiative(db.Model):
     @property
     def owner_id(self) -> int:
         return self.author_id
+
+    @property
+    def by_former_resident(self) -> bool:
+        """The initiator deleted their account: the initiative goes on under "Former
+        resident", shown in each reader's language (see `shown_name`)."""
+        return self.author.is_deleted
+
+    @property
+    def shown_name(self) -> str:
+        """The name shown with the initiative on pages and in feeds."""
+        return former_resident() if self.by_former_resident else self.public_name
 
     @property
     def theme_values(self) -> list[Theme]:

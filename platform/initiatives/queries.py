@@ -131,6 +131,8 @@ def _paginate(stmt: Select, page: int, per_page: int = PER_PAGE) -> Page[Initiat
             selectinload(Initiative.help_asked),
             # Many-to-one: joined into the page's own query rather than two more.
             joinedload(Initiative.wijk).joinedload(Wijk.municipality),
+            # Whether the initiator deleted their account (the name shown, the API's flag).
+            joinedload(Initiative.author),
         )
         .limit(per_page)
         .offset((page - 1) * per_page)

@@ -139,10 +139,11 @@ def test_a_deleted_account_is_gone_from_every_public_page_api_answer_and_feed(
     for url, text in after.items():
         for trace in (NAME, "Fatmagül", EMAIL, EMAIL.split("@")[0]):
             assert trace not in text, (url, trace)
-    # The platform's word for it, in its own language (English in the tests' configuration).
+    # The word for it, in the reader's language (English here; others in the test below).
     former = "Former resident"
     assert f"By {former}" in after[f"/initiatives/{world['own'].id}"]
-    assert json.loads(after[f"/api/v1/initiatives/{world['own'].id}"])["public_name"] == former
+    api = json.loads(after[f"/api/v1/initiatives/{world['own'].id}"])
+    assert api["public_name"] == former and api["by_former_resident"] is True
     assert (
         f"<name>{former}</name>"
         in after[f"/g/{world['own'].wijk.municipality.slug}/initiatives/feed.atom"]
@@ -163,14 +164,24 @@ def test_another_account_keeps_its_name(client: FlaskClient, login: Any) -> None
     assert "Piotr Nowak" in client.get(f"/initiatives/{initiative.id}").text
 
 
-def test_the_former_name_is_the_platforms_own_word(app: Any) -> None:
-    from samenhang.accounts.privacy import former_name
-
-    saved = app.config["BABEL_DEFAULT_LOCALE"]
-    try:
-        for locale, word in [("nl", "Oud-bewoner"), ("tr", "Eski sakin")]:
-            app.config["BABEL_DEFAULT_LOCALE"] = locale
-            with app.test_request_context("/", headers={"Accept-Language": "en"}):
-                assert former_name() == word
-    finally:
-        app.config["BABEL_DEFAULT_LOCALE"] = saved
+def test_the_former_resident_is_named_in_each_readers_language(
+    client: FlaskClient, login: Any
+) -> None:
+    world = _someone_who_did_everything()
+    own, other = world["own"], world["other"]
+    login(world["user"])
+    response = client.post("/profile/delete", data={"password": PASSWORD, "confirm": "y"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    feed = f"/g/{own.wijk.municipality.slug}/initiatives/feed.atom"
+    for locale, word in [("tr", "Eski sakin"), ("ar", "ساكن سابق"), ("nl", "Oud-bewoner")]:
+        client.set_cookie("locale", locale)
+        assert word in client.get(f"/initiatives/{own.id}").text, locale  # "By ..."
+        assert word in client.get(f"/initiatives/{other.id}").text, locale  # the comment
+        assert f"<name>{word}</name>" in client.get(feed).text, locale
+        assert "Former resident" not in client.get(f"/initiatives/{own.id}").text, locale
+        # The API: one stable value whatever the language, and a flag to translate it by.
+        answer = client.get(f"/api/v1/initiatives/{own.id}").json
+        assert answer["public_name"] == "Former resident"
+        assert answer["by_former_resident"] is True
+        assert client.get(f"/api/v1/initiatives/{other.id}").json["by_former_resident"] is False

@@ -76,6 +76,7 @@ def test_an_empty_filter_value_is_refused(client: Any) -> None:
         "/api/v1/outcomes?theme=",
         "/api/v1/initiatives?theme=",
         "/api/v1/outcomes?indicator=",
+        "/api/v1/campaigns?status=",
     ):
         answer = client.get(url)
         assert answer.status_code == 400, url
