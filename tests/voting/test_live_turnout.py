@@ -5,6 +5,7 @@ and in the process."""
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -23,12 +24,16 @@ from samenhang.voting import live, queries, services
 from samenhang.voting.models import BallotType, Eligibility, Phase
 from samenhang.voting.turnout import BallotProfile
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/8"
+# A Redis database per xdist worker (6, 7): each worker's rounds have the same ids, and
+# tests/main/test_jobs.py takes 9-14, test_two_servers.py 5, test_limits.py 15.
+_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+REDIS_TEST_URL = f"redis://127.0.0.1:6379/{6 + int(_WORKER or 0) % 2}"
 
 
 @pytest.fixture(params=["memory", "redis"])
 def store(request: pytest.FixtureRequest, app: Flask) -> Iterator[str]:
-    """Fresh counters for each test: in the process, or in Redis database 8 (flushed)."""
+    """Fresh counters for each test: in the process, or in this worker's Redis database
+    (flushed)."""
     saved = {
         key: app.config.get(key)
         for key in ("LIVE_TURNOUT_REDIS_URL", "LIVE_TURNOUT_REFRESH_SECONDS")
