@@ -27,7 +27,7 @@ from typing import IO, Any, Protocol
 
 from flask import Flask, current_app
 from sqlalchemy import event
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from samenhang.config import ConfigError
 from samenhang.extensions import db
@@ -217,7 +217,10 @@ _DOOMED = "samenhang.storage.doomed"
 def delete_after_commit(keys: Iterable[str]) -> None:
     """Delete these files once the current transaction commits: a rolled-back removal
     leaves the row, so it must leave the file too."""
-    doomed = db.session.info.setdefault(_DOOMED, [])
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even before any SQL, forgets them
+    doomed = session.info.setdefault(_DOOMED, [])
     doomed.extend((storage(), check_key(key)) for key in keys)
 
 
@@ -230,6 +233,7 @@ def _delete_committed(session: Session) -> None:
             current_app.logger.exception("could not delete %s", key)
 
 
-@event.listens_for(Session, "after_rollback")
-def _keep_rolled_back(session: Session) -> None:
-    session.info.pop(_DOOMED, None)
+@event.listens_for(Session, "after_soft_rollback")
+def _keep_rolled_back(session: Session, previous_transaction: SessionTransaction) -> None:
+    if previous_transaction.parent is None:
+        session.info.pop(_DOOMED, None)
