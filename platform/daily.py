@@ -14,12 +14,15 @@ sent, expired codes are expired, a refunded gift is no longer due).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from flask import current_app
 
 from samenhang import jobs
 from samenhang.extensions import db
+
+T = TypeVar("T")
 
 
 class Incomplete(Exception):
@@ -45,30 +48,39 @@ def expire_vouchers() -> list[str]:
 def close_campaigns() -> list[str]:
     """Close campaigns past their deadline; refund online gifts of those that failed."""
     from samenhang.campaigns import queries, services
-    from samenhang.campaigns.models import Provider
+    from samenhang.campaigns.models import Campaign, Pledge, Provider
     from samenhang.errors import DomainError
 
-    lines, failures = [], []
-    for campaign in queries.due_campaigns():
-        try:
-            status = services.close_campaign(campaign, actor=None)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            failures.append(f"Campaign {campaign.id} could not be closed: {exc}")
-        else:
-            lines.append(f"Campaign {campaign.id} ({campaign.title}): {status.value}.")
-    # One gift per transaction: a refund that fails (the provider is down) is tried again
-    # at the next run; the provider's idempotency key keeps it from being paid twice.
-    for pledge in queries.refunds_due(Provider.stripe):
-        try:
-            services.refund_pledge(pledge, actor=None)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            failures.append(f"Refund of gift {pledge.reference} failed: {exc}")
-        else:
-            lines.append(f"Refunded gift {pledge.reference} online.")
+    lines: list[str] = []
+    failures: list[str] = []
+
+    def each(items: Iterable[T], act: Callable[[T], str], refused: str) -> None:
+        # One item per transaction: what failed is tried again at the next run (a refund:
+        # the provider's idempotency key keeps it from being paid twice).
+        for item in items:
+            try:
+                line = act(item)
+                db.session.commit()
+            except DomainError as exc:
+                db.session.rollback()
+                failures.append(refused.format(item=item, error=exc))
+            else:
+                lines.append(line)
+
+    def close(campaign: Campaign) -> str:
+        status = services.close_campaign(campaign, actor=None)
+        return f"Campaign {campaign.id} ({campaign.title}): {status.value}."
+
+    def refund(pledge: Pledge) -> str:
+        services.refund_pledge(pledge, actor=None)
+        return f"Refunded gift {pledge.reference} online."
+
+    each(queries.due_campaigns(), close, "Campaign {item.id} could not be closed: {error}")
+    each(
+        queries.refunds_due(Provider.stripe),
+        refund,
+        "Refund of gift {item.reference} failed: {error}",
+    )
     for pledge in queries.refunds_due(Provider.manual):
         lines.append(
             f"To pay back by bank transfer (treasurer): {pledge.reference}, "

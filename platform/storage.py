@@ -70,7 +70,20 @@ class Storage(Protocol):
     def delete(self, key: str) -> None: ...
 
 
-class LocalStorage:
+class _Reads:
+    def open(self, key: str) -> StoredFile | None:
+        raise NotImplementedError
+
+    def get(self, key: str) -> bytes | None:
+        """The whole file, or None."""
+        stored = self.open(key)
+        if stored is None:
+            return None
+        with stored.stream:
+            return stored.stream.read()
+
+
+class LocalStorage(_Reads):
     """Files in a folder. Written under a temporary name and renamed, so a reader never
     sees half a file; readable by the app's own user only (letters carry codes)."""
 
@@ -107,13 +120,6 @@ class LocalStorage:
             etag=f"{int(info.st_mtime_ns)}-{info.st_size}",
         )
 
-    def get(self, key: str) -> bytes | None:
-        stored = self.open(key)
-        if stored is None:
-            return None
-        with stored.stream:
-            return stored.stream.read()
-
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
@@ -121,7 +127,7 @@ class LocalStorage:
         self._path(key).unlink(missing_ok=True)
 
 
-class S3Storage:
+class S3Storage(_Reads):
     """Objects in an S3 bucket, under an optional prefix. The bucket must not be public:
     the app serves what it holds after its own checks."""
 
@@ -148,13 +154,6 @@ class S3Storage:
             modified=answer["LastModified"],
             etag=answer["ETag"].strip('"'),
         )
-
-    def get(self, key: str) -> bytes | None:
-        stored = self.open(key)
-        if stored is None:
-            return None
-        with stored.stream:
-            return stored.stream.read()
 
     def exists(self, key: str) -> bool:
         from botocore.exceptions import ClientError

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from factories.accounts import AdminFactory, UserFactory, WijkmanagerFactory
 from factories.initiatives import InitiativeFactory
-from factories.vouchers import PotFactory, manager_of
+from factories.vouchers import PotFactory, expiring_vouchers
 from flask import Flask
 from flask.testing import FlaskClient
 from main.test_jobs import redis_queue  # noqa: F401 - the fixture: Redis test dbs 9 to 14
@@ -26,7 +26,6 @@ from samenhang.extensions import db
 from samenhang.initiatives import services as initiatives
 from samenhang.initiatives.models import State
 from samenhang.mail import Mail
-from samenhang.vouchers import services as vouchers
 from samenhang.vouchers.queries import pot_summary
 
 
@@ -39,18 +38,8 @@ def due(db_session: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, 
     initiatives.decide_initiative(initiative, "start_review", "", actor=manager)
 
     pot = PotFactory()
-    pot_manager = manager_of(pot)
-    supplier = vouchers.create_supplier(pot.wijk, actor=pot_manager, name="Winkel")[0]
     remaining = pot_summary(pot).remaining_cents
-    vouchers.issue_vouchers(
-        pot,
-        actor=pot_manager,
-        label="Feest",
-        value_cents=2_500,
-        quantity=4,
-        expires_on=(utcnow() + timedelta(days=5)).date(),
-        suppliers=[supplier],
-    )
+    expiring_vouchers(pot, quantity=4, days=5)
     db.session.commit()
     later = utcnow() + timedelta(days=6)
     monkeypatch.setattr("samenhang.vouchers.services.voucher_codes.utcnow", lambda: later)
