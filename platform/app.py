@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from samenhang import i18n
+from samenhang import i18n, storage
 from samenhang.config import ROOT, build_config
 from samenhang.extensions import babel, csrf, db, limiter, login_manager, migrate
 from samenhang.security import init_security_headers
@@ -48,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    storage.init_app(app)
 
     from samenhang.accounts.queries import load_user_from_session
 

@@ -102,12 +102,20 @@ def create_admin_command(email: str, display_name: str, password: str) -> None:
 @cli.command("send-digests")
 @with_appcontext
 def send_digests_command() -> None:
-    """Send the daily digest mail to everyone who chose it (run once a day, e.g. from cron)."""
-    from samenhang.initiatives.notifications import send_digests
+    """Send the daily digest mail to everyone who chose it, now (see `jobs enqueue`)."""
+    _run_daily("digests")
 
-    sent = send_digests()
-    db.session.commit()
-    click.echo(f"{sent} digest mail(s) sent.")
+
+def _run_daily(name: str) -> None:
+    """Run a daily routine in this process (cron without a worker; or by hand)."""
+    from samenhang import daily
+
+    try:
+        lines = daily.run(name)
+    except daily.Incomplete as exc:
+        raise click.ClickException(f"{exc}. Run again later.") from exc
+    for line in lines:
+        click.echo(line)
 
 
 @cli.command("stemdag-import")
@@ -134,12 +142,8 @@ def stemdag_import_command(
 @cli.command("expire-vouchers")
 @with_appcontext
 def expire_vouchers_command() -> None:
-    """Return the value of expired, unspent voucher codes to their pots (run daily)."""
-    from samenhang.vouchers.services import expire_vouchers
-
-    expired = expire_vouchers(actor=None)
-    db.session.commit()
-    click.echo(f"{expired} voucher code(s) expired; their value is back in the pots.")
+    """Return the value of expired, unspent voucher codes to their pots, now."""
+    _run_daily("expire-vouchers")
 
 
 @cli.group("budgets", cls=AppGroup)
@@ -149,12 +153,8 @@ def budgets_group() -> None:
 
 @budgets_group.command("remind")
 def budgets_remind_command() -> None:
-    """E-mail wijkmanagers about offers on public tasks they have to answer (run daily)."""
-    from samenhang.budgets.services import send_reminders
-
-    sent = send_reminders()
-    db.session.commit()
-    click.echo(f"{sent} reminder e-mail(s) sent.")
+    """E-mail wijkmanagers about offers on public tasks they have to answer, now."""
+    _run_daily("budget-reminders")
 
 
 # --- buurtcontract ------------------------------------------------------------------------
@@ -168,14 +168,8 @@ def contracts_group() -> None:
 @contracts_group.command("remind")
 @with_appcontext
 def contracts_remind_command() -> None:
-    """Remind parties of commitments due soon and send followers their monthly digest
-    (run daily, e.g. from cron)."""
-    from samenhang.contracts.reminders import send_deadline_reminders, send_digests
-
-    reminders = send_deadline_reminders()
-    digests = send_digests()
-    db.session.commit()
-    click.echo(f"{reminders} deadline reminder(s) and {digests} monthly digest(s) sent.")
+    """Remind parties of commitments due soon and send followers their monthly digest, now."""
+    _run_daily("contract-reminders")
 
 
 # --- campaigns ----------------------------------------------------------------------------
@@ -189,52 +183,64 @@ def campaigns_group() -> None:
 @campaigns_group.command("close-due")
 @with_appcontext
 def close_due_campaigns_command() -> None:
-    """Close campaigns past their deadline; refund online gifts of those that failed."""
-    from samenhang.campaigns import queries, services
-    from samenhang.campaigns.models import Provider
-    from samenhang.errors import DomainError
-
-    failures = 0
-    for campaign in queries.due_campaigns():
-        try:
-            status = services.close_campaign(campaign, actor=None)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            failures += 1
-            click.echo(f"Campaign {campaign.id} could not be closed: {exc}", err=True)
-        else:
-            click.echo(f"Campaign {campaign.id} ({campaign.title}): {status.value}.")
-    # One gift per transaction: a refund that fails (the provider is down) is tried again
-    # at the next run; the provider's idempotency key keeps it from being paid twice.
-    for pledge in queries.refunds_due(Provider.stripe):
-        try:
-            services.refund_pledge(pledge, actor=None)
-            db.session.commit()
-        except DomainError as exc:
-            db.session.rollback()
-            failures += 1
-            click.echo(f"Refund of gift {pledge.reference} failed: {exc}", err=True)
-        else:
-            click.echo(f"Refunded gift {pledge.reference} online.")
-    for pledge in queries.refunds_due(Provider.manual):
-        click.echo(
-            f"To pay back by bank transfer (treasurer): {pledge.reference}, "
-            f"{pledge.amount_cents - pledge.refunded_cents} cents, campaign {pledge.campaign_id}."
-        )
-    if failures:
-        raise click.ClickException(f"{failures} campaign(s) or refund(s) failed; run again later.")
+    """Close campaigns past their deadline; refund online gifts of those that failed, now."""
+    _run_daily("campaigns")
 
 
 @campaigns_group.command("remind-tasks")
 @with_appcontext
 def remind_tasks_command() -> None:
-    """Mail everyone who signed up for a task tomorrow (run daily)."""
-    from samenhang.campaigns.services import send_task_reminders
+    """Mail everyone who signed up for a task tomorrow, now."""
+    _run_daily("campaign-reminders")
 
-    sent = send_task_reminders()
-    db.session.commit()
-    click.echo(f"{sent} reminder(s) sent.")
+
+# --- jobs ---------------------------------------------------------------------------------
+
+
+@cli.group("jobs")
+def jobs_group() -> None:
+    """Background jobs: the daily routines for cron (see docs/deploy.md, Jobs)."""
+
+
+@jobs_group.command("enqueue")
+@click.argument("names", nargs=-1)
+@click.option("--all", "everything", is_flag=True, help="Every daily routine.")
+@with_appcontext
+def jobs_enqueue_command(names: tuple[str, ...], everything: bool) -> None:
+    """Queue daily routines for the worker (with REDIS_URL), else run them now. Names:
+    see `samenhang jobs list`."""
+    from samenhang import daily
+
+    chosen = list(daily.ROUTINES) if everything else list(names)
+    unknown = [name for name in chosen if name not in daily.ROUTINES]
+    if unknown or not chosen:
+        raise click.UsageError(
+            f"Name one or more of: {', '.join(daily.ROUTINES)} (or --all)."
+            + (f" Unknown: {', '.join(unknown)}." if unknown else "")
+        )
+    failed = []
+    for name in chosen:
+        try:
+            lines = daily.enqueue(name)
+        except daily.Incomplete as exc:
+            failed.append(name)
+            click.echo(f"{name}: {exc}", err=True)
+            continue
+        if lines is None:
+            click.echo(f"{name}: queued.")
+        for line in lines or []:
+            click.echo(f"{name}: {line}")
+    if failed:
+        raise click.ClickException(f"Not all done: {', '.join(failed)}. Run again later.")
+
+
+@jobs_group.command("list")
+def jobs_list_command() -> None:
+    """The daily routines `jobs enqueue` knows."""
+    from samenhang import daily
+
+    for name, work in daily.ROUTINES.items():
+        click.echo(f"{name}: {(work.__doc__ or '').strip()}")
 
 
 def main() -> None:

@@ -98,6 +98,19 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         "THEMES_DIR": env.get("SAMENHANG_THEMES_DIR", str(instance_path / "themes")),
         #: `module:Class` of a machine-translation provider; none by default.
         "MACHINE_TRANSLATOR": env.get("SAMENHANG_MACHINE_TRANSLATOR"),
+        #: Where uploaded photos and letter PDFs are kept (`samenhang.storage`): local (a
+        #: folder, the instance folder by default) or s3 (a private bucket, for several app
+        #: servers). The S3 keys, when unset, come from boto3's own chain (AWS_* variables).
+        "STORAGE": env.get("SAMENHANG_STORAGE", "local"),
+        "STORAGE_DIR": env.get("SAMENHANG_STORAGE_DIR"),
+        "S3_BUCKET": env.get("SAMENHANG_S3_BUCKET"),
+        "S3_PREFIX": env.get("SAMENHANG_S3_PREFIX", ""),
+        "S3_ENDPOINT_URL": env.get("SAMENHANG_S3_ENDPOINT_URL"),
+        "S3_REGION": env.get("SAMENHANG_S3_REGION"),
+        "S3_ACCESS_KEY_ID": env.get("SAMENHANG_S3_ACCESS_KEY_ID"),
+        "S3_SECRET_ACCESS_KEY": env.get("SAMENHANG_S3_SECRET_ACCESS_KEY"),
+        #: auto, path (most MinIO set-ups) or virtual.
+        "S3_ADDRESSING_STYLE": env.get("SAMENHANG_S3_ADDRESSING_STYLE", "auto"),
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY"),
         "STRIPE_PUBLISHABLE_KEY": env.get("STRIPE_PUBLISHABLE_KEY"),
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET"),

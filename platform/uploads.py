@@ -1,8 +1,9 @@
 """Uploaded images: checked, re-encoded (which drops EXIF, GPS positions and anything
 hidden in the file) and stored as JPEG in one or more widths.
 
-Files live under `<instance>/uploads/<kind>/<name>-<width>.jpg`; the database keeps only the
-random name. Views serve them after their own access check.
+Files are kept in the store (`samenhang.storage`) as `uploads/<kind>/<name>-<width>.jpg`; the
+database keeps only the random name. Views serve them after their own access check
+(`samenhang.blueprints.files.send_stored`).
 """
 
 from __future__ import annotations
@@ -11,14 +12,13 @@ import io
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from samenhang.errors import DomainError
+from samenhang.storage import delete_after_commit, storage
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000
@@ -81,19 +81,31 @@ def store_image(
         raise InvalidImage(_l("This file is empty."))
     image = _clean_image(data)
     name = secrets.token_hex(_NAME_LENGTH // 2)
-    folder = Path(current_app.instance_path) / "uploads" / kind
-    folder.mkdir(parents=True, exist_ok=True)
     for width in widths:
         copy = image.copy()
         copy.thumbnail((width, width * 4))
+        out = io.BytesIO()
         # A fresh image saved without `exif=`: Pillow writes no EXIF, ICC or comments.
-        copy.save(folder / f"{name}-{width}.jpg", "JPEG", quality=82, optimize=True)
+        copy.save(out, "JPEG", quality=82, optimize=True)
+        storage().put(_key(kind, name, width), out.getvalue(), "image/jpeg")
     return StoredImage(name=name, width=image.width, height=image.height)
 
 
-def image_path(kind: str, name: str, width: int) -> Path | None:
-    """The stored file, or None; never a path outside the upload folder."""
-    if len(name) != _NAME_LENGTH or not all(c in "0123456789abcdef" for c in name):
-        return None
-    path = Path(current_app.instance_path) / "uploads" / kind / f"{name}-{width}.jpg"
-    return path if path.is_file() else None
+def _is_stored_name(name: str) -> bool:
+    return len(name) == _NAME_LENGTH and all(c in "0123456789abcdef" for c in name)
+
+
+def _key(kind: str, name: str, width: int) -> str:
+    return f"uploads/{kind}/{name}-{width}.jpg"
+
+
+def image_key(kind: str, name: str, width: int) -> str | None:
+    """The store's key of an image, or None for a name we never make (a view is given
+    names from the URL): never a key outside the upload folder."""
+    return _key(kind, name, width) if _is_stored_name(name) else None
+
+
+def delete_images(kind: str, name: str, widths: Sequence[int] = PAGE_WIDTHS) -> None:
+    """Delete an image's files once the removal of its row is committed."""
+    if _is_stored_name(name):
+        delete_after_commit(_key(kind, name, width) for width in widths)

@@ -188,3 +188,58 @@ def link_from(mail: Mail) -> str:
     match = re.search(r"https?://[^/\s]+(/\S+)", mail.body)
     assert match, mail.body
     return match.group(1)
+
+
+# --- the file store: the local folder (the default) or S3 (moto's server) --------------------
+
+#: What the S3 tests give boto3: moto accepts any keys.
+S3_TEST_SETTINGS = {
+    "STORAGE": "s3",
+    "S3_REGION": "eu-west-1",
+    "S3_ACCESS_KEY_ID": "testing",
+    "S3_SECRET_ACCESS_KEY": "testing",
+    "S3_ADDRESSING_STYLE": "path",
+}
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A local S3 peer: moto's server in a thread, on 127.0.0.1 and a free port."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_storage(app: Flask, s3_endpoint: str) -> Iterator[Any]:
+    """The app keeps its files in a fresh bucket of the S3 peer for this test."""
+    import uuid
+
+    from samenhang.storage import open_storage
+
+    bucket = f"samenhang-test-{uuid.uuid4().hex[:12]}"
+    settings = {**S3_TEST_SETTINGS, "S3_BUCKET": bucket, "S3_ENDPOINT_URL": s3_endpoint}
+    store = open_storage(settings, app.instance_path)
+    store.client.create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
+    original = app.extensions["samenhang.storage"]
+    app.extensions["samenhang.storage"] = store
+    try:
+        yield store
+    finally:
+        app.extensions["samenhang.storage"] = original
+
+
+@pytest.fixture(params=["local", "s3"])
+def either_storage(request: pytest.FixtureRequest, app: Flask) -> Any:
+    """Run the test once with files in the local folder and once in an S3 bucket."""
+    if request.param == "s3":
+        return request.getfixturevalue("s3_storage")
+    return app.extensions["samenhang.storage"]

@@ -1,10 +1,9 @@
 """Campaign images, stored by `samenhang.uploads`: the plan's photos (public, in page
-widths) under `<instance>/uploads/campaigns/photos/`, and payout receipts (one width, large
-enough to read) under `.../campaigns/receipts/`. Views serve them after their own check."""
+widths) as `uploads/campaigns/photos/...`, and payout receipts (one width, large enough to
+read) as `.../campaigns/receipts/...`. Views serve them after their own check."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import IO
 
 from samenhang import uploads
@@ -22,8 +21,13 @@ def store_image(
     return uploads.store_image(stream, f"campaigns/{kind}", WIDTHS[kind], content_type)
 
 
-def image_path(kind: str, name: str, width: int) -> Path | None:
-    """The stored file, or None (also for a width that is not stored)."""
+def image_key(kind: str, name: str, width: int) -> str | None:
+    """The store's key of the image, or None (also for a width that is not stored)."""
     if width not in WIDTHS.get(kind, ()):
         return None
-    return uploads.image_path(f"campaigns/{kind}", name, width)
+    return uploads.image_key(f"campaigns/{kind}", name, width)
+
+
+def delete_image(kind: str, name: str) -> None:
+    """Delete the image's files once its row's removal is committed."""
+    uploads.delete_images(f"campaigns/{kind}", name, WIDTHS[kind])

@@ -41,7 +41,7 @@ from samenhang.policies import (
     require_manager,
 )
 from samenhang.text import normalise_for_search
-from samenhang.uploads import store_image
+from samenhang.uploads import delete_images, store_image
 
 MAX_PHOTOS = 5
 MAX_COMMENT_LENGTH = 2000
@@ -143,6 +143,7 @@ def remove_photo(photo: Photo, *, actor: User) -> None:
     if initiative.state not in (State.draft, State.returned, State.funded):
         raise DomainError(_l("You cannot remove photos now."))
     initiative.photos.remove(photo)
+    delete_images("initiatives", photo.stored_name)
     log_event(actor, "initiative.photo_removed", initiative, wijk=initiative.wijk)
 
 

@@ -1,10 +1,9 @@
-"""Receipt and report photos of the vouchers area, stored by `samenhang.uploads` under
-`<instance>/uploads/vouchers/<kind>/`. Files are served by a view that checks who may see
+"""Receipt and report photos of the vouchers area, stored by `samenhang.uploads` as
+`uploads/vouchers/<kind>/...`. Files are served by a view that checks who may see
 them."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import IO
 
 from samenhang import uploads
@@ -22,7 +21,8 @@ def store_image(stream: IO[bytes], kind: str, content_type: str | None = None) -
     return stored.name
 
 
-def image_path(kind: str, name: str) -> Path | None:
+def image_key(kind: str, name: str) -> str | None:
+    """The store's key of the image, or None for an unknown kind or name."""
     if kind not in KINDS:
         return None
-    return uploads.image_path(f"vouchers/{kind}", name, MAX_SIDE)
+    return uploads.image_key(f"vouchers/{kind}", name, MAX_SIDE)

@@ -130,7 +130,7 @@ def test_receipt_rules(db_session: Any) -> None:
 
 
 def test_the_public_sees_what_the_money_paid_for_but_not_the_receipt_itself(
-    client: Any, login: Any, db_session: Any
+    client: Any, login: Any, db_session: Any, either_storage: Any
 ) -> None:
     campaign = _paid_out(100_00)
     db.session.commit()
@@ -152,6 +152,10 @@ def test_the_public_sees_what_the_money_paid_for_but_not_the_receipt_itself(
     assert (receipt.amount_cents, receipt.description) == (62_50, "Verf en kwasten")
     image = f"/campaigns/{campaign.id}/receipts/{receipt.id}.jpg"
     assert _status(client, image) == 200
+    key = f"uploads/campaigns/receipts/{receipt.image_name}-2000.jpg"
+    served = client.get(image)
+    assert served.data == either_storage.get(key)
+    served.close()
     client.post("/signout")
 
     page = client.get(f"/campaigns/{campaign.id}").text

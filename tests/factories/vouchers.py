@@ -153,3 +153,18 @@ def photo_bytes(
         exif[0x8825] = {1: "N", 2: (53.0, 13.0, 30.0), 3: "E", 4: (6.0, 34.0, 0.0)}
     image.save(out, fmt, exif=exif.tobytes())
     return out.getvalue()
+
+
+def expiring_vouchers(pot: Pot, quantity: int = 4, value_cents: int = 2_500, days: int = 5) -> Any:
+    """`quantity` codes of the pot for a new supplier, valid `days` more days."""
+    manager = manager_of(pot)
+    supplier = services.create_supplier(pot.wijk, actor=manager, name="Winkel")[0]
+    return services.issue_vouchers(
+        pot,
+        actor=manager,
+        label="Feest",
+        value_cents=value_cents,
+        quantity=quantity,
+        expires_on=(utcnow() + timedelta(days=days)).date(),
+        suppliers=[supplier],
+    )

@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative, State
-from samenhang.uploads import image_path
+from samenhang.storage import storage
+from samenhang.uploads import image_key
 
 
 def _form(**overrides: Any) -> dict[str, Any]:
@@ -66,9 +67,10 @@ def test_submit_return_fix_publish_support_comment(
     assert photo.status_code == 302
     stored = _initiative().photos[0]
     with app.app_context():
-        path = image_path("initiatives", stored.stored_name, 480)
-    assert path is not None
-    with Image.open(path) as stored_image:
+        key = image_key("initiatives", stored.stored_name, 480)
+        data = storage().get(key or "")
+    assert data is not None
+    with Image.open(io.BytesIO(data)) as stored_image:
         assert not stored_image.getexif(), "EXIF (with GPS) must be gone"
     assert client.get(page).status_code == 200
     assert client.post(f"{page}/submit").status_code == 302

@@ -7,7 +7,6 @@ import io
 import os
 import smtplib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -28,6 +27,7 @@ from samenhang.cli import worker_command
 from samenhang.extensions import db
 from samenhang.jobs import JobStatus
 from samenhang.mail import Mail, deliver
+from samenhang.storage import storage
 from samenhang.voting.models import CodeStatus, CountJob, LetterBatch, Phase, Round, StemCode
 from samenhang.voting.services import letter_batches
 
@@ -109,11 +109,11 @@ def test_letters_are_made_by_a_worker_and_kept_until_voting_opens(
     assert first.headers["Cache-Control"] == "no-store"
 
     # Voting opens: the PDF with the codes in the clear is deleted.
-    path = letter_batches.letters_folder() / (batch.file or "")
-    assert path.is_file()
+    key = letter_batches.letters_key(batch.file or "")
+    assert storage().exists(key)
     letter_batches.delete_letter_files(setup["round"])  # what change_phase(voting) calls
     db.session.commit()
-    assert not path.is_file() and _batches(round_id)[0].file is None
+    assert not storage().exists(key) and _batches(round_id)[0].file is None
     gone = client.get(link)
     assert gone.status_code == 302
     assert link not in client.get(f"{page}/codes").text
@@ -128,14 +128,14 @@ def test_a_batch_is_voided_as_a_whole(
     # Without a queue the job ran in the request: the PDF comes at once, as before.
     assert made.status_code == 200 and _pages(made.data) == 3
     [batch] = _batches(round_id)
-    path = letter_batches.letters_folder() / (batch.file or "")
-    assert path.is_file()
+    key = letter_batches.letters_key(batch.file or "")
+    assert storage().exists(key)
     refused = client.post(f"{page}/letters/{batch.id}/void", data={})
     assert refused.status_code == 302 and _batches(round_id)[0].voided_at is None
     voided = client.post(f"{page}/letters/{batch.id}/void", data={f"void{batch.id}-confirm": "y"})
     assert voided.status_code == 302
     [batch] = _batches(round_id)
-    assert batch.voided_at is not None and batch.file is None and not path.is_file()
+    assert batch.voided_at is not None and batch.file is None and not storage().exists(key)
     statuses = db.session.scalars(select(StemCode.status).where(StemCode.round_id == round_id))
     assert set(statuses) == {CodeStatus.revoked}
     event = db.session.scalar(
@@ -150,7 +150,7 @@ def test_without_redis_a_job_runs_in_the_request(app: Flask, setup: dict[str, An
     batch = letter_batches.start_letters(setup["round"], 2, [], actor=setup["manager"])
     assert (batch.status, batch.percent, batch.attempts) == (JobStatus.done, 100, 1)
     assert batch.task == "samenhang.voting.services.letter_batches:make_letters"
-    assert Path(letter_batches.letters_folder() / (batch.file or "")).is_file()
+    assert storage().exists(letter_batches.letters_key(batch.file or ""))
 
 
 def _flaky(times: int) -> Any:

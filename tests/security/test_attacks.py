@@ -280,10 +280,10 @@ def test_a_photo_with_code_in_it_is_stored_re_encoded_under_a_name_of_ours(
     assert answer.status_code == 302
     photo = db.session.scalars(sa.select(Photo)).one()
     assert re.fullmatch(r"[0-9a-f]{32}", photo.stored_name)
-    from pathlib import Path
+    from samenhang.storage import storage
+    from samenhang.uploads import PAGE_WIDTHS, image_key
 
-    stored = list(
-        (Path(app.instance_path) / "uploads" / "initiatives").glob(f"{photo.stored_name}-*")
-    )
-    assert stored and all(p.suffix == ".jpg" for p in stored)
-    assert all(b"<?php" not in p.read_bytes() for p in stored)
+    stored = [
+        storage().get(image_key("initiatives", photo.stored_name, w) or "") for w in PAGE_WIDTHS
+    ]
+    assert all(data is not None and b"<?php" not in data for data in stored)

@@ -13,6 +13,7 @@ from factories.vouchers import (
     ApplicationFactory,
     PotFactory,
     ResidentFactory,
+    expiring_vouchers,
     grant,
     manager_of,
     pay,
@@ -601,18 +602,8 @@ def test_expire_vouchers_command_returns_value_to_the_pot(
     from samenhang.vouchers.queries import pot_summary
 
     pot = PotFactory()
-    manager = manager_of(pot)
-    supplier = services.create_supplier(pot.wijk, actor=manager, name="Winkel")[0]
     remaining = pot_summary(pot).remaining_cents
-    services.issue_vouchers(
-        pot,
-        actor=manager,
-        label="Feest",
-        value_cents=2_500,
-        quantity=4,
-        expires_on=(utcnow() + timedelta(days=5)).date(),
-        suppliers=[supplier],
-    )
+    expiring_vouchers(pot, quantity=4, days=5)
     db.session.commit()
     assert pot_summary(pot).remaining_cents == remaining - 10_000
     later = utcnow() + timedelta(days=6)

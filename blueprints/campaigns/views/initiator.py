@@ -3,7 +3,7 @@ approval, plan tasks and wanted things, post news, confirm what was done."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -27,6 +27,7 @@ from samenhang.blueprints.campaigns.views.loading import (
     get_offer_or_404,
     get_task_or_404,
 )
+from samenhang.blueprints.files import send_stored
 from samenhang.blueprints.forms import render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.campaigns import queries, services, storage
@@ -331,9 +332,9 @@ def receipt_file(campaign_id: int, receipt_id: int) -> View:
         abort(404)
     if not can_run_campaign(current_user, campaign):
         abort(404)
-    path = storage.image_path("receipts", receipt.image_name, storage.RECEIPT_SIDE)
-    if path is None:
+    key = storage.image_key("receipts", receipt.image_name, storage.RECEIPT_SIDE)
+    if key is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=3600)
+    response = send_stored(key, mimetype="image/jpeg", max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, render_template, request, send_file, url_for
+from flask import Response, abort, render_template, request, url_for
 from flask_login import current_user
 
 from samenhang.blueprints.campaigns.forms import OfferForm
 from samenhang.blueprints.campaigns.views.loading import View, get_campaign_or_404
+from samenhang.blueprints.files import send_stored
 from samenhang.blueprints.places.views import get_municipality_or_404, get_wijk_or_404
 from samenhang.campaigns import poster, queries, storage
 from samenhang.campaigns.services.common import is_open_for_support
@@ -116,10 +117,10 @@ def photo_file(name: str, width: int) -> Response:
     if photo is None:
         abort(404)
     get_campaign_or_404(photo.campaign_id)
-    path = storage.image_path("photos", name, width)
-    if path is None:
+    key = storage.image_key("photos", name, width)
+    if key is None:
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=60 * 60 * 24)
+    response = send_stored(key, mimetype="image/jpeg", max_age=60 * 60 * 24)
     if not photo.campaign.is_public:
         response.headers["Cache-Control"] = "private, max-age=3600"
     return response

@@ -4,7 +4,7 @@ draft, ask a question about a goal."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, send_file
+from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -21,13 +21,14 @@ from samenhang.blueprints.contracts.views.common import (
     index_url,
     start_form,
 )
+from samenhang.blueprints.files import send_stored
 from samenhang.blueprints.forms import render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.contracts import queries, services
 from samenhang.contracts.text import changes as text_changes
 from samenhang.policies import can_view_contract, require_visible
-from samenhang.uploads import PAGE_WIDTHS, image_path
+from samenhang.uploads import PAGE_WIDTHS, image_key
 
 
 def index(municipality_slug: str, wijk_slug: str) -> str:
@@ -75,10 +76,10 @@ def photo(municipality_slug: str, wijk_slug: str, name: str, width: int) -> Resp
     if progress is None or progress.goal.contract.wijk_id != wijk.id or width not in PAGE_WIDTHS:
         abort(404)
     require_visible(can_view_contract(current_user, progress.goal.contract))
-    path = image_path("contracts", name, width)
-    if path is None:
+    key = image_key("contracts", name, width)
+    if key is None:
         abort(404)
-    return send_file(path, mimetype="image/jpeg", max_age=60 * 60 * 24 * 30)
+    return send_stored(key, mimetype="image/jpeg", max_age=60 * 60 * 24 * 30)
 
 
 @login_required

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from samenhang.blueprints.files import send_stored
 from samenhang.blueprints.forms import render_form, render_form_error
 from samenhang.blueprints.guards import bounded_int
 from samenhang.blueprints.handling import flash_errors, form_errors
@@ -35,7 +36,7 @@ from samenhang.policies import (
     require,
     require_author,
 )
-from samenhang.uploads import PAGE_WIDTHS, image_path
+from samenhang.uploads import PAGE_WIDTHS, image_key
 
 View = str | Response | tuple[str, int]
 
@@ -159,16 +160,16 @@ def photo_file(name: str, width: int) -> Response:
     """A photo of a public initiative is public (cached a month, by anyone); one of a draft,
     one in review or a refused one only for who may see the initiative, privately cached.
     Anyone else learns nothing, not even that the file exists."""
-    path = image_path("initiatives", name, width) if width in PAGE_WIDTHS else None
-    photo = queries.photo_by_name(name) if path is not None else None
-    if path is None or photo is None:
+    key = image_key("initiatives", name, width) if width in PAGE_WIDTHS else None
+    photo = queries.photo_by_name(name) if key is not None else None
+    if key is None or photo is None:
         abort(404)
     initiative = photo.initiative
     if initiative.is_public:
-        return send_file(path, mimetype="image/jpeg", max_age=60 * 60 * 24 * 30)
+        return send_stored(key, mimetype="image/jpeg", max_age=60 * 60 * 24 * 30)
     if not can_see_initiative_photos(current_user, initiative):
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", max_age=0)
+    response = send_stored(key, mimetype="image/jpeg", max_age=0)
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("Cookie")
     return response

@@ -123,8 +123,9 @@ def _get_batch_or_404(round_: Round, letters_id: int) -> LetterBatch:
 
 
 def _batch_file(batch: LetterBatch) -> Response:
-    path = services.letters_file(batch, actor=current_user)
-    response = Response(path.read_bytes(), mimetype="application/pdf")
+    stored = services.letters_file(batch, actor=current_user)
+    with stored.stream:
+        response = Response(stored.stream.read(), mimetype="application/pdf")
     name = services.download_name(batch)
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"

@@ -3,11 +3,12 @@ and the photos of receipts and reports."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, send_file
+from flask import abort, flash, redirect
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from samenhang.blueprints.files import send_stored
 from samenhang.blueprints.forms import claim_once, done_once
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.vouchers.forms import PayoutForm, ReceiptForm, ReportForm, ReturnForm
@@ -102,8 +103,8 @@ def settle(application_id: int) -> View:
 def uploaded_image(kind: str, name: str) -> Response:
     """Receipts for the initiators and wijkmanagers; report photos for everyone who may see
     the application. Anyone else learns nothing, not even that the file exists."""
-    path = storage.image_path(kind, name)
-    if path is None:
+    key = storage.image_key(kind, name)
+    if key is None:
         abort(404)
     if kind == "receipts":
         receipt = queries.receipt_by_image(name)
@@ -114,6 +115,6 @@ def uploaded_image(kind: str, name: str) -> Response:
         if photo is None:
             abort(404)
         get_application_or_404(photo.report.application_id)
-    response = send_file(path, mimetype="image/jpeg", max_age=3600)
+    response = send_stored(key, mimetype="image/jpeg", max_age=3600)
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response

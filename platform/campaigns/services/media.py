@@ -76,6 +76,7 @@ def remove_photo(photo: CampaignPhoto, *, actor: User) -> None:
     campaign = photo.campaign
     require_initiator(actor, campaign)
     campaign.photos.remove(photo)
+    storage.delete_image("photos", photo.stored_name)
     log_event(
         actor, "campaign.photo_removed", campaign, wijk=campaign.wijk, before={"photo_id": photo.id}
     )

@@ -3,7 +3,7 @@
 Making 10,000 letters takes minutes: more than a request may take behind a proxy, and a
 wijkmanager whose browser gave up would be left with codes and no copy. So the request
 only checks and queues (`start_letters`); the job makes the codes and the PDF
-(`make_letters`) and keeps the PDF in the instance folder, downloadable again
+(`make_letters`) and keeps the PDF in the store (`samenhang.storage`), downloadable again
 (`letters_file`) until voting opens, when it is deleted (`delete_letter_files`); a batch
 made while voting is open (a late letter) is kept until voting closes. A batch that went
 astray is voided as a whole (`void_batch`): its unused codes are revoked.
@@ -12,7 +12,6 @@ astray is voided as a whole (`void_batch`): its unused codes are revoked.
 from __future__ import annotations
 
 import uuid
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -25,6 +24,7 @@ from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.policies import require_manager
+from samenhang.storage import StoredFile, storage
 from samenhang.voting import letters
 from samenhang.voting.models import PHASE_ORDER, CodeStatus, LetterBatch, Phase, Round, StemCode
 from samenhang.voting.services.stemcodes import check_codes_possible, generate_codes
@@ -39,10 +39,8 @@ LETTER_STAGES = {
 }
 
 
-def letters_folder() -> Path:
-    folder = Path(current_app.instance_path) / "letters"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def letters_key(name: str) -> str:
+    return f"letters/{name}"
 
 
 def start_letters(round_: Round, count: int, addresses: list[str], *, actor: User) -> LetterBatch:
@@ -90,9 +88,7 @@ def make_letters(batch: LetterBatch, report: jobs.Report, addresses: list[str]) 
         )
     report("saving", 96)
     name = f"{round_.id}-{batch.id}-{uuid.uuid4().hex}.pdf"
-    path = letters_folder() / name
-    path.write_bytes(pdf)
-    path.chmod(0o600)
+    storage().put(letters_key(name), pdf, "application/pdf")
     batch.file = name
     # The addresses were needed for the PDF only: they are not kept.
     batch.args = {"addresses": []}
@@ -102,15 +98,16 @@ def download_name(batch: LetterBatch) -> str:
     return f"stemcodes-{batch.round_id}-{batch.first_serial}-{batch.last_serial}.pdf"
 
 
-def letters_file(batch: LetterBatch, *, actor: User) -> Path:
-    """The batch's PDF, while it may still be downloaded."""
+def letters_file(batch: LetterBatch, *, actor: User) -> StoredFile:
+    """The batch's PDF, opened, while it may still be downloaded."""
     require_manager(actor, batch.round.wijk)
     if batch.voided_at is not None:
         raise DomainError(_l("This batch of letters was voided: its codes no longer work."))
     if PHASE_ORDER.index(batch.round.phase) > PHASE_ORDER.index(Phase.voting):
         delete_letter_files(batch.round)
         raise DomainError(_l("Voting has closed: the letters can no longer be downloaded."))
-    if batch.file is None or not (letters_folder() / batch.file).is_file():
+    stored = storage().open(letters_key(batch.file)) if batch.file is not None else None
+    if stored is None:
         raise DomainError(_l("The PDF of these letters is not there (any more)."))
     log_event(
         actor,
@@ -119,7 +116,7 @@ def letters_file(batch: LetterBatch, *, actor: User) -> Path:
         wijk=batch.round.wijk,
         after={"batch": batch.id, "first_letter": batch.first_serial},
     )
-    return letters_folder() / batch.file
+    return stored
 
 
 def delete_letter_files(round_: Round) -> int:
@@ -136,7 +133,7 @@ def delete_letter_files(round_: Round) -> int:
 
 def _delete_file(batch: LetterBatch) -> None:
     if batch.file is not None:
-        (letters_folder() / batch.file).unlink(missing_ok=True)
+        storage().delete(letters_key(batch.file))
         batch.file = None
 
 
