@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import subprocess
 import sys
@@ -9,7 +10,11 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
+from babel import Locale
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.plural import to_python
+from babel.support import Translations
 
 from samenhang.config import LOCALES
 
@@ -122,3 +127,60 @@ def test_catalog_is_not_english_copied(locale: str) -> None:
         and _strings(message.string)[0].strip() == msgid.strip()
     ]
     assert not copied, f"{locale} has English left in: {copied[:20]}"
+
+
+def _compiled(locale: str) -> Translations:
+    """The catalog compiled in memory, as `make compile-translations` would write it."""
+    buffer = io.BytesIO()
+    write_mo(buffer, _read(TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"))
+    buffer.seek(0)
+    return Translations(buffer)
+
+
+def test_arabic_plural_forms_follow_cldr_order() -> None:
+    """Slots are CLDR's zero, one, two, few, many, other, as Babel and translators expect;
+    the old gettext order had many and other swapped."""
+    translations = _compiled("ar")
+    cldr = to_python(Locale.parse("ar").plural_form)
+    tags = ("zero", "one", "two", "few", "many", "other")
+    for n in range(0, 1250):
+        assert tags[translations.plural(n)] == cldr(n), n
+
+
+def test_arabic_ngettext_picks_the_right_form() -> None:
+    translations = _compiled("ar")
+    rendered = {
+        n: translations.ngettext("%(num)d vote", "%(num)d votes", n) % {"num": n}
+        for n in (0, 1, 2, 5, 11, 100)
+    }
+    assert rendered == {
+        0: "0 صوت",
+        1: "صوت واحد (1)",
+        2: "صوتان (2)",
+        5: "5 أصوات",
+        11: "11 صوتًا",
+        100: "100 صوت",
+    }
+
+
+def test_arabic_plural_header_survives_make_translations() -> None:
+    """`pybabel update` keeps the catalog's own Plural-Forms: Babel writes its CLDR-derived
+    expression only for a new catalog, so the header is ours to keep."""
+    catalog = _read(TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po")
+    assert catalog.num_plurals == 6
+    assert catalog.plural_expr == (
+        "(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5)"
+    )
+
+
+def test_arabic_many_and_other_differ_for_counted_nouns() -> None:
+    """11–99 take the singular with tanwin (صوتًا), 100 the plain singular (صوت): an entry whose
+    many form has no tanwin while its other form differs only there was filled in the old
+    slot order."""
+    catalog = _read(TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po")
+    swapped = [
+        m.id[0]
+        for m in catalog
+        if m.id and m.pluralizable and "ً" in m.string[5] and "ً" not in m.string[4]
+    ]
+    assert not swapped, swapped
