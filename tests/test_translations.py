@@ -184,3 +184,19 @@ def test_arabic_many_and_other_differ_for_counted_nouns() -> None:
         if m.id and m.pluralizable and "ً" in m.string[5] and "ً" not in m.string[4]
     ]
     assert not swapped, swapped
+
+
+def test_polish_says_a_vote_was_counted_not_that_it_matters() -> None:
+    """"się liczy" means "matters": on the vote-check path the resident asks whether the vote
+    was counted ("został policzony")."""
+    catalog = _read(TRANSLATIONS / "pl" / "LC_MESSAGES" / "messages.po")
+    wrong = [
+        m.id
+        for m in catalog
+        if m.id
+        and isinstance(m.id, str)
+        and re.search(r"\bvote is (not )?counted|is counted\b|Not counted|make it count", m.id)
+        and re.search(r"się (nie )?liczy|liczy się|się liczył", m.string)
+    ]
+    assert not wrong, wrong
+    assert catalog.get("Your vote is not counted").string == "Twój głos nie został policzony"
