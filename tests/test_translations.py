@@ -200,3 +200,37 @@ def test_polish_says_a_vote_was_counted_not_that_it_matters() -> None:
     ]
     assert not wrong, wrong
     assert catalog.get("Your vote is not counted").string == "Twój głos nie został policzony"
+
+
+#: Runs that an Arabic (right-to-left) sentence shows in the wrong order unless they sit in a
+#: left-to-right isolate (U+2066 … U+2069): numbers apart by spaces ("3 7 12" shows as
+#: "12 7 3"), a number then Latin letters ("9741 AB" as "AB 9741"), a range ("0–5" as "5–0").
+REVERSED_IN_RTL = re.compile(r"\d+[  ]+\d|\d+ [A-Za-z]|\d–\d|\d[  ]?€|[A-Za-z]-…|_…")
+ISOLATE = re.compile("[\u2066\u2068][^\u2069]*\u2069")
+
+
+def test_arabic_isolates_latin_examples() -> None:
+    catalog = _read(TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po")
+    reversed_runs = []
+    for message in catalog:
+        if not message.id:
+            continue
+        for translation in _strings(message.string):
+            bare = PLACEHOLDER.sub("", ISOLATE.sub("", translation))
+            if REVERSED_IN_RTL.search(bare):
+                reversed_runs.append(translation)
+    assert not reversed_runs, reversed_runs[:10]
+    postcode = catalog.get("This is not a Dutch postcode. Write it like 9741 AB.").string
+    assert "\u20669741 AB\u2069" in postcode
+
+
+def test_arabic_has_no_latin_commas() -> None:
+    catalog = _read(TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po")
+    latin = [
+        translation
+        for message in catalog
+        if message.id
+        for translation in _strings(message.string)
+        if re.search(r"[\u0600-\u06ff]\s*[,;]\s|[,;]\s*[\u0600-\u06ff]", translation)
+    ]
+    assert not latin, latin[:10]
