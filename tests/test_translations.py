@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog, Message
 from babel import Locale
+from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.plural import to_python
@@ -187,7 +187,7 @@ def test_arabic_many_and_other_differ_for_counted_nouns() -> None:
 
 
 def test_polish_says_a_vote_was_counted_not_that_it_matters() -> None:
-    """"się liczy" means "matters": on the vote-check path the resident asks whether the vote
+    """ "się liczy" means "matters": on the vote-check path the resident asks whether the vote
     was counted ("został policzony")."""
     catalog = _read(TRANSLATIONS / "pl" / "LC_MESSAGES" / "messages.po")
     wrong = [
@@ -234,3 +234,14 @@ def test_arabic_has_no_latin_commas() -> None:
         if re.search(r"[\u0600-\u06ff]\s*[,;]\s|[,;]\s*[\u0600-\u06ff]", translation)
     ]
     assert not latin, latin[:10]
+
+
+def test_language_names_and_lists_follow_the_reader() -> None:
+    from samenhang.i18n import format_items, language_name
+
+    assert language_name("nl", "ar") == "الهولندية"
+    assert language_name("ar", "nl") == "Arabisch"
+    assert language_name("uk", "pl") == "ukraiński"
+    assert format_items(["Groen", "Spelen", "Veilig"], locale="nl") == "Groen, Spelen en Veilig"
+    arabic = format_items(["أ", "ب", "ج"], locale="ar")
+    assert "," not in arabic and "و" in arabic
