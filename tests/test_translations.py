@@ -245,3 +245,22 @@ def test_language_names_and_lists_follow_the_reader() -> None:
     assert format_items(["Groen", "Spelen", "Veilig"], locale="nl") == "Groen, Spelen en Veilig"
     arabic = format_items(["أ", "ب", "ج"], locale="ar")
     assert "," not in arabic and "و" in arabic
+
+
+def test_arabic_keeps_the_ballot_receipt_apart_from_expense_receipts() -> None:
+    """A ballot receipt is a code proving a vote ("وصل التصويت", "رمز التحقق"); an expense
+    receipt is a shop's bill ("فاتورة"). One word (إيصال) for both confused readers."""
+    catalog = _read(TRANSLATIONS / "ar" / "LC_MESSAGES" / "messages.po")
+    ballot = {"3. Receipt", "Check your receipt", "Your receipt"}
+    wrong = []
+    for message in catalog:
+        if not (message.id and isinstance(message.id, str)) or "receipt" not in message.id.lower():
+            continue
+        text = message.string
+        if "receipt code" in message.id.lower() or message.id in ballot:
+            if "إيصال" in text or not re.search("رمز (ال)?تحقق|وصل (ال)?تصويت", text):
+                wrong.append(message.id)
+        elif "gift" not in message.id:
+            if "إيصال" in text or not ("فاتور" in text or "فواتير" in text):
+                wrong.append(message.id)
+    assert not wrong, wrong
