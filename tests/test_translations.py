@@ -34,8 +34,15 @@ def _strings(value: str | tuple[str, ...] | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else list(value)
 
 
+def _key(message: Message) -> str:
+    """The msgid, prefixed like gettext's own "context\x04msgid" when it has a context: "Name"
+    for a person and "Name" for an organisation are two entries."""
+    msgid = str(message.id if isinstance(message.id, str) else message.id[0])
+    return f"{message.context}\x04{msgid}" if message.context else msgid
+
+
 def _messages(catalog: Catalog) -> dict[str, Message]:
-    return {str(m.id if isinstance(m.id, str) else m.id[0]): m for m in catalog if m.id}
+    return {_key(m): m for m in catalog if m.id}
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +66,10 @@ def test_template_is_up_to_date(tmp_path: Path, template: Catalog) -> None:
             "N_",
             "--keywords",
             "lazy_gettext",
+            "--keywords",
+            "lazy_pgettext:1c,2",
+            "--keywords",
+            "lazy_ngettext:1,2",
             "--no-location",
             ".",
         ],
@@ -109,7 +120,7 @@ SAME_AS_ENGLISH = {
         "Buurtbegroting {year}",
         "Buurtbegroting {year}: {title}",
         "Per wijk",
-        "{municipality}: {count} wijken",
+        "%(municipality)s: %(num)d wijk",
     },
 }
 
@@ -260,7 +271,6 @@ def test_arabic_keeps_the_ballot_receipt_apart_from_expense_receipts() -> None:
         if "receipt code" in message.id.lower() or message.id in ballot:
             if "إيصال" in text or not re.search("رمز (ال)?تحقق|وصل (ال)?تصويت", text):
                 wrong.append(message.id)
-        elif "gift" not in message.id:
-            if "إيصال" in text or not ("فاتور" in text or "فواتير" in text):
-                wrong.append(message.id)
+        elif "gift" not in message.id and ("إيصال" in text or not re.search("فاتور|فواتير", text)):
+            wrong.append(message.id)
     assert not wrong, wrong

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from samenhang import policies
@@ -268,7 +269,12 @@ def publish_for_comments(
     closes_at = end_of_day(comments_close_on)
     if closes_at < now + timedelta(days=MIN_COMMENT_DAYS):
         raise DomainError(
-            _l("Give residents at least {days} days to comment."), days=MIN_COMMENT_DAYS
+            lazy_ngettext(
+                "Give residents at least {days} day to comment.",
+                "Give residents at least {days} days to comment.",
+                MIN_COMMENT_DAYS,
+            ),
+            days=MIN_COMMENT_DAYS,
         )
     contract.status = ContractStatus.consultation
     contract.comments_close_at = closes_at

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from samenhang.accounts.models import User
@@ -189,7 +190,12 @@ def publish_criteria_draft(
     closes_at = end_of_day(comments_close_on)
     if closes_at < now + timedelta(days=MIN_COMMENT_DAYS):
         raise DomainError(
-            _l("Give residents at least {days} days to comment."), days=MIN_COMMENT_DAYS
+            lazy_ngettext(
+                "Give residents at least {days} day to comment.",
+                "Give residents at least {days} days to comment.",
+                MIN_COMMENT_DAYS,
+            ),
+            days=MIN_COMMENT_DAYS,
         )
     pot.criteria_status = CriteriaStatus.consultation
     pot.comments_close_at = closes_at
