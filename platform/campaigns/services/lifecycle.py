@@ -206,7 +206,12 @@ def decide_campaign(
         raise DomainError(_l("Please write the reasons. The initiator and the public see them."))
     if len(reasons) > MAX_REASON_LENGTH:
         raise DomainError(
-            _l("The text is too long. The maximum is {count} characters."), count=MAX_REASON_LENGTH
+            lazy_ngettext(
+                "The text is too long. The maximum is {count} character.",
+                "The text is too long. The maximum is {count} characters.",
+                MAX_REASON_LENGTH,
+            ),
+            count=MAX_REASON_LENGTH,
         )
     now = now or utcnow()
     if decision is CampaignDecision.approve:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
@@ -52,7 +53,14 @@ def add_photo(campaign: Campaign, image: Upload, alt_text: str, *, actor: User) 
     if campaign.status is CampaignStatus.failed:
         raise DomainError(_l("You cannot add photos now."))
     if len(campaign.photos) >= MAX_PHOTOS:
-        raise DomainError(_l("You can add at most {count} photos."), count=MAX_PHOTOS)
+        raise DomainError(
+            lazy_ngettext(
+                "You can add at most {count} photo.",
+                "You can add at most {count} photos.",
+                MAX_PHOTOS,
+            ),
+            count=MAX_PHOTOS,
+        )
     alt_text = (alt_text or "").strip()
     if not alt_text:
         raise DomainError(_l("Say what is on the photo, for people who cannot see it."))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from samenhang.accounts.models import User
 from samenhang.accounts.services import user_locale
@@ -84,7 +85,12 @@ def submit_application(
         raise DomainError(_l("Add at least one budget line."))
     if len(lines) > MAX_BUDGET_LINES:
         raise DomainError(
-            _l("An application has at most {count} budget lines."), count=MAX_BUDGET_LINES
+            lazy_ngettext(
+                "An application has at most {count} budget line.",
+                "An application has at most {count} budget lines.",
+                MAX_BUDGET_LINES,
+            ),
+            count=MAX_BUDGET_LINES,
         )
     for line in lines:
         if not line.description.strip():
