@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import current_app
-from flask_babel import gettext, ngettext
+from flask_babel import gettext, lazy_ngettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, String, event
 from sqlalchemy import exc as sa_exc
@@ -262,7 +262,13 @@ def run(job: Job, *, final: bool = True) -> None:
         _fail(
             job,
             reached,
-            "The job stopped after {attempts} tries: {error}.",
+            message_id(
+                lazy_ngettext(
+                    "The job stopped after {attempts} try: {error}.",
+                    "The job stopped after {attempts} tries: {error}.",
+                    job.attempts,
+                )
+            ),
             {"attempts": job.attempts, "error": type(exc).__name__},
         )
     except Exception as exc:
@@ -279,7 +285,6 @@ def run(job: Job, *, final: bool = True) -> None:
 
 
 # The messages `_fail` is given by id (stored untranslated), for the catalog.
-_l("The job stopped after {attempts} tries: {error}.")
 _l("The job stopped with an unexpected error ({error}).")
 
 

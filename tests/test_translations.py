@@ -274,3 +274,34 @@ def test_arabic_keeps_the_ballot_receipt_apart_from_expense_receipts() -> None:
         elif "gift" not in message.id and ("إيصال" in text or not re.search("فاتور|فواتير", text)):
             wrong.append(message.id)
     assert not wrong, wrong
+
+
+#: A count placeholder followed by a plural noun: "{count} photos" needs ngettext, since
+#: Polish, Ukrainian and Arabic change the noun with the number ("1 zdjęcie", "2 zdjęcia",
+#: "5 zdjęć").
+COUNTED_NOUN = re.compile(
+    r"(\{(count|n|num|days|eligible|total|capacity|chosen|given|points|declared|attempts"
+    r"|maximum|minimum|limit|places|expected|supporters|projects)\}|%\((num|min|count)\)[sd])"
+    r" (more )?(people|[a-z]+s)\b"
+)
+#: Still written with one form: the voting rules' explanations (samenhang.voting.rules.explain
+#: renders them with gettext alone) and sentences that carry two counts.
+COUNTED_NOUN_LEFT = {
+    "A project can get at most {limit} points; one has {points}.",
+    "A weight must be a number above 0 and at most {maximum}, with at most {places} decimals.",
+    "Each project needs at least {limit} points; one has {points}.",
+    "Expected {expected} fields, found {found}.",
+    "Funded from the money left over: it had {support} points, and its cost of {cost} fit in the"
+    " {left} that was left.",
+    "Funded: it had {support} points, and its cost of {cost} fit in the {left} that was left.",
+    "Funded: {supporters} supporters shared its cost of {cost}, each paying at most {max_share}.",
+    "The vote names {projects} projects but has {points} points.",
+    "You gave {points} points; give at least {limit}.",
+    "You gave {points} points; give at most {limit}.",
+    "{key} has {found} amounts for {expected} names.",
+}
+
+
+def test_counts_go_through_ngettext(template: Catalog) -> None:
+    single = [m.id for m in template if m.id and not m.pluralizable and COUNTED_NOUN.search(m.id)]
+    assert sorted(set(single) - COUNTED_NOUN_LEFT) == []

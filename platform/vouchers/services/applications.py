@@ -177,7 +177,14 @@ def score_application(
     existing = {s.criterion_id: s for s in application.scores}
     for criterion_id, (value, note) in points.items():
         if not 0 <= value <= MAX_POINTS:
-            raise DomainError(_l("A score is 0 to {maximum} points."), maximum=MAX_POINTS)
+            raise DomainError(
+                lazy_ngettext(
+                    "A score is 0 to {maximum} point.",
+                    "A score is 0 to {maximum} points.",
+                    MAX_POINTS,
+                ),
+                maximum=MAX_POINTS,
+            )
         score = existing.get(criterion_id)
         if score is None:
             score = Score(application=application, criterion_id=criterion_id, points=value)
