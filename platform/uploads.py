@@ -16,6 +16,7 @@ from typing import IO
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from samenhang.errors import DomainError
@@ -97,3 +98,13 @@ def image_path(kind: str, name: str, width: int) -> Path | None:
         return None
     path = Path(current_app.instance_path) / "uploads" / kind / f"{name}-{width}.jpg"
     return path if path.is_file() else None
+
+
+def too_many_photos(maximum: int) -> DomainError:
+    """The refusal when a page already has all the photos it may have."""
+    return DomainError(
+        lazy_ngettext(
+            "You can add at most {count} photo.", "You can add at most {count} photos.", maximum
+        ),
+        count=maximum,
+    )

@@ -42,7 +42,7 @@ from samenhang.policies import (
     require_manager,
 )
 from samenhang.text import normalise_for_search
-from samenhang.uploads import store_image
+from samenhang.uploads import store_image, too_many_photos
 
 MAX_PHOTOS = 5
 MAX_COMMENT_LENGTH = 2000
@@ -123,14 +123,7 @@ def add_photo(initiative: Initiative, stream: IO[bytes], alt_text: str, *, actor
     if initiative.state not in (State.draft, State.returned, State.funded):
         raise DomainError(_l("You cannot add photos now."))
     if len([p for p in initiative.photos if not p.is_after]) >= MAX_PHOTOS:
-        raise DomainError(
-            lazy_ngettext(
-                "You can add at most {count} photo.",
-                "You can add at most {count} photos.",
-                MAX_PHOTOS,
-            ),
-            count=MAX_PHOTOS,
-        )
+        raise too_many_photos(MAX_PHOTOS)
     stored = store_image(stream, "initiatives")
     photo = Photo(
         position=len(initiative.photos),
