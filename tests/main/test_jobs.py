@@ -8,6 +8,7 @@ import os
 import smtplib
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pypdf
@@ -318,3 +319,12 @@ def test_a_plural_message_of_a_failed_job_keeps_its_forms(app: Flask) -> None:
     with app.test_request_context(), force_locale("en"):
         assert jobs.translate_message_id(stored).format(count=3) == "At most 3 characters."
         assert jobs.translate_message_id("Please fill this in.") == "Please fill this in."
+        once = jobs.message_id(
+            lazy_ngettext(
+                "The job stopped after {attempts} try: {error}.",
+                "The job stopped after {attempts} tries: {error}.",
+                1,
+            )
+        )
+        failed = SimpleNamespace(error_msgid=once, error_params={"attempts": 1, "error": "X"})
+        assert jobs.error_text(failed) == "The job stopped after 1 try: X."
