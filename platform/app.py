@@ -110,11 +110,13 @@ def _register_template_helpers(app: Flask) -> None:
         LOCALES=LOCALES,
         current_locale=i18n.current_locale,
         text_direction=i18n.text_direction,
+        language_name=i18n.language_name,
         can=can,
     )
     app.jinja_env.filters["money"] = i18n.format_money
     app.jinja_env.filters["percent"] = i18n.format_percentage
     app.jinja_env.filters["number"] = i18n.format_number
+    app.jinja_env.filters["listing"] = i18n.format_items
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["label"] = label
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from functools import lru_cache
 
 from babel import Locale
+from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask import current_app, has_request_context, request
 from flask_babel import get_locale
@@ -82,3 +84,23 @@ def format_number(
     """The `|number` filter: 12345.6 → "12.345,6" in nl; `decimals` fixes the digits shown."""
     pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=babel_locale(locale or current_locale()))
+
+
+@lru_cache(maxsize=64)
+def _language_name(code: str, reader: str) -> str:
+    return babel_locale(code).get_display_name(babel_locale(reader)) or code
+
+
+def language_name(code: str, reader: str | None = None) -> str:
+    """A language named in the reader's language, for sentences: "Translated from Dutch", and
+    "تُرجم من الهولندية" rather than "… Nederlands". The language switcher and lists of links
+    keep each language's own name (LOCALES), since there the reader is looking for it."""
+    return _language_name(code, reader or current_locale())
+
+
+def format_items(items: Iterable[object], locale: str | None = None) -> str:
+    """The `|listing` filter: "a, b en c" in nl, "a وb وc" in ar, never a Latin comma in an
+    Arabic sentence."""
+    return format_list(
+        [str(item) for item in items], locale=babel_locale(locale or current_locale())
+    )

@@ -33,7 +33,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import gettext, lazy_ngettext, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, String, event
 from sqlalchemy import exc as sa_exc
@@ -262,7 +262,13 @@ def run(job: Job, *, final: bool = True) -> None:
         _fail(
             job,
             reached,
-            "The job stopped after {attempts} tries: {error}.",
+            message_id(
+                lazy_ngettext(
+                    "The job stopped after {attempts} try: {error}.",
+                    "The job stopped after {attempts} tries: {error}.",
+                    job.attempts,
+                )
+            ),
             {"attempts": job.attempts, "error": type(exc).__name__},
         )
     except Exception as exc:
@@ -279,7 +285,6 @@ def run(job: Job, *, final: bool = True) -> None:
 
 
 # The messages `_fail` is given by id (stored untranslated), for the catalog.
-_l("The job stopped after {attempts} tries: {error}.")
 _l("The job stopped with an unexpected error ({error}).")
 
 
@@ -323,11 +328,27 @@ def failed_queue_jobs(limit: int = 100) -> list[dict[str, str]]:
     return items
 
 
+#: Joins a plural message's singular, plural and count in one stored msgid (the ASCII unit
+#: separator: never in a msgid, and PostgreSQL text refuses NUL).
+PLURAL_SEPARATOR = "\x1f"
+
+
 def message_id(message: Any) -> str:
-    """The untranslated text of a (lazy) message."""
+    """The untranslated text of a (lazy) message; a lazy_ngettext keeps both its forms and its
+    count, so that the reader later gets the form their language needs."""
     # flask_babel's LazyString keeps the msgid as the first argument of its gettext call.
     args = getattr(message, "_args", None)
+    if args and len(args) == 3 and isinstance(args[2], int):
+        return PLURAL_SEPARATOR.join(str(part) for part in args)
     return str(args[0]) if args else str(message)
+
+
+def translate_message_id(msgid: str) -> str:
+    """A stored message_id in the reader's language."""
+    if PLURAL_SEPARATOR in msgid:
+        singular, plural, count = msgid.split(PLURAL_SEPARATOR)
+        return ngettext(singular, plural, int(count))
+    return gettext(msgid)
 
 
 def _storable(value: Any) -> Any:
@@ -348,7 +369,8 @@ def error_text(job: Job) -> str:
     if job.error_msgid is None:
         return ""
     params = {name: _shown(value) for name, value in (job.error_params or {}).items()}
-    return gettext(job.error_msgid).format(**params) if params else gettext(job.error_msgid)
+    text = translate_message_id(job.error_msgid)
+    return text.format(**params) if params else text
 
 
 def _shown(value: Any) -> Any:
@@ -358,5 +380,5 @@ def _shown(value: Any) -> Any:
         data = value["explanation"]
         return render(Explanation(data["code"], data["params"]), gettext)
     if isinstance(value, Mapping) and "msgid" in value:
-        return gettext(value["msgid"])
+        return translate_message_id(value["msgid"])
     return value

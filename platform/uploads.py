@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from samenhang.errors import DomainError
@@ -109,3 +110,13 @@ def delete_images(kind: str, name: str, widths: Sequence[int] = PAGE_WIDTHS) -> 
     """Delete an image's files once the removal of its row is committed."""
     if _is_stored_name(name):
         delete_after_commit(_key(kind, name, width) for width in widths)
+
+
+def too_many_photos(maximum: int) -> DomainError:
+    """The refusal when a page already has all the photos it may have."""
+    return DomainError(
+        lazy_ngettext(
+            "You can add at most {count} photo.", "You can add at most {count} photos.", maximum
+        ),
+        count=maximum,
+    )

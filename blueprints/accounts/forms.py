@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import (
     BooleanField,
     EmailField,
@@ -21,7 +22,12 @@ from samenhang.config import LOCALES
 _password_length = Length(
     min=MIN_PASSWORD_LENGTH,
     max=200,
-    message=_l("Your password needs at least %(min)d characters."),
+    message=lazy_ngettext(
+        "Your password needs at least %(min)d character.",
+        "Your password needs at least %(min)d characters.",
+        MIN_PASSWORD_LENGTH,
+        min=MIN_PASSWORD_LENGTH,
+    ),
 )
 _required = InputRequired(message=_l("Please fill this in."))
 _email = Email(message=_l("This is not a valid e-mail address."))

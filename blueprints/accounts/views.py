@@ -14,6 +14,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, logout_user
 from flask_login import login_user as _login_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -271,10 +272,13 @@ def confirm_address_code() -> View:
             pending = verification.open_verification(current_user)
             left = verification.MAX_CODE_ATTEMPTS - (pending.attempts if pending else 0)
             flash(
-                _(
-                    "This code is not right. Check it on the letter. You can try {count} more"
-                    " times."
-                ).format(count=max(left, 0)),
+                ngettext(
+                    "This code is not right. Check it on the letter. You can try %(num)d more"
+                    " time.",
+                    "This code is not right. Check it on the letter. You can try %(num)d more"
+                    " times.",
+                    max(left, 0),
+                ),
                 "error",
             )
             return redirect(_address_url(), code=303)

@@ -20,7 +20,7 @@ from samenhang.content.machine import machine_translator
 from samenhang.content.queries import translations_of
 from samenhang.contracts.models import Goal
 from samenhang.extensions import db
-from samenhang.i18n import current_locale
+from samenhang.i18n import current_locale, language_name
 from samenhang.initiatives.models import Initiative
 from samenhang.policies import (
     can_view_contract,
@@ -129,7 +129,7 @@ def translate(kind: str, object_id: int, locale: str) -> View:
         "obj": obj,
         "back": spec.url(obj),
         "locale": locale,
-        "locale_name": LOCALES[locale],
+        "locale_name": language_name(locale),
         "existing": existing,
         "has_machine": translator is not None,
     }

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -65,7 +66,7 @@ class PreambleForm(SiteForm):
 class PartyForm(SiteForm):
     kind = SelectField(_l("Kind of party"), choices=PartyKind.choices())
     name = StringField(
-        _l("Name"),
+        lazy_pgettext("organisation", "Name"),
         validators=[_required, Length(max=120)],
         description=_l("For example: Woonbedrijf, Wijkteam, Basisschool De Boog."),
     )

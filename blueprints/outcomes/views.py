@@ -8,7 +8,7 @@ import io
 import json
 
 from flask import Response, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from samenhang.blueprints.forms import FORM_ERROR_STATUS, render_form
@@ -85,7 +85,11 @@ def import_figures(municipality_slug: str) -> View:
         )
         if report.imported is not None:
             flash(
-                _("{count} figures are imported.").format(count=report.imported.row_count),
+                ngettext(
+                    "%(num)d figure is imported.",
+                    "%(num)d figures are imported.",
+                    report.imported.row_count,
+                ),
                 "success",
             )
             return redirect(url_for("outcomes.municipality", municipality_slug=found.slug))

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -61,7 +62,12 @@ def normalise_email(email: str) -> str:
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(
-            _l("Your password needs at least {count} characters."), count=MIN_PASSWORD_LENGTH
+            lazy_ngettext(
+                "Your password needs at least {count} character.",
+                "Your password needs at least {count} characters.",
+                MIN_PASSWORD_LENGTH,
+            ),
+            count=MIN_PASSWORD_LENGTH,
         )
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from samenhang.budgets.models import Source
 from samenhang.errors import DomainError
@@ -169,7 +170,14 @@ def _xlsx_rows(content: bytes) -> list[list[Any]]:
         # (<dimension ref="A1:XFD1048576"/>): 16,384 cells a row, whatever it holds.
         for row in sheet.iter_rows(max_col=MAX_COLUMNS + 1, values_only=True):
             if len(row) > MAX_COLUMNS and _text(row[MAX_COLUMNS]):
-                raise ImportFileError(_l("At most {count} columns per file."), count=MAX_COLUMNS)
+                raise ImportFileError(
+                    lazy_ngettext(
+                        "At most {count} column per file.",
+                        "At most {count} columns per file.",
+                        MAX_COLUMNS,
+                    ),
+                    count=MAX_COLUMNS,
+                )
             rows.append(list(row[:MAX_COLUMNS]))
             if len(rows) > MAX_ROWS + 1:
                 break
@@ -255,7 +263,11 @@ class _RowReader:
         if required and not value:
             self.problem(name, _l("This cell is empty."))
         elif limit is not None and len(value) > limit:
-            self.problem(name, _l("At most {count} characters."), count=limit)
+            self.problem(
+                name,
+                lazy_ngettext("At most {count} character.", "At most {count} characters.", limit),
+                count=limit,
+            )
         return value
 
     def choice(self, name: str, words: dict[str, Any]) -> Any:
@@ -346,7 +358,12 @@ def parse_file(file_name: str, content: bytes) -> ParsedFile:
         raise ImportFileError(_l("The first row must hold the column names."))
     columns = _columns(table[0])
     if len(table) - 1 > MAX_ROWS:
-        raise ImportFileError(_l("At most {count} rows per file."), count=MAX_ROWS)
+        raise ImportFileError(
+            lazy_ngettext(
+                "At most {count} row per file.", "At most {count} rows per file.", MAX_ROWS
+            ),
+            count=MAX_ROWS,
+        )
     parsed = ParsedFile()
     first_row: dict[str, int] = {}
     for number, cells in enumerate(table[1:], start=2):

@@ -71,8 +71,11 @@ def _texts(campaign: Campaign, figures: CampaignSummary, locale: str) -> dict[st
         ]
         if figures.tasks_total:
             lines.append(
-                _("{filled} of {total} tasks filled").format(
-                    filled=figures.tasks_filled, total=figures.tasks_total
+                ngettext(
+                    "%(filled)d of %(num)d task filled",
+                    "%(filled)d of %(num)d tasks filled",
+                    figures.tasks_total,
+                    filled=figures.tasks_filled,
                 )
             )
         if not campaign.is_closed:

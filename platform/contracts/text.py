@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import format_date
+from flask_babel import format_date, pgettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -89,7 +89,7 @@ def _diff(old: str, new: str) -> Markup:
 def _party_fields(party: Party) -> dict[str, str]:
     return {
         _("Kind"): party.kind.label,
-        _("Name"): party.name,
+        pgettext("organisation", "Name"): party.name,
         _("Representatives"): " ".join(party.representatives.split()),
     }
 

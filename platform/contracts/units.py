@@ -8,6 +8,7 @@ from typing import Any
 
 from babel.numbers import format_decimal, format_percent
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from samenhang.contracts.models import Unit
 from samenhang.errors import DomainError
@@ -56,7 +57,14 @@ def check_value(unit: Unit, value: Any) -> Decimal:
         raise InvalidValue(_l("A report mark is between 1 and 10."))
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > PLACES[unit]:
-        raise InvalidValue(_l("Round the value to {places} decimal places."), places=PLACES[unit])
+        raise InvalidValue(
+            lazy_ngettext(
+                "Round the value to {places} decimal place.",
+                "Round the value to {places} decimal places.",
+                PLACES[unit],
+            ),
+            places=PLACES[unit],
+        )
     return value
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import (
     CheckConstraint,
     Enum,
@@ -94,7 +95,7 @@ class State(LabelledEnum):
         rejected: _l("Not accepted"),
         published: _l("Open for support"),
         funded: _l("Funded"),
-        realised: _l("Done"),
+        realised: lazy_pgettext("initiative", "Done"),
     }
 
 

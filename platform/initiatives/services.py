@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import IO
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -41,7 +42,7 @@ from samenhang.policies import (
     require_manager,
 )
 from samenhang.text import normalise_for_search
-from samenhang.uploads import delete_images, store_image
+from samenhang.uploads import delete_images, store_image, too_many_photos
 
 MAX_PHOTOS = 5
 MAX_COMMENT_LENGTH = 2000
@@ -122,7 +123,7 @@ def add_photo(initiative: Initiative, stream: IO[bytes], alt_text: str, *, actor
     if initiative.state not in (State.draft, State.returned, State.funded):
         raise DomainError(_l("You cannot add photos now."))
     if len([p for p in initiative.photos if not p.is_after]) >= MAX_PHOTOS:
-        raise DomainError(_l("You can add at most {count} photos."), count=MAX_PHOTOS)
+        raise too_many_photos(MAX_PHOTOS)
     stored = store_image(stream, "initiatives")
     photo = Photo(
         position=len(initiative.photos),
@@ -200,7 +201,12 @@ def _move(initiative: Initiative, action: str, reason: str | None = None, *, act
         raise DomainError(_l("Please write the reasons. The initiator and the public see them."))
     if len(reason) > MAX_REASON_LENGTH:
         raise DomainError(
-            _l("The text is too long. The maximum is {count} characters."), count=MAX_REASON_LENGTH
+            lazy_ngettext(
+                "The text is too long. The maximum is {count} character.",
+                "The text is too long. The maximum is {count} characters.",
+                MAX_REASON_LENGTH,
+            ),
+            count=MAX_REASON_LENGTH,
         )
     before = initiative.state
     initiative.state = transition.target
@@ -285,7 +291,12 @@ def add_comment(
         raise DomainError(_l("Please write a comment."))
     if len(body) > MAX_COMMENT_LENGTH:
         raise DomainError(
-            _l("The text is too long. The maximum is {count} characters."), count=MAX_COMMENT_LENGTH
+            lazy_ngettext(
+                "The text is too long. The maximum is {count} character.",
+                "The text is too long. The maximum is {count} characters.",
+                MAX_COMMENT_LENGTH,
+            ),
+            count=MAX_COMMENT_LENGTH,
         )
     if parent is not None and parent.initiative_id != initiative.id:
         raise DomainError(_l("You can only reply to a comment on this initiative."))

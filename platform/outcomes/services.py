@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from samenhang.accounts.models import User
@@ -107,7 +108,14 @@ def _check(
     last_year: int,
 ) -> _Row:
     if None in row or any(row.get(c) is None for c in COLUMNS):
-        raise _RowProblem(_l("This row does not have {count} columns."), count=len(COLUMNS))
+        raise _RowProblem(
+            lazy_ngettext(
+                "This row does not have {count} column.",
+                "This row does not have {count} columns.",
+                len(COLUMNS),
+            ),
+            count=len(COLUMNS),
+        )
     code = row["wijk_code"].strip().upper()
     wijk = wijken.get(code)
     if wijk is None:
@@ -170,7 +178,14 @@ def import_csv(
     seen: dict[tuple[int, str, int], int] = {}
     for line, row in rows:
         if len(checked) + len(errors) >= MAX_ROWS:
-            errors.append(RowError(line, str(_l("At most {count} rows.")).format(count=MAX_ROWS)))
+            errors.append(
+                RowError(
+                    line,
+                    str(
+                        lazy_ngettext("At most {count} row.", "At most {count} rows.", MAX_ROWS)
+                    ).format(count=MAX_ROWS),
+                )
+            )
             break
         try:
             found = _check(line, row, wijken, actor, municipality, last_year)

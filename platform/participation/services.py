@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
@@ -38,7 +39,14 @@ def set_wijk_languages(
     if not source:
         raise DomainError(_l("Say where the figures come from."))
     if len(source) > MAX_SOURCE:
-        raise DomainError(_l("The source can be at most {n} characters."), n=MAX_SOURCE)
+        raise DomainError(
+            lazy_ngettext(
+                "The source can be at most {n} character.",
+                "The source can be at most {n} characters.",
+                MAX_SOURCE,
+            ),
+            n=MAX_SOURCE,
+        )
     cleaned: dict[str, str] = {}
     for key, value in shares.items():
         if key not in LANGUAGE_KEYS:

@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from samenhang import jobs
@@ -600,7 +601,14 @@ def import_pb_file(
         stmt = stmt.join(Wijk.municipality).where(Municipality.slug == municipality_slug)
     wijken = list(db.session.scalars(stmt))
     if len(wijken) != 1:
-        raise DomainError(_l("Name one wijk: {count} wijken match."), count=len(wijken))
+        raise DomainError(
+            lazy_ngettext(
+                "Name one wijk: {count} wijk matches.",
+                "Name one wijk: {count} wijken match.",
+                len(wijken),
+            ),
+            count=len(wijken),
+        )
     users = select(User).where(User.is_deleted.is_(False))
     users = (
         users.where(User.email == email.lower()) if email else users.where(User.role == Role.admin)

@@ -108,7 +108,7 @@ def test_from_idea_to_a_running_campaign_with_money_and_helpers(
     assert "€250.00 raised of €400.00" in page
     assert "62% of the goal" in page
     assert '<progress max="40000" value="25000"' in page
-    assert "0 of 1 tasks filled" in page and "1 of 2 places taken" in page
+    assert "0 of 1 task filled" in page and "1 of 2 places taken" in page
     assert "2 supporters" in page
     assert "days left" in page
 

@@ -226,7 +226,7 @@ def test_contract_goals_use_the_same_translation_mechanism(client: Any, login: A
     client.set_cookie("locale", "en")
     english = client.get(goal_page).text
     assert "<h1>A safer wijk at night</h1>" in english
-    assert "Residents who feel safe at night" in english and "Translated from" in english
+    assert "Residents who feel safe at night" in english and "Translated from Dutch." in english
     contract_page = client.get(response.headers["Location"].rsplit("/goals/", 1)[0]).text
     assert "A safer wijk at night" in contract_page
     original = client.get(goal_page + "?original=1").text
@@ -234,4 +234,9 @@ def test_contract_goals_use_the_same_translation_mechanism(client: Any, login: A
     client.set_cookie("locale", "pl")
     polish = client.get(goal_page).text
     assert goal.title in polish and 'class="notice language-notice"' in polish
+    assert "Oryginał w języku: niderlandzki." in polish
+    # The language is named in the reader's language inside a sentence, not as "Nederlands".
+    client.set_cookie("locale", "ar")
+    arabic = client.get(goal_page).text
+    assert "النص الأصلي باللغة الهولندية." in arabic and "باللغة Nederlands" not in arabic
     assert (goal.title, goal.description, goal.indicator) == signed

@@ -228,7 +228,7 @@ def test_owner_posts_progress_with_a_photo_and_evidence(db_session: Any) -> None
     [
         (Decimal("61"), Unit.count, "measured in “Percent”, not in “Count"),
         (Decimal("140"), Unit.percent, "between 0 and 100"),
-        (Decimal("61.25"), Unit.percent, "1 decimal places"),
+        (Decimal("61.25"), Unit.percent, "Round the value to 1 decimal place."),
         (1.5, Unit.percent, "must be a number"),
     ],
 )

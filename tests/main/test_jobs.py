@@ -7,6 +7,7 @@ import io
 import os
 import smtplib
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pypdf
@@ -303,3 +304,27 @@ def test_a_count_runs_on_the_worker(
     db.session.expire_all()
     assert (job.status, job.percent, job.attempts) == (JobStatus.done, 100, 1)
     assert db.session.get(Round, round_.id).result["turnout"]["total"] == 0
+
+
+def test_a_plural_message_of_a_failed_job_keeps_its_forms(app: Flask) -> None:
+    """A job stores the msgid of its error to translate it for each reader; for a count that is
+    both forms and the count, so Polish reads "2 znaki" and "5 znaków" as it should."""
+    from flask_babel import force_locale, lazy_ngettext
+
+    stored = jobs.message_id(
+        lazy_ngettext("At most {count} character.", "At most {count} characters.", 3)
+    )
+    with app.test_request_context(), force_locale("pl"):
+        assert jobs.translate_message_id(stored).format(count=3) == "Najwyżej 3 znaki."
+    with app.test_request_context(), force_locale("en"):
+        assert jobs.translate_message_id(stored).format(count=3) == "At most 3 characters."
+        assert jobs.translate_message_id("Please fill this in.") == "Please fill this in."
+        once = jobs.message_id(
+            lazy_ngettext(
+                "The job stopped after {attempts} try: {error}.",
+                "The job stopped after {attempts} tries: {error}.",
+                1,
+            )
+        )
+        failed = SimpleNamespace(error_msgid=once, error_params={"attempts": 1, "error": "X"})
+        assert jobs.error_text(failed) == "The job stopped after 1 try: X."

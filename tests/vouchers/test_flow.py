@@ -143,7 +143,7 @@ def test_a_pot_from_criteria_to_settled_grant(
     assert mgr.post(f"/bewonersbudgetten/pots/{pot.id}/open").status_code == 302
     page = client.get(f"/bewonersbudgetten/pots/{pot.id}")
     assert "Written together with:" in page.text
-    assert "Fatma, Piotr, Bewonersraad Korrewegwijk" in page.text
+    assert "Fatma, Piotr, and Bewonersraad Korrewegwijk" in page.text
 
     # 4. Fatma applies: two budget lines add up to € 1.000.
     form = {

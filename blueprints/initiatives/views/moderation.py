@@ -25,6 +25,7 @@ from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.config import LOCALES
 from samenhang.content.queries import translation_queue
 from samenhang.extensions import db
+from samenhang.i18n import language_name
 from samenhang.initiatives import queries, services
 from samenhang.initiatives.models import Comment, Initiative
 from samenhang.initiatives.queries import Queue
@@ -96,7 +97,9 @@ def decide(initiative_id: int) -> View:
         "changes": _changes(initiative),
         "flags": queries.open_flags(initiative),
         "reason_templates": templates,
-        "author_locale_name": LOCALES.get(author_locale, author_locale),
+        "author_locale_name": language_name(author_locale)
+        if author_locale in LOCALES
+        else author_locale,
     }
     return render_form(form, "initiatives/decide.html", **context)
 

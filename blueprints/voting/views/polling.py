@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -26,10 +25,15 @@ from samenhang.extensions import db
 from samenhang.policies import can_check_batch, require_manager, require_volunteer
 from samenhang.voting import queries, services
 
-_OVER_REGISTER = _l(
-    "Warning: the stacks hold {count} more paper ballots than the register handed out."
-    " Check the register and the stacks before you confirm."
-)
+
+def _over_register(count: int) -> str:
+    return ngettext(
+        "Warning: the stacks hold %(num)d more paper ballot than the register handed out."
+        " Check the register and the stacks before you confirm.",
+        "Warning: the stacks hold %(num)d more paper ballots than the register handed out."
+        " Check the register and the stacks before you confirm.",
+        count,
+    )
 
 
 @login_required
@@ -132,7 +136,7 @@ def paper(round_id: int) -> View:
                 )
             over = queries.paper_counts(round_)["over_register"]
             if over:
-                flash(_OVER_REGISTER.format(count=over), "warning")
+                flash(_over_register(over), "warning")
             return redirect(round_url(round_, "voting.paper"))
     problems: list[tuple[int, str]] = []
     invalid: list[tuple[int, str]] = []

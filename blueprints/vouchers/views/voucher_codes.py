@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from samenhang import idempotency
@@ -118,7 +118,11 @@ def expire_vouchers(pot_id: int) -> View:
     require_manager(current_user, pot.wijk)
     count = services.expire_vouchers(pot, actor=current_user)
     flash(
-        _("{count} expired vouchers; their value is back in the pot.").format(count=count),
+        ngettext(
+            "%(num)d expired voucher; its value is back in the pot.",
+            "%(num)d expired vouchers; their value is back in the pot.",
+            count,
+        ),
         "success",
     )
     return redirect(url_for("vouchers.vouchers", pot_id=pot.id))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select, update
 
 from samenhang.accounts.models import User
@@ -77,7 +78,12 @@ def clean_reason(budget: Budget, reason: str) -> str:
             _l("This buurtbegroting is published: say why you correct it. The reason is public.")
         )
     if len(reason) > MAX_REASON_LENGTH:
-        raise DomainError(_l("At most {count} characters."), count=MAX_REASON_LENGTH)
+        raise DomainError(
+            lazy_ngettext(
+                "At most {count} character.", "At most {count} characters.", MAX_REASON_LENGTH
+            ),
+            count=MAX_REASON_LENGTH,
+        )
     return reason
 
 

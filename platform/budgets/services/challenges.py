@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select, update
 
 from samenhang.accounts.models import Role, User
@@ -89,7 +90,10 @@ def submit_challenge(
     if not partners:
         raise DomainError(_l("Say who does it with you: your group, organisation or partners."))
     if len(proposal) > MAX_TEXT or len(partners) > MAX_TEXT:
-        raise DomainError(_l("At most {count} characters."), count=MAX_TEXT)
+        raise DomainError(
+            lazy_ngettext("At most {count} character.", "At most {count} characters.", MAX_TEXT),
+            count=MAX_TEXT,
+        )
     if not 0 < data.amount_cents <= MAX_CENTS:
         raise DomainError(_l("The amount must be more than zero."))
     challenge = Challenge(
@@ -129,7 +133,10 @@ def answer_challenge(challenge: Challenge, accept: bool, answer: str, *, actor: 
     if not answer:
         raise DomainError(_l("Write your answer: it is public, so explain why."))
     if len(answer) > MAX_TEXT:
-        raise DomainError(_l("At most {count} characters."), count=MAX_TEXT)
+        raise DomainError(
+            lazy_ngettext("At most {count} character.", "At most {count} characters.", MAX_TEXT),
+            count=MAX_TEXT,
+        )
     status = ChallengeStatus.accepted if accept else ChallengeStatus.declined
     answered = db.session.execute(
         update(Challenge)

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from samenhang.campaigns.models import Campaign, CampaignStatus, Pledge
@@ -93,6 +94,11 @@ def clean_text(text: str, limit: int, empty_message: Any) -> str:
         raise DomainError(empty_message)
     if len(text) > limit:
         raise DomainError(
-            _l("The text is too long. The maximum is {count} characters."), count=limit
+            lazy_ngettext(
+                "The text is too long. The maximum is {count} character.",
+                "The text is too long. The maximum is {count} characters.",
+                limit,
+            ),
+            count=limit,
         )
     return text

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 
@@ -72,7 +73,14 @@ def add_task(
     if not 1 <= capacity <= MAX_CAPACITY:
         raise DomainError(_l("A task needs between 1 and {most} people."), most=MAX_CAPACITY)
     if len(campaign.tasks) >= MAX_ITEMS:
-        raise DomainError(_l("A campaign has at most {count} tasks."), count=MAX_ITEMS)
+        raise DomainError(
+            lazy_ngettext(
+                "A campaign has at most {count} task.",
+                "A campaign has at most {count} tasks.",
+                MAX_ITEMS,
+            ),
+            count=MAX_ITEMS,
+        )
     task = Task(campaign=campaign, title=title, happens_on=happens_on, capacity=capacity)
     db.session.add(task)
     db.session.flush()
@@ -198,7 +206,14 @@ def add_need(
     require_initiator(actor, campaign)
     _require_planning(campaign)
     if len(campaign.needs) >= MAX_ITEMS:
-        raise DomainError(_l("A campaign has at most {count} wanted things."), count=MAX_ITEMS)
+        raise DomainError(
+            lazy_ngettext(
+                "A campaign has at most {count} wanted thing.",
+                "A campaign has at most {count} wanted things.",
+                MAX_ITEMS,
+            ),
+            count=MAX_ITEMS,
+        )
     need = Need(
         campaign=campaign,
         kind=kind,

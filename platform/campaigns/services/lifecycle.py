@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 
 from samenhang.accounts.models import User
@@ -72,7 +73,11 @@ def _check_deadline(deadline: date, now: datetime) -> datetime:
         raise DomainError(_l("The deadline must be after today."))
     if deadline > today + timedelta(days=MAX_CAMPAIGN_DAYS):
         raise DomainError(
-            _l("A campaign runs at most {days} days. Choose an earlier deadline."),
+            lazy_ngettext(
+                "A campaign runs at most {days} day. Choose an earlier deadline.",
+                "A campaign runs at most {days} days. Choose an earlier deadline.",
+                MAX_CAMPAIGN_DAYS,
+            ),
             days=MAX_CAMPAIGN_DAYS,
         )
     return end_of_day(deadline)
@@ -201,7 +206,12 @@ def decide_campaign(
         raise DomainError(_l("Please write the reasons. The initiator and the public see them."))
     if len(reasons) > MAX_REASON_LENGTH:
         raise DomainError(
-            _l("The text is too long. The maximum is {count} characters."), count=MAX_REASON_LENGTH
+            lazy_ngettext(
+                "The text is too long. The maximum is {count} character.",
+                "The text is too long. The maximum is {count} characters.",
+                MAX_REASON_LENGTH,
+            ),
+            count=MAX_REASON_LENGTH,
         )
     now = now or utcnow()
     if decision is CampaignDecision.approve:

@@ -28,6 +28,7 @@ from samenhang.campaigns.services.common import (
 )
 from samenhang.errors import DomainError
 from samenhang.extensions import db
+from samenhang.uploads import too_many_photos
 
 MAX_PHOTOS = 6
 MAX_DESCRIPTION_LENGTH = 200
@@ -52,7 +53,7 @@ def add_photo(campaign: Campaign, image: Upload, alt_text: str, *, actor: User) 
     if campaign.status is CampaignStatus.failed:
         raise DomainError(_l("You cannot add photos now."))
     if len(campaign.photos) >= MAX_PHOTOS:
-        raise DomainError(_l("You can add at most {count} photos."), count=MAX_PHOTOS)
+        raise too_many_photos(MAX_PHOTOS)
     alt_text = (alt_text or "").strip()
     if not alt_text:
         raise DomainError(_l("Say what is on the photo, for people who cannot see it."))

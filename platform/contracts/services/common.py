@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from samenhang import policies
 from samenhang.contracts.models import Contract, ContractStatus
@@ -62,5 +63,12 @@ def clean_text(text: str | None, message: Any, limit: int = MAX_TEXT) -> str:
     if not cleaned:
         raise DomainError(message)
     if len(cleaned) > limit:
-        raise DomainError(_l("This text is too long: at most {limit} characters."), limit=limit)
+        raise DomainError(
+            lazy_ngettext(
+                "This text is too long: at most {limit} character.",
+                "This text is too long: at most {limit} characters.",
+                limit,
+            ),
+            limit=limit,
+        )
     return cleaned

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from samenhang import policies
@@ -176,7 +177,14 @@ def add_goal(contract: Contract, data: GoalInput, *, actor: User) -> Goal:
     require_writer(actor, contract)
     require_editable(contract)
     if len(contract.goals) >= MAX_GOALS:
-        raise DomainError(_l("A contract has at most {count} goals."), count=MAX_GOALS)
+        raise DomainError(
+            lazy_ngettext(
+                "A contract has at most {count} goal.",
+                "A contract has at most {count} goals.",
+                MAX_GOALS,
+            ),
+            count=MAX_GOALS,
+        )
     goal = Goal(position=len(contract.goals), **_checked_goal(contract, data))
     contract.goals.append(goal)
     db.session.flush()
@@ -223,7 +231,14 @@ def add_commitment(
     if party.contract is not contract:
         raise DomainError(_l("Who does it must be a party to this contract."))
     if len(goal.commitments) >= MAX_COMMITMENTS:
-        raise DomainError(_l("A goal has at most {count} commitments."), count=MAX_COMMITMENTS)
+        raise DomainError(
+            lazy_ngettext(
+                "A goal has at most {count} commitment.",
+                "A goal has at most {count} commitments.",
+                MAX_COMMITMENTS,
+            ),
+            count=MAX_COMMITMENTS,
+        )
     if due_on.year < contract.year:
         raise DomainError(_l("The date must be in {year} or later."), year=contract.year)
     commitment = Commitment(
@@ -268,7 +283,12 @@ def publish_for_comments(
     closes_at = end_of_day(comments_close_on)
     if closes_at < now + timedelta(days=MIN_COMMENT_DAYS):
         raise DomainError(
-            _l("Give residents at least {days} days to comment."), days=MIN_COMMENT_DAYS
+            lazy_ngettext(
+                "Give residents at least {days} day to comment.",
+                "Give residents at least {days} days to comment.",
+                MIN_COMMENT_DAYS,
+            ),
+            days=MIN_COMMENT_DAYS,
         )
     contract.status = ContractStatus.consultation
     contract.comments_close_at = closes_at

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, NoReturn
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import Integer, String, bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -173,13 +174,21 @@ def validate_choice(
         low, high = round_.min_projects or 0, round_.max_projects or len(projects)
         if len(selection) > high:
             raise BallotError(
-                _l("You chose {chosen} projects; the most you can choose is {maximum}."),
+                lazy_ngettext(
+                    "You chose {chosen} project; the most you can choose is {maximum}.",
+                    "You chose {chosen} projects; the most you can choose is {maximum}.",
+                    len(selection),
+                ),
                 chosen=len(selection),
                 maximum=high,
             )
         if len(selection) < low:
             raise BallotError(
-                _l("You chose {chosen} projects; choose at least {minimum}."),
+                lazy_ngettext(
+                    "You chose {chosen} project; choose at least {minimum}.",
+                    "You chose {chosen} projects; choose at least {minimum}.",
+                    len(selection),
+                ),
                 chosen=len(selection),
                 minimum=low,
             )
@@ -193,7 +202,11 @@ def validate_choice(
             raise BallotError(_l("Give each project you choose 1 point or more."))
         if sum(points) > (round_.max_points or 0):
             raise BallotError(
-                _l("You gave {given} points; the most you can give is {maximum}."),
+                lazy_ngettext(
+                    "You gave {given} point; the most you can give is {maximum}.",
+                    "You gave {given} points; the most you can give is {maximum}.",
+                    sum(points),
+                ),
                 given=sum(points),
                 maximum=round_.max_points,
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from samenhang.errors import DomainError
@@ -31,7 +32,11 @@ def clean_reason(reason: str, required: bool = True) -> str:
         raise DomainError(_l("Please write the reasons. Residents see them."))
     if len(reason) > MAX_REASON_LENGTH:
         raise DomainError(
-            _l("The text is too long. The maximum is {count} characters."),
+            lazy_ngettext(
+                "The text is too long. The maximum is {count} character.",
+                "The text is too long. The maximum is {count} characters.",
+                MAX_REASON_LENGTH,
+            ),
             count=MAX_REASON_LENGTH,
         )
     return reason

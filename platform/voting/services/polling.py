@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select, update
 
 from samenhang.accounts.models import User
@@ -232,12 +233,16 @@ def paper_ballot_problem(
     elif round_.ballot_type in (BallotType.approval, BallotType.ranking):
         low, high = round_.min_projects or 0, round_.max_projects or len(projects)
         if len(selection) > high:
-            problem = _l(
-                "Invalid: the ballot names {chosen} projects, and at most {maximum} are allowed."
+            problem = lazy_ngettext(
+                "Invalid: the ballot names {chosen} project, and at most {maximum} are allowed.",
+                "Invalid: the ballot names {chosen} projects, and at most {maximum} are allowed.",
+                len(selection),
             ).format(chosen=len(selection), maximum=high)
         elif len(selection) < low:
-            problem = _l(
-                "Invalid: the ballot names {chosen} projects, and at least {minimum} are needed."
+            problem = lazy_ngettext(
+                "Invalid: the ballot names {chosen} project, and at least {minimum} are needed.",
+                "Invalid: the ballot names {chosen} projects, and at least {minimum} are needed.",
+                len(selection),
             ).format(chosen=len(selection), minimum=low)
     elif round_.ballot_type is BallotType.knapsack:
         if sum(projects[p].cost_cents for p in selection) > round_.budget_cents:
@@ -247,8 +252,10 @@ def paper_ballot_problem(
         if any(p < 1 for p in given):
             problem = _l("Invalid: a project on the ballot has 0 points.")
         elif sum(given) > (round_.max_points or 0):
-            problem = _l(
-                "Invalid: the ballot gives {given} points, and at most {maximum} are allowed."
+            problem = lazy_ngettext(
+                "Invalid: the ballot gives {given} point, and at most {maximum} are allowed.",
+                "Invalid: the ballot gives {given} points, and at most {maximum} are allowed.",
+                sum(given),
             ).format(given=sum(given), maximum=round_.max_points)
     if problem is None:
         try:
@@ -321,16 +328,26 @@ def enter_paper_batch(
     if not label.strip():
         raise DomainError(_l("Give the stack a name, like “Box 1, stack 3”."))
     if not 1 <= declared_count <= MAX_PAPER_BATCH:
-        raise DomainError(_l("A stack holds 1 to {maximum} ballots."), maximum=MAX_PAPER_BATCH)
+        raise DomainError(
+            lazy_ngettext(
+                "A stack holds 1 to {maximum} ballot.",
+                "A stack holds 1 to {maximum} ballots.",
+                MAX_PAPER_BATCH,
+            ),
+            maximum=MAX_PAPER_BATCH,
+        )
     lines = _typed_lines(text)
     reading = read_paper_lines(round_, projects, text)
     if reading.problems:
         raise BatchError(_l("Some lines cannot be read. Nothing was saved."), reading.problems)
     if len(lines) != declared_count:
         raise BatchError(
-            _l(
+            lazy_ngettext(
+                "You declared {declared} ballot but entered {entered}. Count the stack again."
+                " Nothing was saved.",
                 "You declared {declared} ballots but entered {entered}. Count the stack again."
-                " Nothing was saved."
+                " Nothing was saved.",
+                declared_count,
             ),
             declared=declared_count,
             entered=len(lines),

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from samenhang.accounts.models import User
@@ -152,7 +153,12 @@ def _check_round_data(data: RoundData) -> None:
             maximum=f"{MAX_ELIGIBLE:,}".replace(",", "."),
         )
     if len(data.categories) > MAX_CATEGORIES:
-        raise DomainError(_l("At most {count} categories."), count=MAX_CATEGORIES)
+        raise DomainError(
+            lazy_ngettext(
+                "At most {count} category.", "At most {count} categories.", MAX_CATEGORIES
+            ),
+            count=MAX_CATEGORIES,
+        )
     names = [name.strip() for name, _ in data.categories]
     if len(set(names)) != len(names) or any(not n or "," in n for n in names):
         raise DomainError(_l("Give every category its own name, without commas."))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select, update
 
 from samenhang.accounts.models import User
@@ -63,7 +64,14 @@ def check_codes_possible(round_: Round, count: int) -> None:
     if PHASE_ORDER.index(round_.phase) > PHASE_ORDER.index(Phase.voting):
         raise DomainError(_l("Voting has closed; no new codes can be made."))
     if not 1 <= count <= MAX_CODES_PER_BATCH:
-        raise DomainError(_l("Make 1 to {maximum} codes at a time."), maximum=MAX_CODES_PER_BATCH)
+        raise DomainError(
+            lazy_ngettext(
+                "Make 1 to {maximum} code at a time.",
+                "Make 1 to {maximum} codes at a time.",
+                MAX_CODES_PER_BATCH,
+            ),
+            maximum=MAX_CODES_PER_BATCH,
+        )
 
 
 def _code_by_serial(round_: Round, serial: int) -> StemCode:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from samenhang.accounts.models import User
 from samenhang.accounts.services import user_locale
@@ -84,7 +85,12 @@ def submit_application(
         raise DomainError(_l("Add at least one budget line."))
     if len(lines) > MAX_BUDGET_LINES:
         raise DomainError(
-            _l("An application has at most {count} budget lines."), count=MAX_BUDGET_LINES
+            lazy_ngettext(
+                "An application has at most {count} budget line.",
+                "An application has at most {count} budget lines.",
+                MAX_BUDGET_LINES,
+            ),
+            count=MAX_BUDGET_LINES,
         )
     for line in lines:
         if not line.description.strip():
@@ -171,7 +177,14 @@ def score_application(
     existing = {s.criterion_id: s for s in application.scores}
     for criterion_id, (value, note) in points.items():
         if not 0 <= value <= MAX_POINTS:
-            raise DomainError(_l("A score is 0 to {maximum} points."), maximum=MAX_POINTS)
+            raise DomainError(
+                lazy_ngettext(
+                    "A score is 0 to {maximum} point.",
+                    "A score is 0 to {maximum} points.",
+                    MAX_POINTS,
+                ),
+                maximum=MAX_POINTS,
+            )
         score = existing.get(criterion_id)
         if score is None:
             score = Score(application=application, criterion_id=criterion_id, points=value)

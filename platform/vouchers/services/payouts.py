@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import IO
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy.exc import IntegrityError
 
 from samenhang.accounts.models import User
@@ -153,7 +154,12 @@ def submit_report(
     if not body.strip():
         raise DomainError(_l("Write a few lines about what you did."))
     if len(photos) > MAX_REPORT_PHOTOS:
-        raise DomainError(_l("Add at most {count} photos."), count=MAX_REPORT_PHOTOS)
+        raise DomainError(
+            lazy_ngettext(
+                "Add at most {count} photo.", "Add at most {count} photos.", MAX_REPORT_PHOTOS
+            ),
+            count=MAX_REPORT_PHOTOS,
+        )
     names = [storage.store_image(p.stream, "reports", p.content_type) for p in photos]
     report = Report(
         application=application,

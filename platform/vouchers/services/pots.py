@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from samenhang.accounts.models import User
@@ -148,7 +149,14 @@ def set_criteria(pot: Pot, criteria: Sequence[CriterionInput], *, actor: User) -
     if not cleaned:
         raise DomainError(_l("Write at least one criterion."))
     if len(cleaned) > MAX_CRITERIA:
-        raise DomainError(_l("A pot has at most {count} criteria."), count=MAX_CRITERIA)
+        raise DomainError(
+            lazy_ngettext(
+                "A pot has at most {count} criterion.",
+                "A pot has at most {count} criteria.",
+                MAX_CRITERIA,
+            ),
+            count=MAX_CRITERIA,
+        )
     if any(not 1 <= c.weight <= 3 for c in cleaned):
         raise DomainError(_l("A weight is 1, 2 or 3."))
     before = [c.title for c in pot.criteria]
@@ -189,7 +197,12 @@ def publish_criteria_draft(
     closes_at = end_of_day(comments_close_on)
     if closes_at < now + timedelta(days=MIN_COMMENT_DAYS):
         raise DomainError(
-            _l("Give residents at least {days} days to comment."), days=MIN_COMMENT_DAYS
+            lazy_ngettext(
+                "Give residents at least {days} day to comment.",
+                "Give residents at least {days} days to comment.",
+                MIN_COMMENT_DAYS,
+            ),
+            days=MIN_COMMENT_DAYS,
         )
     pot.criteria_status = CriteriaStatus.consultation
     pot.comments_close_at = closes_at
@@ -214,7 +227,14 @@ def comment_on_criteria(
     if not body:
         raise DomainError(_l("Your comment is empty."))
     if len(body) > 2000:
-        raise DomainError(_l("A comment has at most {count} characters."), count=2000)
+        raise DomainError(
+            lazy_ngettext(
+                "A comment has at most {count} character.",
+                "A comment has at most {count} characters.",
+                2000,
+            ),
+            count=2000,
+        )
     comment = CriteriaComment(pot=pot, author=actor, body=body)
     db.session.add(comment)
     log_event(actor, "pot.criteria_commented", comment, wijk=pot.wijk)

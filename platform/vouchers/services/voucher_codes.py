@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import select, update
 
 from samenhang.accounts.models import User
@@ -101,7 +102,12 @@ def issue_vouchers(
     require_positive(value_cents, _l("A voucher is worth more than zero."))
     if not 1 <= quantity <= MAX_VOUCHERS_PER_BATCH:
         raise DomainError(
-            _l("Issue 1 to {maximum} vouchers at a time."), maximum=MAX_VOUCHERS_PER_BATCH
+            lazy_ngettext(
+                "Issue 1 to {maximum} voucher at a time.",
+                "Issue 1 to {maximum} vouchers at a time.",
+                MAX_VOUCHERS_PER_BATCH,
+            ),
+            maximum=MAX_VOUCHERS_PER_BATCH,
         )
     if not label.strip():
         raise DomainError(_l("Say what the vouchers are for."))
