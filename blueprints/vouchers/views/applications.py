@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from samenhang.accounts import verification
 from samenhang.blueprints.accounts.forms import AddressRequestForm
+from samenhang.blueprints.accounts.views import ask_address_check
 from samenhang.blueprints.forms import claim_once, done_once, render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.vouchers.forms import (
@@ -73,23 +74,8 @@ def apply_address(pot_id: int) -> View:
     letter or register, gives the right to apply."""
     pot = get_pot_or_404(pot_id)
     form = AddressRequestForm(prefix="address")
-    if form.validate_on_submit():
-        with form_errors(form, "address"):
-            verification.request_verification(
-                current_user,
-                form.address.data,
-                form.postcode.data,
-                wijk_id=pot.wijk_id,
-                actor=current_user,
-            )
-            flash(
-                _(
-                    "Thank you. The wijkmanager sends you a letter with a code, or checks your"
-                    " address in the municipal register."
-                ),
-                "success",
-            )
-            return redirect(url_for("vouchers.apply", pot_id=pot.id), code=303)
+    if ask_address_check(form, pot.wijk_id):
+        return redirect(url_for("vouchers.apply", pot_id=pot.id), code=303)
     return _first_steps(pot, form)
 
 
