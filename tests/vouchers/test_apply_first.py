@@ -92,3 +92,22 @@ def test_a_checked_resident_gets_the_form_straight_away(
     page = client.get(f"/bewonersbudgetten/pots/{pot.id}/apply")
     assert page.status_code == 200
     assert 'name="title"' in page.text and "Before you apply" not in page.text
+
+
+def test_a_postcode_already_in_the_profile_is_not_changed_by_the_request(
+    client: FlaskClient, login: Any, pot: Any
+) -> None:
+    elsewhere = WijkFactory()
+    WijkPostcodeFactory(wijk=elsewhere, postcode4="9715")
+    mover = UserFactory(postcode="9715AB", wijk=elsewhere)
+    db.session.commit()
+    login(mover)
+    asked = client.post(
+        f"/bewonersbudgetten/pots/{pot.id}/apply/address",
+        data={"address-address": "M. Mover\nBloemstraat 3", "address-postcode": "9741 AB"},
+    )
+    assert asked.status_code == 303
+    db.session.expire_all()
+    # Only a profile change moves someone (and ends a check elsewhere); a request does not.
+    assert mover.postcode == "9715AB" and mover.wijk_id == elsewhere.id
+    assert db.session.scalars(select(AddressVerification)).one().wijk_id == pot.wijk_id
