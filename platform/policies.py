@@ -10,6 +10,7 @@ Every route's expected answer per role is in `tests/access/` (a test walks the u
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from flask_babel import lazy_gettext as _l
@@ -149,6 +150,27 @@ def require_confirmed_email(user: Any, action: str) -> None:
 def is_verified_resident(user: Any, wijk: Wijk) -> bool:
     """A resident of `wijk` as far as rights go: a confirmed e-mail and a checked address."""
     return is_member(user) and user.is_email_verified and verified_wijk_id(user) == wijk.id
+
+
+@dataclass(frozen=True)
+class ResidentSteps:
+    """What a resident's right in a wijk still needs, so a page can say it before its form
+    (not after the whole form was filled in)."""
+
+    email_confirmed: bool
+    address_checked: bool
+
+    @property
+    def done(self) -> bool:
+        return self.email_confirmed and self.address_checked
+
+
+def resident_steps(user: Any, wijk: Wijk) -> ResidentSteps:
+    member = is_member(user)
+    return ResidentSteps(
+        email_confirmed=member and bool(user.is_email_verified),
+        address_checked=member and verified_wijk_id(user) == wijk.id,
+    )
 
 
 def check_verified_resident(

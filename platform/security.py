@@ -10,7 +10,8 @@ DIRECTIVES: dict[str, str] = {
     "default-src": "'self'",
     "script-src": "'self'",
     "style-src": "'self'",
-    "img-src": "'self' data:",
+    # blob: for the preview of a photo being chosen (static/js/photo-preview.js).
+    "img-src": "'self' data: blob:",
     "font-src": "'self'",
     "connect-src": "'self'",
     "object-src": "'none'",

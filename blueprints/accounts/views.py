@@ -230,26 +230,32 @@ def _address_url() -> str:
     return url_for("accounts.profile", _anchor="address")
 
 
+def ask_address_check(form: AddressRequestForm, wijk_id: int | None) -> bool:
+    """Send the address request of `form` (on the profile, or on a page that needs a
+    checked address); `wijk_id` chooses where a postcode spans several wijken. Whether it
+    was taken; if not, the form carries the errors."""
+    if not form.validate_on_submit():
+        return False
+    with form_errors(form, "address"):
+        verification.request_verification(
+            current_user, form.address.data, form.postcode.data, wijk_id=wijk_id, actor=current_user
+        )
+        flash(
+            _(
+                "Thank you. The wijkmanager sends you a letter with a code, or checks your"
+                " address in the municipal register."
+            ),
+            "success",
+        )
+        return True
+    return False
+
+
 @login_required
 def request_address_check() -> View:
     form = AddressRequestForm(prefix="address")
-    if form.validate_on_submit():
-        with form_errors(form, "address"):
-            verification.request_verification(
-                current_user,
-                form.address.data,
-                form.postcode.data,
-                wijk_id=current_user.wijk_id,
-                actor=current_user,
-            )
-            flash(
-                _(
-                    "Thank you. The wijkmanager sends you a letter with a code, or checks your"
-                    " address in the municipal register."
-                ),
-                "success",
-            )
-            return redirect(_address_url(), code=303)
+    if ask_address_check(form, current_user.wijk_id):
+        return redirect(_address_url(), code=303)
     return render_form(form, "accounts/profile.html", **_profile_context(address_form=form))
 
 

@@ -51,6 +51,7 @@ bp.add_url_rule(
     f"{_pot}/panel/<int:user_id>/remove", view_func=views.remove_panel_member, methods=POST
 )
 bp.add_url_rule(f"{_pot}/apply", view_func=views.apply, methods=GET_POST)
+bp.add_url_rule(f"{_pot}/apply/address", view_func=views.apply_address, methods=POST)
 bp.add_url_rule(f"{_pot}/vouchers", view_func=views.vouchers, methods=GET_POST)
 bp.add_url_rule(f"{_pot}/vouchers/expire", view_func=views.expire_vouchers, methods=POST)
 bp.add_url_rule(f"{_pot}/decisions.<any(csv, json):fmt>", view_func=views.export_decisions)

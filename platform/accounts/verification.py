@@ -130,6 +130,10 @@ def request_verification(
     chosen = [w for w in candidates if w.id == wijk_id]
     wijk = chosen[0] if chosen else candidates[0]
     lines = _clean_address(address)
+    if user.postcode is None:
+        # Typed here by someone without one, the postcode places them in the wijk as a typed
+        # postcode does (to read and follow); only the check gives a right.
+        user.postcode, user.wijk = normalised, wijk
     previous = open_verification(user)
     if previous is not None:
         end_verification(previous, actor, "replaced")

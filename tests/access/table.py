@@ -289,7 +289,10 @@ ACCESS: dict[tuple[str, str], Access] = {
     ("vouchers.panel", "GET"): Access(MANAGERS),
     ("vouchers.panel", "POST"): Access(MANAGERS),
     ("vouchers.remove_panel_member", "POST"): Access(MANAGERS),
-    ("vouchers.apply", "GET"): Access(WIJK_RESIDENTS, why="told before the form, not after"),
+    ("vouchers.apply", "GET"): Access(
+        SIGNED_IN, why="the page says what applying needs before its form, not after"
+    ),
+    ("vouchers.apply_address", "POST"): Access(SIGNED_IN, why="asks for one's own address check"),
     ("vouchers.apply", "POST"): Access(WIJK_RESIDENTS),
     ("vouchers.vouchers", "GET"): Access(MANAGERS),
     ("vouchers.vouchers", "POST"): Access(MANAGERS),

@@ -188,8 +188,10 @@ def test_an_application_through_the_form(client: FlaskClient, setting: dict[str,
     refused = outsider.post(f"/bewonersbudgetten/pots/{pot.id}/apply", data=form)
     assert refused.status_code == 403 and "for residents of" in refused.text
     assert "/profile#address" in refused.text  # where to get the address checked
-    # Told before filling in the form, not after.
-    assert outsider.get(f"/bewonersbudgetten/pots/{pot.id}/apply").status_code == 403
+    # Told before filling in the form, not after: what is missing, and no form to fill in.
+    first = outsider.get(f"/bewonersbudgetten/pots/{pot.id}/apply")
+    assert first.status_code == 200 and "Before you apply" in first.text
+    assert 'name="title"' not in first.text and 'name="address-postcode"' in first.text
     outsider.post("/signout")
     resident = sign_in(client, ResidentFactory(wijk=pot.wijk))
     too_much = resident.post(f"/bewonersbudgetten/pots/{pot.id}/apply", data=form)

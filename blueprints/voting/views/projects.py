@@ -17,7 +17,7 @@ from samenhang.blueprints.voting.views.common import (
     round_url,
 )
 from samenhang.i18n import current_locale
-from samenhang.policies import can_edit_project, require, require_manager
+from samenhang.policies import can_edit_project, can_manage, require, require_manager
 from samenhang.voting import queries, services
 from samenhang.voting.models import Project, Round
 
@@ -60,6 +60,16 @@ def propose(round_id: int) -> View:
     if form.validate_on_submit():
         with form_errors(form):
             services.propose_project(round_, _project_data(form), actor=current_user)
+            if can_manage(current_user, round_.wijk):
+                # The manager's own project waits for their own review like any other.
+                flash(
+                    _(
+                        "The project is added. It is on the ballot once you choose"
+                        " “Put on the ballot”."
+                    ),
+                    "success",
+                )
+                return redirect(round_url(round_, "voting.manage", _anchor="projects"))
             flash(_("Thank you. The wijkmanager will check your idea."), "success")
             return redirect(round_url(round_))
     return render_form(form, "voting/project.html", form=form, round=round_, project=None)

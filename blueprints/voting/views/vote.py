@@ -104,6 +104,25 @@ def _total(round_: Round, choice: services.Choice | None) -> int:
     return sum(projects[p].cost_cents for p in choice.selection if p in projects)
 
 
+def _shown_numbers(round_: Round, choice: services.Choice | None) -> dict[int, str]:
+    """The rank or points per project as the ballot shows them: as typed when the ballot
+    was just sent (a refused ranking keeps what the resident typed, not the last kept
+    choice), else from the kept choice."""
+    if round_.ballot_type not in (BallotType.ranking, BallotType.points):
+        return {}
+    prefix = "rank" if round_.ballot_type is BallotType.ranking else "points"
+    if request.method == "POST":
+        return {
+            p: request.form.get(f"{prefix}-{p}", "").strip()[:6]
+            for p in queries.ballot_projects(round_)
+        }
+    if choice is None:
+        return {}
+    if round_.ballot_type is BallotType.ranking:
+        return {p: str(place) for place, p in enumerate(choice.selection, start=1)}
+    return {p: str(n) for p, n in zip(choice.selection, choice.points or [], strict=False)}
+
+
 def _closed(round_: Round) -> tuple[str, int]:
     return render_template("voting/closed.html", round=round_), 409
 
@@ -133,9 +152,7 @@ def ballot(round_id: int) -> View:
         "form": form,
         "cards": ballot_cards(round_),
         "choice": choice,
-        "points": dict(zip(choice.selection, choice.points, strict=False))
-        if choice and choice.points
-        else {},
+        "numbers": _shown_numbers(round_, choice),
         "total": _total(round_, choice),
     }
     # Updating the running total is no error: only a refused ballot answers 422.

@@ -5,6 +5,7 @@ redirect or render. Refused service calls follow `samenhang.blueprints.handling`
 from samenhang.blueprints.vouchers.views.applications import (
     application,
     apply,
+    apply_address,
     decide,
     give_advice,
     request_advice,
@@ -57,6 +58,7 @@ __all__ = [
     "MOVED",
     "application",
     "apply",
+    "apply_address",
     "close_pot",
     "comment_on_criteria",
     "dashboard",

@@ -8,6 +8,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from samenhang.accounts import verification
+from samenhang.blueprints.accounts.forms import AddressRequestForm
+from samenhang.blueprints.accounts.views import ask_address_check
 from samenhang.blueprints.forms import claim_once, done_once, render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.vouchers.forms import (
@@ -33,14 +36,54 @@ from samenhang.policies import (
     require_applicant,
     require_manager,
     require_may_apply,
+    resident_steps,
 )
 from samenhang.vouchers import queries, services
-from samenhang.vouchers.models import Application, ApplicationStatus, ContributionKind, Outcome
+from samenhang.vouchers.models import (
+    Application,
+    ApplicationStatus,
+    ContributionKind,
+    Outcome,
+    Pot,
+)
+
+
+def _first_steps(pot: Pot, address_form: AddressRequestForm | None = None) -> View:
+    """What applying still needs (a confirmed e-mail, a checked address in the wijk), said
+    before the application form instead of after it, with the e-mail button and the address
+    request on the page. An application sent anyway is still refused (403)."""
+    if request.method == "POST" and address_form is None:
+        require_may_apply(current_user, pot)
+    form = address_form or AddressRequestForm(
+        postcode=current_user.postcode, prefix="address", formdata=None
+    )
+    return render_form(
+        form,
+        "vouchers/apply.html",
+        pot=pot,
+        steps=resident_steps(current_user, pot.wijk),
+        pending=verification.open_verification(current_user),
+        address_form=form,
+    )
+
+
+@login_required
+def apply_address(pot_id: int) -> View:
+    """The address request from the application page: the postcode typed here places the
+    resident in the wijk (to read and follow) and starts the check; only the check, by
+    letter or register, gives the right to apply."""
+    pot = get_pot_or_404(pot_id)
+    form = AddressRequestForm(prefix="address")
+    if ask_address_check(form, pot.wijk_id):
+        return redirect(url_for("vouchers.apply", pot_id=pot.id), code=303)
+    return _first_steps(pot, form)
 
 
 @login_required
 def apply(pot_id: int) -> View:
     pot = get_pot_or_404(pot_id)
+    if not resident_steps(current_user, pot.wijk).done:
+        return _first_steps(pot)
     require_may_apply(current_user, pot)
     form = ApplicationForm()
     if form.validate_on_submit():
