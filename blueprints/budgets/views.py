@@ -36,6 +36,7 @@ from samenhang.budgets.models import Budget, BudgetImport, Challenge, LineItem, 
 from samenhang.contracts import queries as contract_queries
 from samenhang.extensions import db
 from samenhang.initiatives.models import Theme
+from samenhang.localtime import local_today
 from samenhang.policies import (
     can_challenge,
     can_view_budget,
@@ -271,7 +272,7 @@ def manage_wijk(municipality_slug: str, wijk_slug: str) -> View:
     require_manager(current_user, wijk)
     form = NewBudgetForm()
     if not form.is_submitted():
-        form.year.data = services.local_today().year
+        form.year.data = local_today().year
     if form.validate_on_submit():
         with form_errors(form, "year"):
             budget = services.create_budget(wijk, form.year.data, actor=current_user)

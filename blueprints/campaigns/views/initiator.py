@@ -38,9 +38,9 @@ from samenhang.campaigns.models import (
     NeedKind,
     Provider,
 )
-from samenhang.campaigns.services.common import LOCAL_TIME
 from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative
+from samenhang.localtime import local_date
 from samenhang.policies import (
     can_manage,
     can_run_campaign,
@@ -96,7 +96,7 @@ def edit(campaign_id: int) -> View:
     if not form.is_submitted():
         form.goal.data = campaign.goal_cents
         form.min_amount.data = campaign.min_amount_cents
-        form.deadline.data = campaign.deadline_at.astimezone(LOCAL_TIME).date()
+        form.deadline.data = local_date(campaign.deadline_at)
         form.funding_model.data = campaign.funding_model.value
     if form.validate_on_submit():
         with form_errors(form):

@@ -26,8 +26,6 @@ from samenhang.contracts.models import (
 from samenhang.contracts.queries import comments_are_open
 from samenhang.contracts.services.common import (
     clean_text,
-    end_of_day,
-    local_today,
     require_editable,
     require_writer,
 )
@@ -36,6 +34,7 @@ from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.initiatives.models import Theme
+from samenhang.localtime import end_of_day, local_today
 from samenhang.places.models import Wijk
 from samenhang.policies import is_member
 
@@ -62,7 +61,7 @@ class GoalInput:
 def start_draft(wijk: Wijk, year: int, *, actor: User, now: datetime | None = None) -> Contract:
     """A new buurtcontract for `year`, with the bewonersraad and the gemeente as parties."""
     policies.require_writer(actor, wijk)
-    this_year = local_today(now or utcnow()).year
+    this_year = local_today(now).year
     if not this_year - 1 <= year <= this_year + 1:
         raise DomainError(
             _l("A buurtcontract can be started for {first} to {last}."),

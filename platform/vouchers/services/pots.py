@@ -17,6 +17,7 @@ from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.ledger.models import AccountKind
 from samenhang.ledger.services import open_account, post_entry, transfer
+from samenhang.localtime import end_of_day, local_date
 from samenhang.places.models import Wijk
 from samenhang.policies import is_member, require, require_manager
 from samenhang.vouchers.models import (
@@ -31,7 +32,7 @@ from samenhang.vouchers.models import (
     SourceKind,
 )
 from samenhang.vouchers.queries import comments_are_open
-from samenhang.vouchers.services.common import LOCAL_TIME, end_of_day, require_positive
+from samenhang.vouchers.services.common import require_positive
 
 #: Residents get at least this long to comment on draft criteria (a paper letter takes days).
 MIN_COMMENT_DAYS = 7
@@ -237,7 +238,7 @@ def fix_criteria(
     if now < pot.comments_close_at:
         raise DomainError(
             _l("Residents can comment until {date}; fix the criteria after that."),
-            date=pot.comments_close_at.astimezone(LOCAL_TIME).strftime("%d-%m-%Y"),
+            date=local_date(pot.comments_close_at).strftime("%d-%m-%Y"),
         )
     seen: set[str] = set()
     authors: set[int] = set()
