@@ -9,7 +9,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from samenhang.campaigns import queries
-from samenhang.campaigns.models import Campaign, Need, Offer, Pledge, Task
+from samenhang.campaigns.models import Campaign, CampaignPhoto, Need, Offer, Pledge, Task
 from samenhang.extensions import db
 from samenhang.policies import can_view_campaign, can_view_pledge, require_visible
 
@@ -35,6 +35,13 @@ def get_need_or_404(campaign: Campaign, need_id: int) -> Need:
     require_visible(need is not None and need.campaign_id == campaign.id)
     assert need is not None
     return need
+
+
+def get_photo_or_404(campaign: Campaign, photo_id: int) -> CampaignPhoto:
+    photo = db.session.get(CampaignPhoto, photo_id)
+    require_visible(photo is not None and photo.campaign_id == campaign.id)
+    assert photo is not None
+    return photo
 
 
 def get_offer_or_404(campaign: Campaign, offer_id: int) -> Offer:
