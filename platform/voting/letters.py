@@ -142,6 +142,16 @@ class _LetterPDF(FPDF):
             self.set_fallback_fonts([ARABIC])
             self.set_font(LATIN, "", size)
 
+    def heading(self, municipality_name: str, wijk_name: str, round_title: str) -> None:
+        """The top of every page: the place in small grey type, then the round's title."""
+        width = self.w - self.l_margin - self.r_margin
+        self.use(9)
+        self.set_text_color(80, 80, 80)
+        self.cell(width, 5, f"{municipality_name} · {wijk_name}", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        self.use(17)
+        self.multi_cell(width, 8, round_title, new_x="LMARGIN", new_y="NEXT")
+
 
 def _qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
     """The QR code drawn as vector squares (sharp at any print size)."""
@@ -190,18 +200,7 @@ def letters_pdf(
         if progress is not None and done and done % 100 == 0:
             progress(done)
         pdf.add_page()
-        pdf.use(9)
-        pdf.set_text_color(80, 80, 80)
-        pdf.cell(
-            width,
-            5,
-            f"{context.municipality_name} · {context.wijk_name}",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        pdf.set_text_color(0, 0, 0)
-        pdf.use(17)
-        pdf.multi_cell(width, 8, context.round_title, new_x="LMARGIN", new_y="NEXT")
+        pdf.heading(context.municipality_name, context.wijk_name, context.round_title)
         if letter.address:
             pdf.set_xy(pdf.l_margin, 45)
             pdf.use(11)
