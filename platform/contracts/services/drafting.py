@@ -4,7 +4,7 @@ publishes it for residents' comments for a set period."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -34,7 +34,7 @@ from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.initiatives.models import Theme
-from samenhang.localtime import end_of_day, local_today
+from samenhang.localtime import comments_close_at, local_today
 from samenhang.places.models import Wijk
 from samenhang.policies import is_member
 
@@ -264,11 +264,7 @@ def publish_for_comments(
     kinds = {p.kind for p in contract.parties}
     if PartyKind.bewonersraad not in kinds or len(contract.parties) < 2:
         raise DomainError(_l("A buurtcontract has the bewonersraad and at least one other party."))
-    closes_at = end_of_day(comments_close_on)
-    if closes_at < now + timedelta(days=MIN_COMMENT_DAYS):
-        raise DomainError(
-            _l("Give residents at least {days} days to comment."), days=MIN_COMMENT_DAYS
-        )
+    closes_at = comments_close_at(comments_close_on, now, MIN_COMMENT_DAYS)
     contract.status = ContractStatus.consultation
     contract.comments_close_at = closes_at
     log_event(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.ledger.models import AccountKind
 from samenhang.ledger.services import open_account, post_entry, transfer
-from samenhang.localtime import end_of_day, local_date
+from samenhang.localtime import comments_close_at, local_date
 from samenhang.places.models import Wijk
 from samenhang.policies import is_member, require, require_manager
 from samenhang.vouchers.models import (
@@ -187,11 +187,7 @@ def publish_criteria_draft(
         raise DomainError(_l("The draft criteria are already published."))
     if not pot.criteria:
         raise DomainError(_l("Write at least one criterion."))
-    closes_at = end_of_day(comments_close_on)
-    if closes_at < now + timedelta(days=MIN_COMMENT_DAYS):
-        raise DomainError(
-            _l("Give residents at least {days} days to comment."), days=MIN_COMMENT_DAYS
-        )
+    closes_at = comments_close_at(comments_close_on, now, MIN_COMMENT_DAYS)
     pot.criteria_status = CriteriaStatus.consultation
     pot.comments_close_at = closes_at
     log_event(
