@@ -58,10 +58,6 @@ class CampaignForm(SiteForm):
     )
 
 
-class SubmitForm(SiteForm):
-    pass
-
-
 class DecisionForm(SiteForm):
     decision = RadioField(
         _l("Decision"), choices=CampaignDecision.choices(), validators=[_required]

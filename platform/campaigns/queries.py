@@ -150,11 +150,6 @@ def waiting_for_decision(wijk: Wijk) -> list[Campaign]:
     return list(db.session.scalars(stmt))
 
 
-def campaigns_of(user: User) -> list[Campaign]:
-    stmt = select(Campaign).where(Campaign.initiator_id == user.id).order_by(Campaign.id.desc())
-    return list(db.session.scalars(stmt))
-
-
 # --- figures --------------------------------------------------------------------------------
 
 
