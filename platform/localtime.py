@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
@@ -33,5 +33,12 @@ def comments_close_at(day: date, now: datetime, min_days: int) -> datetime:
     a pot's criteria); refused when that leaves them fewer than `min_days` days."""
     closes_at = end_of_day(day)
     if closes_at < now + timedelta(days=min_days):
-        raise DomainError(_l("Give residents at least {days} days to comment."), days=min_days)
+        raise DomainError(
+            lazy_ngettext(
+                "Give residents at least {days} day to comment.",
+                "Give residents at least {days} days to comment.",
+                min_days,
+            ),
+            days=min_days,
+        )
     return closes_at
