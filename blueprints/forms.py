@@ -9,11 +9,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, PasswordField, StringField, ValidationError
 from wtforms.fields import Field
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
 
 from samenhang import idempotency
 from samenhang.errors import DomainError
@@ -182,3 +184,27 @@ def done_once(form: IdempotentForm, url: str, obj: object = None) -> Response:
     """Note where the action's result is shown, and go there."""
     idempotency.record_result(form.idempotency_key.data or "", url=url, obj=obj)
     return redirect(url)
+
+
+# --- photos and receipts --------------------------------------------------------------------
+
+#: What a photo field lets the browser offer: the image types the uploads take.
+IMAGE_TYPES = {"accept": "image/jpeg,image/png,image/webp"}
+
+
+class ReceiptForm(SiteForm):
+    """A receipt for money spent, of a campaign or a residents' budget grant. Not a money
+    form (it moves no money): no idempotency key; a receipt sent twice is two receipts,
+    which the initiator sees at once in the list."""
+
+    description = StringField(
+        _l("What did you buy?"),
+        validators=[InputRequired(message=_l("Please fill this in.")), Length(max=200)],
+    )
+    amount = MoneyField(_l("Amount on the receipt"))
+    image = FileField(
+        _l("Photo of the receipt"),
+        validators=[FileRequired(message=_l("Choose a photo of the receipt."))],
+        description=_l("A JPEG, PNG or WebP photo, at most 8 MB."),
+        render_kw=IMAGE_TYPES,
+    )

@@ -35,15 +35,15 @@ from samenhang.blueprints.accounts.forms import (
 )
 from samenhang.blueprints.forms import render_form, wijk_choice
 from samenhang.blueprints.handling import flash_errors, form_errors
+from samenhang.blueprints.loading import get_or_404
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.urls import safe_next_url
 from samenhang.blueprints.voting.views.common import STATE_PREFIX
 from samenhang.errors import DomainError
-from samenhang.extensions import db
 from samenhang.i18n import current_locale
 from samenhang.places.models import Wijk
 from samenhang.places.queries import wijken_for_postcode
-from samenhang.policies import require_manager, require_visible
+from samenhang.policies import require_manager
 
 View = str | BaseResponse | tuple[str, int]
 
@@ -306,10 +306,7 @@ def _managed_wijk(municipality_slug: str, wijk_slug: str) -> Wijk:
 
 
 def _request_of(wijk: Wijk, verification_id: int) -> AddressVerification:
-    row = db.session.get(AddressVerification, verification_id)
-    require_visible(row is not None and row.wijk_id == wijk.id)
-    assert row is not None
-    return row
+    return get_or_404(AddressVerification, verification_id, lambda row: row.wijk_id == wijk.id)
 
 
 def _addresses_url(wijk: Wijk) -> str:

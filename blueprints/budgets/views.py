@@ -30,12 +30,13 @@ from samenhang.blueprints.budgets.forms import (
 )
 from samenhang.blueprints.forms import render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
+from samenhang.blueprints.loading import get_or_404
 from samenhang.blueprints.places.views import get_municipality_or_404, get_wijk_or_404
 from samenhang.budgets import importing, queries, services
 from samenhang.budgets.models import Budget, BudgetImport, Challenge, LineItem, Source
 from samenhang.contracts import queries as contract_queries
-from samenhang.extensions import db
 from samenhang.initiatives.models import Theme
+from samenhang.localtime import local_today
 from samenhang.policies import (
     can_challenge,
     can_view_budget,
@@ -83,10 +84,7 @@ def get_challenge_or_404(budget: Budget, challenge_id: int) -> Challenge:
 
 
 def get_import_or_404(budget: Budget, import_id: int) -> BudgetImport:
-    budget_import = db.session.get(BudgetImport, import_id)
-    require_visible(budget_import is not None and budget_import.budget_id == budget.id)
-    assert budget_import is not None
-    return budget_import
+    return get_or_404(BudgetImport, import_id, lambda found: found.budget_id == budget.id)
 
 
 def _series() -> list[Series]:
@@ -271,7 +269,7 @@ def manage_wijk(municipality_slug: str, wijk_slug: str) -> View:
     require_manager(current_user, wijk)
     form = NewBudgetForm()
     if not form.is_submitted():
-        form.year.data = services.local_today().year
+        form.year.data = local_today().year
     if form.validate_on_submit():
         with form_errors(form, "year"):
             budget = services.create_budget(wijk, form.year.data, actor=current_user)

@@ -18,7 +18,8 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from samenhang.blueprints.forms import IdempotentForm, MoneyField, SiteForm
+from samenhang.blueprints.forms import IMAGE_TYPES, IdempotentForm, MoneyField, SiteForm
+from samenhang.blueprints.forms import ReceiptForm as ReceiptForm  # one form for both areas
 from samenhang.campaigns.models import CampaignDecision, FundingModel, NeedKind, Provider
 from samenhang.config import LOCALES
 
@@ -55,10 +56,6 @@ class CampaignForm(SiteForm):
         choices=[SelectChoice(code, name) for code, name in LOCALES.items()],
         default="nl",
     )
-
-
-class SubmitForm(SiteForm):
-    pass
 
 
 class DecisionForm(SiteForm):
@@ -104,34 +101,17 @@ class PayoutForm(IdempotentForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 
-_IMAGE_TYPES = {"accept": "image/jpeg,image/png,image/webp"}
-
-
 class PhotoForm(SiteForm):
     photo = FileField(
         _l("Photo"),
         validators=[FileRequired(message=_l("Choose a photo."))],
         description=_l("JPEG, PNG or WebP, at most 8 MB. We remove the location data."),
-        render_kw=_IMAGE_TYPES,
+        render_kw=IMAGE_TYPES,
     )
     alt_text = StringField(
         _l("What is on the photo?"),
         validators=[_required, Length(max=200)],
         description=_l("For people who cannot see the photo."),
-    )
-
-
-class ReceiptForm(SiteForm):
-    """Not a money form (it moves no money): no idempotency key; a receipt sent twice is
-    two receipts, which the initiator sees at once in the public list."""
-
-    description = StringField(_l("What did you buy?"), validators=[_required, Length(max=200)])
-    amount = MoneyField(_l("Amount on the receipt"))
-    image = FileField(
-        _l("Photo of the receipt"),
-        validators=[FileRequired(message=_l("Choose a photo of the receipt."))],
-        description=_l("A JPEG, PNG or WebP photo, at most 8 MB."),
-        render_kw=_IMAGE_TYPES,
     )
 
 

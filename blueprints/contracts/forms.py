@@ -20,7 +20,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from samenhang.blueprints.forms import ParsedField, SiteForm
+from samenhang.blueprints.forms import IMAGE_TYPES, ParsedField, SiteForm
 from samenhang.contracts.models import GoalStatus, Party, PartyKind, ReviewOutcome, Unit
 from samenhang.contracts.units import parse_value
 from samenhang.initiatives.models import Theme
@@ -161,7 +161,7 @@ class ProgressForm(SiteForm):
     photo = FileField(
         _l("Photo"),
         description=_l("Optional. A JPEG, PNG or WebP photo, at most 8 MB."),
-        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+        render_kw=IMAGE_TYPES,
     )
 
 

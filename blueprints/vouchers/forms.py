@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired, MultipleFileField
+from flask_wtf.file import MultipleFileField
 from wtforms import (
     DateField,
     EmailField,
@@ -21,7 +21,8 @@ from wtforms.fields import FieldList, FormField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from samenhang.blueprints.forms import IdempotentForm, MoneyField, SiteForm
+from samenhang.blueprints.forms import IMAGE_TYPES, IdempotentForm, MoneyField, SiteForm
+from samenhang.blueprints.forms import ReceiptForm as ReceiptForm  # one form for both areas
 from samenhang.vouchers.models import ContributionKind, Criterion, Outcome, SourceKind, Supplier
 from samenhang.vouchers.services import MAX_CRITERIA
 
@@ -212,17 +213,6 @@ class ReturnForm(IdempotentForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 
-class ReceiptForm(SiteForm):
-    description = StringField(_l("What did you buy?"), validators=[_required, Length(max=200)])
-    amount = MoneyField(_l("Amount on the receipt"))
-    image = FileField(
-        _l("Photo of the receipt"),
-        validators=[FileRequired(message=_l("Choose a photo of the receipt."))],
-        description=_l("A JPEG, PNG or WebP photo, at most 8 MB."),
-        render_kw={"accept": "image/jpeg,image/png,image/webp"},
-    )
-
-
 class ReportForm(SiteForm):
     body = TextAreaField(
         _l("What did you do, and how did it go?"),
@@ -232,7 +222,7 @@ class ReportForm(SiteForm):
     photos = MultipleFileField(
         _l("Photos"),
         description=_l("Optional, at most 6. Show no faces without permission."),
-        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+        render_kw=IMAGE_TYPES,
     )
 
 

@@ -16,7 +16,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from samenhang.config import LOCALES, RTL_LOCALES
-from samenhang.voting.letters import LETTER_LOCALES, _LetterPDF, _qr, font_paths
+from samenhang.voting.letters import LETTER_LOCALES, _LetterPDF, font_paths
 
 
 @dataclass(frozen=True)
@@ -66,33 +66,15 @@ def verification_letters_pdf(
                     _("Request {number}"),
                 )
         pdf.add_page()
-        pdf.use(9)
-        pdf.set_text_color(80, 80, 80)
-        pdf.cell(width, 5, f"{municipality_name} · {wijk_name}", new_x="LMARGIN", new_y="NEXT")
-        pdf.set_text_color(0, 0, 0)
-        pdf.set_xy(pdf.l_margin, 45)
-        pdf.use(11)
-        pdf.multi_cell(90, 5.5, "\n".join(letter.address_lines), new_x="LMARGIN", new_y="NEXT")
-        top = 78
-        pdf.set_draw_color(0, 0, 0)
-        pdf.set_line_width(0.6)
-        pdf.rect(pdf.l_margin, top, width, 48)
-        pdf.set_xy(pdf.l_margin + 6, top + 6)
-        pdf.use(12)
-        pdf.cell(100, 6, texts["nl"][1], new_x="LMARGIN", new_y="NEXT")
-        pdf.set_xy(pdf.l_margin + 6, top + 15)
-        pdf.use(24)
-        pdf.set_char_spacing(1.5)
-        pdf.cell(110, 12, letter.code)
-        pdf.set_char_spacing(0)
-        pdf.set_xy(pdf.l_margin + 6, top + 31)
-        pdf.use(10)
-        pdf.cell(100, 5, profile_url)
-        pdf.set_xy(pdf.l_margin + 6, top + 38)
-        pdf.use(9)
-        pdf.cell(100, 5, texts["nl"][2].format(number=letter.number))
-        _qr(pdf, profile_url, pdf.w - pdf.r_margin - 46, top + 4, 40)
-        pdf.set_xy(pdf.l_margin, top + 56)
+        pdf.heading(municipality_name, wijk_name)
+        pdf.address(letter.address_lines)
+        pdf.code_box(
+            texts["nl"][1],
+            letter.code,
+            profile_url,
+            texts["nl"][2].format(number=letter.number),
+            profile_url,
+        )
         for locale in locales:
             align = "R" if locale in RTL_LOCALES else "L"
             pdf.use(10, locale)

@@ -25,6 +25,7 @@ from samenhang.budgets import importing, queries, services
 from samenhang.budgets.models import Budget, LineItem
 from samenhang.db import utcnow
 from samenhang.extensions import db
+from samenhang.localtime import local_today
 from samenhang.places.models import Wijk
 from samenhang.vouchers import services as vouchers
 from samenhang.vouchers.models import Outcome, SourceKind
@@ -174,7 +175,7 @@ def seed_budgets_demo() -> list[Budget]:
     manager = _user("wijkmanager@demo.samenhang.nl")
     admin = _user("admin@demo.samenhang.nl")
     fatma, piotr = _user("fatma@demo.samenhang.nl"), _user("piotr@demo.samenhang.nl")
-    year = services.local_today().year
+    year = local_today().year
 
     groningen = _budget(
         korrewegwijk,
@@ -255,7 +256,7 @@ def link_campaigns_demo() -> list[LineItem]:
     buurtbegroting (a public correction, with its reason), and the imported line "Beheer
     buurthuis" says it pays for De Bruisplaats's campaign. The caller commits."""
     wijk = _wijk("korrewegwijk")
-    budget = queries.budget_for(wijk, services.local_today().year) if wijk else None
+    budget = queries.budget_for(wijk, local_today().year) if wijk else None
     if budget is None:
         return []
     manager = _user("wijkmanager@demo.samenhang.nl")

@@ -19,11 +19,11 @@ from sqlalchemy import select
 from samenhang.accounts.models import User
 from samenhang.campaigns import services
 from samenhang.campaigns.models import Campaign, CampaignDecision, FundingModel, NeedKind, Provider
-from samenhang.campaigns.services.common import local_today
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives import services as initiatives
 from samenhang.initiatives.models import HelpKind, Initiative, Theme
+from samenhang.localtime import local_today
 from samenhang.places.models import Wijk
 from samenhang.vouchers.models import Pot
 

@@ -399,13 +399,6 @@ class Pledge(db.Model):
     supporter: Mapped[User] = relationship(foreign_keys=[supporter_id])
     received_by: Mapped[User | None] = relationship(foreign_keys=[received_by_id])
 
-    @property
-    def kept_cents(self) -> int:
-        """What the campaign holds of this gift: received, less what was paid back."""
-        if self.status not in (PledgeStatus.received, PledgeStatus.refunded):
-            return 0
-        return self.amount_cents - self.refunded_cents
-
     def __repr__(self) -> str:
         return f"<Pledge {self.id} {self.provider} {self.status} {self.amount_cents}>"
 

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, func, select, union
 from sqlalchemy.orm import selectinload
@@ -30,15 +29,9 @@ from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative
 from samenhang.ledger.models import JournalEntry
 from samenhang.ledger.queries import balances, entries_for_accounts
+from samenhang.localtime import local_date
 from samenhang.places.models import Municipality, Wijk
 from samenhang.vouchers.models import Pot, PotStatus
-
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(LOCAL_TIME).date()
-
 
 #: Gifts whose money the campaign has (or had, before a refund).
 MONEY_IN = (PledgeStatus.received, PledgeStatus.refunded)
@@ -154,11 +147,6 @@ def waiting_for_decision(wijk: Wijk) -> list[Campaign]:
         .where(Campaign.wijk_id == wijk.id, Campaign.status == CampaignStatus.submitted)
         .order_by(Campaign.submitted_at)
     )
-    return list(db.session.scalars(stmt))
-
-
-def campaigns_of(user: User) -> list[Campaign]:
-    stmt = select(Campaign).where(Campaign.initiator_id == user.id).order_by(Campaign.id.desc())
     return list(db.session.scalars(stmt))
 
 

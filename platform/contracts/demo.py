@@ -20,10 +20,10 @@ from samenhang.accounts.models import User
 from samenhang.content import services as content
 from samenhang.contracts import services
 from samenhang.contracts.models import Contract, GoalStatus, Party, PartyKind, ReviewOutcome, Unit
-from samenhang.contracts.services.common import local_today
 from samenhang.db import utcnow
 from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative, InitiativeTheme, State, Theme
+from samenhang.localtime import local_today
 from samenhang.places.models import Wijk
 from samenhang.text import normalise_for_search
 

@@ -24,9 +24,9 @@ from samenhang.contracts.models import (
     Progress,
     Question,
 )
-from samenhang.contracts.services.common import local_today
 from samenhang.db import utcnow
 from samenhang.extensions import db
+from samenhang.localtime import local_today
 from samenhang.places.models import Wijk
 
 #: Days before the deadline that the party is reminded.

@@ -53,7 +53,3 @@ INDICATORS: dict[str, Indicator] = {
         Indicator("eenzaamheid", Theme.meedoen, _l("Residents who feel lonely"), "%", False),
     ]
 }
-
-
-def indicators_of(theme: Theme) -> list[Indicator]:
-    return [i for i in INDICATORS.values() if i.theme is theme]

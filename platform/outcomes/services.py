@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from samenhang.accounts.models import User
 from samenhang.audit.services import log_event
-from samenhang.db import utcnow
 from samenhang.extensions import db
+from samenhang.localtime import local_today
 from samenhang.outcomes.indicators import INDICATORS
 from samenhang.outcomes.models import OutcomeImport, OutcomeValue
 from samenhang.places.models import Municipality, Wijk
@@ -172,7 +172,7 @@ def import_csv(
     if isinstance(rows, RowError):
         return ImportReport(errors=[rows])
     wijken = {w.cbs_code.upper(): w for w in municipality.wijken}
-    last_year = (now or utcnow()).year
+    last_year = local_today(now).year
     checked: list[_Row] = []
     errors: list[RowError] = []
     seen: dict[tuple[int, str, int], int] = {}

@@ -33,12 +33,6 @@ def suppress(
     return shown
 
 
-def shown_or_none(count: int) -> int | None:
-    """A single count on its own (not one of cells adding up to a total): hidden under
-    `SUPPRESS_BELOW`."""
-    return count if count >= SUPPRESS_BELOW else None
-
-
 def csv_cell(value: int | None) -> str | int:
     """How a suppressed cell reads in a CSV download."""
     return f"<{SUPPRESS_BELOW}" if value is None else value

@@ -142,6 +142,47 @@ class _LetterPDF(FPDF):
             self.set_fallback_fonts([ARABIC])
             self.set_font(LATIN, "", size)
 
+    def heading(self, municipality_name: str, wijk_name: str, title: str = "") -> None:
+        """The top of every page: the place in small grey type, then the title, if any."""
+        width = self.w - self.l_margin - self.r_margin
+        self.use(9)
+        self.set_text_color(80, 80, 80)
+        self.cell(width, 5, f"{municipality_name} · {wijk_name}", new_x="LMARGIN", new_y="NEXT")
+        self.set_text_color(0, 0, 0)
+        if title:
+            self.use(17)
+            self.multi_cell(width, 8, title, new_x="LMARGIN", new_y="NEXT")
+
+    def address(self, lines: Sequence[str]) -> None:
+        """The address, where the window of an envelope shows it."""
+        self.set_xy(self.l_margin, 45)
+        self.use(11)
+        self.multi_cell(90, 5.5, "\n".join(lines), new_x="LMARGIN", new_y="NEXT")
+
+    def code_box(self, heading: str, code: str, url: str, number: str, qr_data: str) -> None:
+        """The framed box with the code to type, the address to type it at, the letter's
+        number and a QR code; what follows is written below it."""
+        top = 78
+        self.set_draw_color(0, 0, 0)
+        self.set_line_width(0.6)
+        self.rect(self.l_margin, top, self.w - self.l_margin - self.r_margin, 48)
+        self.set_xy(self.l_margin + 6, top + 6)
+        self.use(12)
+        self.cell(100, 6, heading, new_x="LMARGIN", new_y="NEXT")
+        self.set_xy(self.l_margin + 6, top + 15)
+        self.use(24)
+        self.set_char_spacing(1.5)
+        self.cell(110, 12, code)
+        self.set_char_spacing(0)
+        self.set_xy(self.l_margin + 6, top + 31)
+        self.use(10)
+        self.cell(100, 5, url)
+        self.set_xy(self.l_margin + 6, top + 38)
+        self.use(9)
+        self.cell(100, 5, number)
+        _qr(self, qr_data, self.w - self.r_margin - 46, top + 4, 40)
+        self.set_xy(self.l_margin, top + 56)
+
 
 def _qr(pdf: FPDF, data: str, x: float, y: float, size: float) -> None:
     """The QR code drawn as vector squares (sharp at any print size)."""
@@ -190,44 +231,16 @@ def letters_pdf(
         if progress is not None and done and done % 100 == 0:
             progress(done)
         pdf.add_page()
-        pdf.use(9)
-        pdf.set_text_color(80, 80, 80)
-        pdf.cell(
-            width,
-            5,
-            f"{context.municipality_name} · {context.wijk_name}",
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-        pdf.set_text_color(0, 0, 0)
-        pdf.use(17)
-        pdf.multi_cell(width, 8, context.round_title, new_x="LMARGIN", new_y="NEXT")
+        pdf.heading(context.municipality_name, context.wijk_name, context.round_title)
         if letter.address:
-            pdf.set_xy(pdf.l_margin, 45)
-            pdf.use(11)
-            pdf.multi_cell(
-                90, 5.5, "\n".join(address_lines(letter.address)), new_x="LMARGIN", new_y="NEXT"
-            )
-        top = 78
-        pdf.set_draw_color(0, 0, 0)
-        pdf.set_line_width(0.6)
-        pdf.rect(pdf.l_margin, top, width, 48)
-        pdf.set_xy(pdf.l_margin + 6, top + 6)
-        pdf.use(12)
-        pdf.cell(100, 6, nl_heading, new_x="LMARGIN", new_y="NEXT")
-        pdf.set_xy(pdf.l_margin + 6, top + 15)
-        pdf.use(24)
-        pdf.set_char_spacing(1.5)
-        pdf.cell(110, 12, letter.code)
-        pdf.set_char_spacing(0)
-        pdf.set_xy(pdf.l_margin + 6, top + 31)
-        pdf.use(10)
-        pdf.cell(100, 5, context.vote_url)
-        pdf.set_xy(pdf.l_margin + 6, top + 38)
-        pdf.use(9)
-        pdf.cell(100, 5, nl_letter.format(number=letter.serial))
-        _qr(pdf, f"{context.vote_url}?code={letter.code}", pdf.w - pdf.r_margin - 46, top + 4, 40)
-        pdf.set_xy(pdf.l_margin, top + 56)
+            pdf.address(address_lines(letter.address))
+        pdf.code_box(
+            nl_heading,
+            letter.code,
+            context.vote_url,
+            nl_letter.format(number=letter.serial),
+            f"{context.vote_url}?code={letter.code}",
+        )
         for locale in locales:
             rtl = locale in RTL_LOCALES
             align = "R" if rtl else "L"

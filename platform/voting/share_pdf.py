@@ -28,18 +28,7 @@ def key_share_pdf(context: ShareContext, share: Share) -> bytes:
     pdf.set_title(_("Key share {number}").format(number=share.index))
     width = pdf.w - pdf.l_margin - pdf.r_margin
     pdf.add_page()
-    pdf.use(9)
-    pdf.set_text_color(80, 80, 80)
-    pdf.cell(
-        width,
-        5,
-        f"{context.municipality_name} · {context.wijk_name}",
-        new_x="LMARGIN",
-        new_y="NEXT",
-    )
-    pdf.set_text_color(0, 0, 0)
-    pdf.use(17)
-    pdf.multi_cell(width, 8, context.round_title, new_x="LMARGIN", new_y="NEXT")
+    pdf.heading(context.municipality_name, context.wijk_name, context.round_title)
     pdf.ln(3)
     pdf.use(13)
     pdf.multi_cell(

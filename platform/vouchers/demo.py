@@ -18,11 +18,11 @@ from sqlalchemy import select
 from samenhang.accounts.models import User
 from samenhang.db import utcnow
 from samenhang.extensions import db
+from samenhang.localtime import local_date
 from samenhang.places.models import Wijk
 from samenhang.vouchers import services
 from samenhang.vouchers.codes import hash_secret
 from samenhang.vouchers.models import ContributionKind, Outcome, Pot, SourceKind
-from samenhang.vouchers.services.common import LOCAL_TIME
 
 #: A fixed till secret for the demo only; real till links are random and shown once.
 DEMO_TILL_TOKEN = "demo-kassa-korrewegwijk"
@@ -82,7 +82,7 @@ def seed_vouchers_demo() -> list[Pot]:
     services.publish_criteria_draft(
         gemeente,
         actor=manager,
-        comments_close_on=(published + timedelta(days=14)).astimezone(LOCAL_TIME).date(),
+        comments_close_on=local_date(published + timedelta(days=14)),
         now=published,
     )
     services.comment_on_criteria(
@@ -172,7 +172,7 @@ def seed_vouchers_demo() -> list[Pot]:
         lefier,
         actor=manager,
         # The day in the Netherlands: after 23:00 UTC it is already tomorrow there.
-        comments_close_on=(started + timedelta(days=7)).astimezone(LOCAL_TIME).date(),
+        comments_close_on=local_date(started + timedelta(days=7)),
         now=started,
     )
     services.comment_on_criteria(

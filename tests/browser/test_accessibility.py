@@ -14,8 +14,8 @@ from playwright.sync_api import BrowserContext, Request, Response
 from playwright.sync_api import Page as BrowserPage
 
 from samenhang.budgets.importing import rows_to_csv
-from samenhang.budgets.services import local_today
 from samenhang.demo import DEMO_PASSWORD
+from samenhang.localtime import local_today
 from samenhang.voting.demo import DEMO_CODES
 
 pytestmark = pytest.mark.browser

@@ -26,6 +26,7 @@ from samenhang.db import utcnow
 from samenhang.errors import DomainError, PermissionDenied
 from samenhang.extensions import db
 from samenhang.initiatives.models import State, Theme
+from samenhang.localtime import local_today
 from samenhang.voting.models import Phase
 from samenhang.vouchers import services as vouchers
 from samenhang.vouchers.models import SourceKind
@@ -324,7 +325,7 @@ def test_a_challenge_needs_a_published_public_task(db_session: Any, outbox: list
             actor=resident,
         )
     challenge = _challenge(budget, resident)
-    assert challenge.answer_due_on == services.local_today() + timedelta(days=28)
+    assert challenge.answer_due_on == local_today() + timedelta(days=28)
     assert [m.to for m in outbox] == [manager_of(budget).email]
 
 
@@ -368,7 +369,7 @@ def test_reminders_go_out_in_the_last_week_and_not_every_day(
 
     def on(days_before: int) -> int:
         return services.send_reminders(
-            now=day + timedelta(days=(due - services.local_today(day)).days - days_before)
+            now=day + timedelta(days=(due - local_today(day)).days - days_before)
         )
 
     assert on(10) == 0

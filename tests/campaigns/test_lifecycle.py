@@ -20,10 +20,10 @@ from samenhang.campaigns.models import (
     FundingModel,
     PledgeStatus,
 )
-from samenhang.campaigns.queries import local_date
 from samenhang.errors import DomainError, PermissionDenied
 from samenhang.extensions import db
 from samenhang.initiatives.models import State
+from samenhang.localtime import local_date
 
 
 def _data(**changes: Any) -> services.CampaignData:

@@ -18,8 +18,8 @@ from samenhang.campaigns.models import (
     Pledge,
     Provider,
 )
-from samenhang.campaigns.services.common import local_today
 from samenhang.extensions import db
+from samenhang.localtime import local_today
 
 
 def _commit() -> None:

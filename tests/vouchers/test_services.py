@@ -26,6 +26,7 @@ from samenhang.errors import DomainError, PermissionDenied
 from samenhang.extensions import db
 from samenhang.ledger.models import JournalEntry
 from samenhang.ledger.queries import check_ledger_consistency
+from samenhang.localtime import local_today
 from samenhang.vouchers import services
 from samenhang.vouchers.models import (
     Application,
@@ -38,7 +39,6 @@ from samenhang.vouchers.models import (
     SourceKind,
 )
 from samenhang.vouchers.queries import application_money, pot_summary
-from samenhang.vouchers.services.common import LOCAL_TIME
 
 
 def _figures(pot: Pot) -> tuple[int, int, int, int]:
@@ -112,7 +112,7 @@ def test_criteria_are_written_with_residents_before_they_are_final(db_session: A
     fatma, piotr = (ResidentFactory(wijk=pot.wijk, display_name=n) for n in ("Fatma", "Piotr"))
     now = utcnow()
     # The last day is a day in the Netherlands (after 23:00 UTC it is tomorrow there).
-    today = now.astimezone(LOCAL_TIME).date()
+    today = local_today(now)
     with pytest.raises(DomainError, match="at least one criterion"):
         services.publish_criteria_draft(pot, actor=manager, comments_close_on=today)
     services.set_criteria(

@@ -3,6 +3,9 @@ approval, plan tasks and wanted things, post news, confirm what was done."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -25,6 +28,7 @@ from samenhang.blueprints.campaigns.views.loading import (
     get_campaign_or_404,
     get_need_or_404,
     get_offer_or_404,
+    get_photo_or_404,
     get_task_or_404,
 )
 from samenhang.blueprints.files import send_stored
@@ -33,15 +37,14 @@ from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.campaigns import queries, services, storage
 from samenhang.campaigns.models import (
     Campaign,
-    CampaignPhoto,
     CampaignReceipt,
     FundingModel,
     NeedKind,
     Provider,
 )
-from samenhang.campaigns.services.common import LOCAL_TIME
 from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative
+from samenhang.localtime import local_date
 from samenhang.policies import (
     can_manage,
     can_run_campaign,
@@ -97,7 +100,7 @@ def edit(campaign_id: int) -> View:
     if not form.is_submitted():
         form.goal.data = campaign.goal_cents
         form.min_amount.data = campaign.min_amount_cents
-        form.deadline.data = campaign.deadline_at.astimezone(LOCAL_TIME).date()
+        form.deadline.data = local_date(campaign.deadline_at)
         form.funding_model.data = campaign.funding_model.value
     if form.validate_on_submit():
         with form_errors(form):
@@ -150,12 +153,22 @@ def manage(campaign_id: int) -> View:
     )
 
 
-def _run(campaign: Campaign, message: str, anchor: str, action: object) -> View:
+def _run(campaign: Campaign, message: str, anchor: str, action: Callable[[], object]) -> View:
     """Call a service from a button; flash its error or `message`; back to the manage page."""
     with flash_errors():
-        action()  # type: ignore[operator]
+        action()
         flash(message, "success")
     return back(campaign, anchor, "campaigns.manage")
+
+
+def _submit(
+    campaign: Campaign, form: Any, message: str, anchor: str, action: Callable[[], object]
+) -> View:
+    """`_run` for a small form of the manage page: its errors are flashed instead."""
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return back(campaign, anchor, "campaigns.manage")
+    return _run(campaign, message, anchor, action)
 
 
 @login_required
@@ -163,11 +176,9 @@ def add_task(campaign_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
     require(is_initiator(current_user, campaign))
     form = TaskForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back(campaign, "#tasks", "campaigns.manage")
-    return _run(
+    return _submit(
         campaign,
+        form,
         _("The task is added."),
         "#tasks",
         lambda: services.add_task(
@@ -207,11 +218,9 @@ def add_need(campaign_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
     require(is_initiator(current_user, campaign))
     form = NeedForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back(campaign, "#needs", "campaigns.manage")
-    return _run(
+    return _submit(
         campaign,
+        form,
         _("It is added to the list of wanted things."),
         "#needs",
         lambda: services.add_need(
@@ -251,11 +260,9 @@ def post_update(campaign_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
     require(can_run_campaign(current_user, campaign))
     form = UpdateForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back(campaign, "#news", "campaigns.manage")
-    return _run(
+    return _submit(
         campaign,
+        form,
         _("The news is posted and mailed to the supporters."),
         "#news",
         lambda: services.post_update(campaign, form.title.data, form.body.data, actor=current_user),
@@ -267,12 +274,10 @@ def add_photo(campaign_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
     require(is_initiator(current_user, campaign))
     form = PhotoForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back(campaign, "#photos", "campaigns.manage")
     upload = form.photo.data
-    return _run(
+    return _submit(
         campaign,
+        form,
         _("The photo is added."),
         "#photos",
         lambda: services.add_photo(
@@ -288,9 +293,7 @@ def add_photo(campaign_id: int) -> View:
 def remove_photo(campaign_id: int, photo_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
     require(is_initiator(current_user, campaign))
-    photo = db.session.get(CampaignPhoto, photo_id)
-    if photo is None or photo.campaign_id != campaign.id:
-        abort(404)
+    photo = get_photo_or_404(campaign, photo_id)
     return _run(
         campaign,
         _("The photo is removed."),
@@ -304,12 +307,10 @@ def add_receipt(campaign_id: int) -> View:
     campaign = get_campaign_or_404(campaign_id)
     require(is_initiator(current_user, campaign))
     form = ReceiptForm()
-    if not form.validate_on_submit():
-        flash_form_errors(form)
-        return back(campaign, "#receipts", "campaigns.manage")
     upload = form.image.data
-    return _run(
+    return _submit(
         campaign,
+        form,
         _("The receipt is added."),
         "#receipts",
         lambda: services.add_receipt(

@@ -8,9 +8,9 @@ from flask import flash, redirect, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from samenhang.blueprints.loading import get_or_404
 from samenhang.campaigns import queries
-from samenhang.campaigns.models import Campaign, Need, Offer, Pledge, Task
-from samenhang.extensions import db
+from samenhang.campaigns.models import Campaign, CampaignPhoto, Need, Offer, Pledge, Task
 from samenhang.policies import can_view_campaign, can_view_pledge, require_visible
 
 View = str | Response | tuple[str, int]
@@ -24,24 +24,19 @@ def get_campaign_or_404(campaign_id: int) -> Campaign:
 
 
 def get_task_or_404(campaign: Campaign, task_id: int) -> Task:
-    task = db.session.get(Task, task_id)
-    require_visible(task is not None and task.campaign_id == campaign.id)
-    assert task is not None
-    return task
+    return get_or_404(Task, task_id, lambda task: task.campaign_id == campaign.id)
 
 
 def get_need_or_404(campaign: Campaign, need_id: int) -> Need:
-    need = db.session.get(Need, need_id)
-    require_visible(need is not None and need.campaign_id == campaign.id)
-    assert need is not None
-    return need
+    return get_or_404(Need, need_id, lambda need: need.campaign_id == campaign.id)
+
+
+def get_photo_or_404(campaign: Campaign, photo_id: int) -> CampaignPhoto:
+    return get_or_404(CampaignPhoto, photo_id, lambda photo: photo.campaign_id == campaign.id)
 
 
 def get_offer_or_404(campaign: Campaign, offer_id: int) -> Offer:
-    offer = db.session.get(Offer, offer_id)
-    require_visible(offer is not None and offer.need.campaign_id == campaign.id)
-    assert offer is not None
-    return offer
+    return get_or_404(Offer, offer_id, lambda offer: offer.need.campaign_id == campaign.id)
 
 
 def get_pledge_or_404(pledge_id: int) -> Pledge:

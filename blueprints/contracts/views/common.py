@@ -34,8 +34,8 @@ from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.content.queries import localize, localize_many
 from samenhang.contracts import queries, services
 from samenhang.contracts.models import Contract, ContractStatus, Goal, Party
-from samenhang.db import utcnow
 from samenhang.i18n import current_locale
+from samenhang.localtime import local_today
 from samenhang.places.models import Wijk
 from samenhang.policies import (
     can_link_goal,
@@ -185,7 +185,7 @@ def goal_context(goal: Goal, **forms: Any) -> dict[str, Any]:
         progress_form = forms.get("progress_form")
         if progress_form is None:
             progress_form = ProgressForm(formdata=None, unit=goal.unit.value)
-            progress_form.measured_on.data = utcnow().date()
+            progress_form.measured_on.data = local_today()
         status_form = forms.get("status_form") or StatusForm(
             formdata=None, status=goal.status.value, reason=goal.status_reason
         )
@@ -233,5 +233,5 @@ def link_choices(goal: Goal) -> list[tuple[str, str]]:
 
 def start_form() -> StartForm:
     form = StartForm(formdata=None)
-    form.year.data = utcnow().year
+    form.year.data = local_today().year
     return form

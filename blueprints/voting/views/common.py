@@ -21,8 +21,8 @@ from flask import current_app, session, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from samenhang.blueprints.loading import get_or_404
 from samenhang.content.queries import localize_many
-from samenhang.extensions import db
 from samenhang.i18n import current_locale
 from samenhang.initiatives.models import PUBLIC_STATES
 from samenhang.policies import can_view_round, require_visible
@@ -40,17 +40,11 @@ def get_round_or_404(round_id: int) -> Round:
 
 
 def get_project_or_404(round_: Round, project_id: int) -> Project:
-    project = db.session.get(Project, project_id)
-    require_visible(project is not None and project.round_id == round_.id)
-    assert project is not None
-    return project
+    return get_or_404(Project, project_id, lambda project: project.round_id == round_.id)
 
 
 def get_batch_or_404(round_: Round, batch_id: int) -> PaperBatch:
-    batch = db.session.get(PaperBatch, batch_id)
-    require_visible(batch is not None and batch.round_id == round_.id)
-    assert batch is not None
-    return batch
+    return get_or_404(PaperBatch, batch_id, lambda batch: batch.round_id == round_.id)
 
 
 def round_url(round_: Round, endpoint: str = "voting.show", **values: Any) -> str:

@@ -11,11 +11,11 @@ from werkzeug.wrappers import Response
 from samenhang.accounts.verification import current_verification
 from samenhang.blueprints.forms import render_form
 from samenhang.blueprints.handling import flash_errors, form_errors
+from samenhang.blueprints.loading import get_or_404
 from samenhang.blueprints.voting import forms
 from samenhang.blueprints.voting.views.common import View, get_round_or_404, round_url
 from samenhang.blueprints.voting.views.stemcodes import _letters_response
-from samenhang.extensions import db
-from samenhang.policies import require_manager, require_visible
+from samenhang.policies import require_manager
 from samenhang.voting import services
 from samenhang.voting.models import CodeRequest, Round
 
@@ -60,9 +60,7 @@ def _context(
 def issue_code(round_id: int, request_id: int) -> View:
     round_ = get_round_or_404(round_id)
     require_manager(current_user, round_.wijk)
-    request = db.session.get(CodeRequest, request_id)
-    require_visible(request is not None and request.round_id == round_.id)
-    assert request is not None
+    request = get_or_404(CodeRequest, request_id, lambda found: found.round_id == round_.id)
     form = forms.IssueCodeForm(prefix=f"r{request.id}")
     if form.validate_on_submit():
         with form_errors(form, "register_checked"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template
 from flask_babel import gettext as _
@@ -19,13 +18,12 @@ from samenhang.blueprints.voting import forms
 from samenhang.blueprints.voting.views.common import View, cards, get_round_or_404, round_url
 from samenhang.blueprints.voting.views.public import who_voted
 from samenhang.jobs import JobStatus, error_text
+from samenhang.localtime import LOCAL_TIME
 from samenhang.policies import require_manager
 from samenhang.voting import counting, live, queries, services
 from samenhang.voting.models import BallotType, Eligibility, Phase, Round, Rule
 from samenhang.voting.services import keys
 from samenhang.voting.share_pdf import ShareContext, key_share_pdf
-
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 def _local(value: datetime | None) -> datetime | None:

@@ -24,8 +24,8 @@ from samenhang.blueprints.vouchers.forms import (
 )
 from samenhang.blueprints.vouchers.views.common import View, get_pot_or_404
 from samenhang.content.queries import localize_many
-from samenhang.db import utcnow
 from samenhang.i18n import current_locale
+from samenhang.localtime import local_today
 from samenhang.policies import can_manage, can_view_application, can_view_pot, require_manager
 from samenhang.vouchers import queries, services
 from samenhang.vouchers.models import EntryKind, Pot, SourceKind
@@ -47,7 +47,7 @@ def new_pot(municipality_slug: str, wijk_slug: str) -> View:
     require_manager(current_user, wijk)
     form = PotForm()
     if request.method == "GET":
-        form.year.data = utcnow().year
+        form.year.data = local_today().year
     if form.validate_on_submit():
         with form_errors(form):
             if (first := claim_once(form)) is not None:

@@ -17,7 +17,6 @@ from samenhang.budgets.services.challenges import (
     ANSWER_DAYS,
     ChallengeData,
     answer_challenge,
-    local_today,
     send_reminders,
     submit_challenge,
 )
@@ -44,7 +43,6 @@ __all__ = [
     "campaign_year",
     "change_line",
     "create_budget",
-    "local_today",
     "platform_candidates",
     "preview_import",
     "publish_budget",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -27,6 +26,7 @@ from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.initiatives.services import InitiativeData, create_initiative
 from samenhang.ledger.money import MAX_CENTS
+from samenhang.localtime import local_today
 from samenhang.mail import send_template
 from samenhang.policies import can_challenge, require, require_confirmed_email, require_manager
 
@@ -35,11 +35,6 @@ ANSWER_DAYS = 28
 #: Reminders start a week before the deadline, and come weekly while it is not answered.
 REMIND_DAYS = 7
 MAX_TEXT = 4000
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
-
-
-def local_today(now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(LOCAL_TIME).date()
 
 
 @dataclass(frozen=True)

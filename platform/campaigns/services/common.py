@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +10,6 @@ from flask_babel import lazy_ngettext
 from sqlalchemy import select
 
 from samenhang.campaigns.models import Campaign, CampaignStatus, Pledge
-from samenhang.campaigns.queries import LOCAL_TIME, local_date
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
@@ -26,15 +25,6 @@ MAX_GOAL_CENTS = 1_000_000_00
 #: A campaign runs at most this long: long enough to gather a neighbourhood, short enough to
 #: keep its momentum (Voorjebuurt's campaigns ran about two months).
 MAX_CAMPAIGN_DAYS = 120
-
-
-def local_today(now: datetime | None = None) -> date:
-    return local_date(now or utcnow())
-
-
-def end_of_day(day: date) -> datetime:
-    """23:59:59 on `day` in the Netherlands, as an aware UTC datetime."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=LOCAL_TIME).astimezone(UTC)
 
 
 def money(amount_cents: int, campaign: Campaign) -> str:

@@ -25,13 +25,13 @@ from samenhang.campaigns.models import (
 )
 from samenhang.campaigns.services.common import (
     clean_text,
-    local_today,
     require_initiator,
     require_initiator_or_manager,
 )
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
+from samenhang.localtime import local_today
 from samenhang.policies import is_self, require, require_confirmed_email
 
 MAX_CAPACITY = 500

@@ -32,8 +32,6 @@ from samenhang.campaigns.services.common import (
     MIN_GOAL_CENTS,
     PLATFORM_MIN_CENTS,
     clean_text,
-    end_of_day,
-    local_today,
     locked_campaign,
     money,
     require_initiator,
@@ -48,6 +46,7 @@ from samenhang.initiatives import services as initiatives
 from samenhang.initiatives.models import Initiative, State
 from samenhang.ledger.models import AccountKind
 from samenhang.ledger.services import open_account
+from samenhang.localtime import end_of_day, local_date, local_today
 from samenhang.policies import can_manage, is_author, require, require_manager
 from samenhang.vouchers.models import Pot, PotStatus
 
@@ -174,7 +173,7 @@ def submit_campaign(campaign: Campaign, *, actor: User, now: datetime | None = N
     if not campaign.is_editable:
         raise DomainError(_l("This campaign has already been sent."))
     now = now or utcnow()
-    _check_deadline(local_today(campaign.deadline_at), now)
+    _check_deadline(local_date(campaign.deadline_at), now)
     before = campaign.status.value
     campaign.status = CampaignStatus.submitted
     campaign.submitted_at = now

@@ -5,9 +5,7 @@ decisions, and the contract pages show their own history (signatures, progress, 
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -16,7 +14,6 @@ from samenhang import policies
 from samenhang.contracts.models import Contract, ContractStatus
 from samenhang.errors import DomainError
 
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 MAX_TEXT = 4000
 
 
@@ -25,15 +22,6 @@ class ContractIsFixed(DomainError):
 
     status = 409
     kind = "conflict"
-
-
-def end_of_day(day: date) -> datetime:
-    """23:59:59 on `day` in the Netherlands, as an aware UTC datetime."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=LOCAL_TIME).astimezone(UTC)
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(LOCAL_TIME).date()
 
 
 def require_writer(actor: Any, contract: Contract) -> None:

@@ -4,7 +4,7 @@ publishes it for residents' comments for a set period."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -27,8 +27,6 @@ from samenhang.contracts.models import (
 from samenhang.contracts.queries import comments_are_open
 from samenhang.contracts.services.common import (
     clean_text,
-    end_of_day,
-    local_today,
     require_editable,
     require_writer,
 )
@@ -37,6 +35,7 @@ from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.initiatives.models import Theme
+from samenhang.localtime import comments_close_at, local_today
 from samenhang.places.models import Wijk
 from samenhang.policies import is_member
 
@@ -63,7 +62,7 @@ class GoalInput:
 def start_draft(wijk: Wijk, year: int, *, actor: User, now: datetime | None = None) -> Contract:
     """A new buurtcontract for `year`, with the bewonersraad and the gemeente as parties."""
     policies.require_writer(actor, wijk)
-    this_year = local_today(now or utcnow()).year
+    this_year = local_today(now).year
     if not this_year - 1 <= year <= this_year + 1:
         raise DomainError(
             _l("A buurtcontract can be started for {first} to {last}."),
@@ -280,16 +279,7 @@ def publish_for_comments(
     kinds = {p.kind for p in contract.parties}
     if PartyKind.bewonersraad not in kinds or len(contract.parties) < 2:
         raise DomainError(_l("A buurtcontract has the bewonersraad and at least one other party."))
-    closes_at = end_of_day(comments_close_on)
-    if closes_at < now + timedelta(days=MIN_COMMENT_DAYS):
-        raise DomainError(
-            lazy_ngettext(
-                "Give residents at least {days} day to comment.",
-                "Give residents at least {days} days to comment.",
-                MIN_COMMENT_DAYS,
-            ),
-            days=MIN_COMMENT_DAYS,
-        )
+    closes_at = comments_close_at(comments_close_on, now, MIN_COMMENT_DAYS)
     contract.status = ContractStatus.consultation
     contract.comments_close_at = closes_at
     log_event(

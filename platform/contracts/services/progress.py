@@ -30,12 +30,13 @@ from samenhang.contracts.models import (
     ReviewOutcome,
     Unit,
 )
-from samenhang.contracts.services.common import clean_text, local_today, require_in_force
+from samenhang.contracts.services.common import clean_text, require_in_force
 from samenhang.contracts.units import check_unit, check_value
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.initiatives.models import Initiative
+from samenhang.localtime import local_today
 from samenhang.policies import (
     can_complete_commitment,
     can_link_goal,
@@ -86,7 +87,7 @@ def post_progress(
     require_in_force(goal.contract)
     check_unit(goal.unit, unit)
     value = check_value(goal.unit, value)
-    if measured_on > local_today(now or utcnow()):
+    if measured_on > local_today(now):
         raise DomainError(_l("The date cannot be in the future."))
     progress = Progress(
         goal=goal,
@@ -189,7 +190,7 @@ def review_goal(
     require_reporter(actor, goal)
     require_in_force(goal.contract)
     opens_on = review_opens_on(goal)
-    if local_today(now or utcnow()) < opens_on:
+    if local_today(now) < opens_on:
         raise DomainError(
             _l("The closing review is written at the end of the year, from {date}."),
             date=format_date(opens_on),

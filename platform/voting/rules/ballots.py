@@ -49,14 +49,6 @@ class BallotColumns:
         """Per entry: the number of its ballot."""
         return np.repeat(np.arange(self.count, dtype=np.int64), self.lengths)
 
-    def integer_weights(self) -> Ints | None:
-        """The weights as an array when they are all whole numbers (None when all are 1)."""
-        if self.weights is None:
-            return None
-        if all(isinstance(w, int) for w in self.weights):
-            return np.array(self.weights, dtype=np.int64)
-        raise TypeError("fractional weights")
-
 
 class BallotTable(Sequence[Ballot]):
     """Ballots stored as columns; indexing or iterating builds `Ballot` objects on demand."""

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -17,6 +16,7 @@ from samenhang.audit.services import log_event
 from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
+from samenhang.localtime import local_date
 from samenhang.places.models import Wijk
 from samenhang.policies import require_manager
 from samenhang.voting import codes, live
@@ -37,7 +37,6 @@ from samenhang.voting.services.keys import create_counting_key
 from samenhang.voting.services.publishing import fund_winners
 
 MAX_CATEGORIES = 12
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
 
 
 @dataclass
@@ -178,7 +177,7 @@ def _check_round_data(data: RoundData) -> None:
         raise DomainError(_l("The phases must follow each other in time."))
     closes = data.voting_closes_at
     if closes is not None:
-        closes_on = closes.astimezone(LOCAL_TIME).date() if closes.tzinfo else closes.date()
+        closes_on = local_date(closes) if closes.tzinfo else closes.date()
         if (data.voting_on and closes_on < data.voting_on) or (
             data.counting_on and closes_on > data.counting_on
         ):

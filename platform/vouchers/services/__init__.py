@@ -29,7 +29,7 @@ from samenhang.vouchers.services.applications import (
     submit_application,
     withdraw_application,
 )
-from samenhang.vouchers.services.common import LOCAL_TIME, PotOverCommitted, end_of_day
+from samenhang.vouchers.services.common import PotOverCommitted
 from samenhang.vouchers.services.payouts import (
     MAX_REPORT_PHOTOS,
     Upload,
@@ -65,7 +65,6 @@ from samenhang.vouchers.services.voucher_codes import (
 )
 
 __all__ = [
-    "LOCAL_TIME",
     "MAX_BUDGET_LINES",
     "MAX_CRITERIA",
     "MAX_REPORT_PHOTOS",
@@ -83,7 +82,6 @@ __all__ = [
     "create_pot",
     "create_supplier",
     "decide_application",
-    "end_of_day",
     "expire_vouchers",
     "fix_criteria",
     "fund_pot",

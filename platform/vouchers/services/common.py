@@ -1,10 +1,8 @@
-"""What the services of the area share: the local clock, money checks, row locks."""
+"""What the services of the area share: money checks, row locks."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -16,17 +14,9 @@ from samenhang.ledger.models import LedgerAccount
 from samenhang.ledger.queries import balances
 from samenhang.vouchers.models import Application, Pot
 
-#: Dates residents see and choose (deadlines, expiry) are days in the Netherlands.
-LOCAL_TIME = ZoneInfo("Europe/Amsterdam")
-
 
 class PotOverCommitted(DomainError):
     """A grant or a batch of vouchers needs more than the pot has left."""
-
-
-def end_of_day(day: date) -> datetime:
-    """23:59:59 on `day` in the Netherlands, as an aware UTC datetime."""
-    return datetime.combine(day, time(23, 59, 59), tzinfo=LOCAL_TIME).astimezone(UTC)
 
 
 def require_positive(amount_cents: int, message: Any = None) -> None:

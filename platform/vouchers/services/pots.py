@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
@@ -18,6 +18,7 @@ from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.ledger.models import AccountKind
 from samenhang.ledger.services import open_account, post_entry, transfer
+from samenhang.localtime import comments_close_at, local_date
 from samenhang.places.models import Wijk
 from samenhang.policies import is_member, require, require_manager
 from samenhang.vouchers.models import (
@@ -32,7 +33,7 @@ from samenhang.vouchers.models import (
     SourceKind,
 )
 from samenhang.vouchers.queries import comments_are_open
-from samenhang.vouchers.services.common import LOCAL_TIME, end_of_day, require_positive
+from samenhang.vouchers.services.common import require_positive
 
 #: Residents get at least this long to comment on draft criteria (a paper letter takes days).
 MIN_COMMENT_DAYS = 7
@@ -194,16 +195,7 @@ def publish_criteria_draft(
         raise DomainError(_l("The draft criteria are already published."))
     if not pot.criteria:
         raise DomainError(_l("Write at least one criterion."))
-    closes_at = end_of_day(comments_close_on)
-    if closes_at < now + timedelta(days=MIN_COMMENT_DAYS):
-        raise DomainError(
-            lazy_ngettext(
-                "Give residents at least {days} day to comment.",
-                "Give residents at least {days} days to comment.",
-                MIN_COMMENT_DAYS,
-            ),
-            days=MIN_COMMENT_DAYS,
-        )
+    closes_at = comments_close_at(comments_close_on, now, MIN_COMMENT_DAYS)
     pot.criteria_status = CriteriaStatus.consultation
     pot.comments_close_at = closes_at
     log_event(
@@ -257,7 +249,7 @@ def fix_criteria(
     if now < pot.comments_close_at:
         raise DomainError(
             _l("Residents can comment until {date}; fix the criteria after that."),
-            date=pot.comments_close_at.astimezone(LOCAL_TIME).strftime("%d-%m-%Y"),
+            date=local_date(pot.comments_close_at).strftime("%d-%m-%Y"),
         )
     seen: set[str] = set()
     authors: set[int] = set()

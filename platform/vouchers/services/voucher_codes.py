@@ -17,6 +17,7 @@ from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.ledger.models import AccountKind
 from samenhang.ledger.services import InsufficientFunds, open_account, post_entry, transfer
+from samenhang.localtime import end_of_day, local_date
 from samenhang.places.models import Wijk
 from samenhang.policies import require_manager
 from samenhang.vouchers.codes import hash_secret, new_code, new_till_token, normalise_code
@@ -31,8 +32,6 @@ from samenhang.vouchers.models import (
 )
 from samenhang.vouchers.queries import find_voucher
 from samenhang.vouchers.services.common import (
-    LOCAL_TIME,
-    end_of_day,
     format_amount,
     locked_pot,
     over_committed,
@@ -189,7 +188,7 @@ def redeem_voucher(
     if voucher.status is VoucherStatus.expired or now >= batch.expires_at:
         raise VoucherRefused(
             _l("This voucher expired on {date}."),
-            date=batch.expires_at.astimezone(LOCAL_TIME).strftime("%d-%m-%Y"),
+            date=local_date(batch.expires_at).strftime("%d-%m-%Y"),
         )
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int) or amount_cents <= 0:
         raise VoucherRefused(_l("The amount must be more than zero."))
