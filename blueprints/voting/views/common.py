@@ -32,8 +32,8 @@ from samenhang.voting.models import PaperBatch, Project, ProjectStatus, Round
 View = str | Response | tuple[str, int]
 
 
-def get_round_or_404(round_id: int) -> Round:
-    round_ = queries.get_round(round_id)
+def get_round_or_404(round_id: int, *, with_categories: bool = False) -> Round:
+    round_ = queries.get_round(round_id, with_categories=with_categories)
     require_visible(round_ is not None and can_view_round(current_user, round_))
     assert round_ is not None
     return round_

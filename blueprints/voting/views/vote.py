@@ -109,7 +109,7 @@ def _closed(round_: Round) -> tuple[str, int]:
 
 
 def ballot(round_id: int) -> View:
-    round_ = get_round_or_404(round_id)
+    round_ = get_round_or_404(round_id, with_categories=True)
     code = request.args.get("code")
     if code:
         # From the QR code: keep the code for the review step and drop it from the address.
