@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import ballots  # noqa: E402
+import ballots
 
 KINDS = ("form-get", "form-post", "api")
 
@@ -78,7 +78,7 @@ def main() -> None:
         args.pyinstrument = args.cprofile
     choice = [projects[0], projects[2]]
 
-    def timed(kind: str, call):  # noqa: ANN001, ANN202
+    def timed(kind: str, call):
         current[0] = kind
         if profiler is not None and kind == args.pyinstrument:
             profiler.enable() if args.cprofile else profiler.start()

@@ -28,6 +28,7 @@ from samenhang.initiatives.models import PUBLIC_STATES
 from samenhang.policies import can_view_round, require_visible
 from samenhang.voting import queries
 from samenhang.voting.models import PaperBatch, Project, ProjectStatus, Round
+from samenhang.voting.services import VotingRound
 
 View = str | Response | tuple[str, int]
 
@@ -53,7 +54,7 @@ def get_batch_or_404(round_: Round, batch_id: int) -> PaperBatch:
     return batch
 
 
-def round_url(round_: Round, endpoint: str = "voting.show", **values: Any) -> str:
+def round_url(round_: VotingRound, endpoint: str = "voting.show", **values: Any) -> str:
     return url_for(endpoint, round_id=round_.id, **values)
 
 
@@ -84,7 +85,7 @@ def _cipher() -> Fernet:
     return _fernet(str(current_app.config["SECRET_KEY"]))
 
 
-def ballot_state(round_: Round) -> dict[str, Any]:
+def ballot_state(round_: VotingRound) -> dict[str, Any]:
     """What this browser holds for the round: the unsent selection, a code, a receipt.
 
     Kept in the session cookie encrypted, so a code or receipt can be read neither from
@@ -105,7 +106,7 @@ def _read_state(key: str) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-def save_ballot_state(round_: Round, state: dict[str, Any]) -> None:
+def save_ballot_state(round_: VotingRound, state: dict[str, Any]) -> None:
     _write_state(STATE_PREFIX + str(round_.id), state)
 
 
