@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from samenhang.accounts.models import User
 from samenhang.extensions import db
@@ -75,8 +75,14 @@ def current_round(wijk: Wijk) -> Round | None:
     return db.session.scalar(stmt)
 
 
-def get_round(round_id: int) -> Round | None:
-    return db.session.get(Round, round_id)
+def get_round(round_id: int, *, with_categories: bool = False) -> Round | None:
+    """The round with its wijk and municipality (every round page shows them, and themes
+    by them) in one query; `with_categories` joins the categories too (the ballot's rules
+    name them)."""
+    options = [joinedload(Round.wijk).joinedload(Wijk.municipality)]
+    if with_categories:
+        options.append(joinedload(Round.categories))
+    return db.session.get(Round, round_id, options=options)
 
 
 def published_counted_at(round_id: int) -> datetime | None:

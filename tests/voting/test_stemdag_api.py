@@ -15,7 +15,7 @@ from factories.places import WijkFactory
 from factories.voting import ProjectFactory, RoundFactory, give_counting_key
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from samenhang.extensions import db, limiter
 from samenhang.places.models import Municipality, Wijk
@@ -213,6 +213,72 @@ def test_no_vote_outside_the_voting_phase_even_with_the_rules_kept(
     assert response.status_code == 409 and response.json["error"] == "closed"
     assert _ballots(round_) == 1
     assert round_.id not in queries._rules_cache  # the stale copy was dropped
+
+
+def _cast_form(client: FlaskClient, round_: Round, code: str, choice: list[int]) -> Any:
+    data = {"choice": ",".join(map(str, choice)), "code": code}
+    return client.post(
+        f"/stemdag/{round_.id}/vote/cast", data=data, headers={"Accept-Language": "en"}
+    )
+
+
+def test_the_ballot_form_casts_with_the_kept_rules_and_keeps_every_refusal(
+    client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    round_, codes = setup["round"], setup["codes"]
+    assert _cast_form(client, round_, codes[0], _ids(setup, 0)).status_code == 303
+    assert round_.id in queries._rules_cache
+    # A used code is refused at its field; nothing is counted twice.
+    again = _cast_form(client, round_, codes[0], _ids(setup, 1))
+    assert again.status_code == 422 and "already been used" in again.text
+    wrong = _cast_form(client, round_, "AAAA-BBBB-CCCC", _ids(setup, 1))
+    assert wrong.status_code == 422
+    too_many = _cast_form(client, round_, codes[1], _ids(setup, 0, 1, 2))
+    assert too_many.status_code == 422 and "the most you can choose is 2" in too_many.text
+    assert _ballots(round_) == 1
+    # The round closes while this process keeps its rules: the next ballot is refused.
+    services.change_phase(round_, Phase.counting, actor=setup["manager"])
+    db.session.commit()
+    closed = _cast_form(client, round_, codes[1], _ids(setup, 0))
+    assert closed.status_code == 409
+    assert _ballots(round_) == 1
+    assert round_.id not in queries._rules_cache  # the stale copy was dropped
+    status = db.session.scalar(
+        select(StemCode.status).where(
+            StemCode.round_id == round_.id,
+            StemCode.code_hash == stemcodes.hash_code(round_.salt, codes[1]),
+        )
+    )
+    assert status is CodeStatus.issued
+
+
+def test_a_ballot_takes_a_bounded_number_of_statements(
+    client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    """The ballot page reads the round (its projects are kept while voting); casting spends
+    the code, registers the voter and inserts the ballot, with no look-up before."""
+    round_, codes = setup["round"], setup["codes"]
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "SAVEPOINT" not in statement:  # the test's own transaction
+            statements.append(statement)
+
+    client.get(f"/stemdag/{round_.id}/vote", headers={"Accept-Language": "en"})  # warm
+    _post(client, round_, code=codes[0], choice=_ids(setup, 0))
+    db.session.remove()  # the next requests find nothing in the session's identity map
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        page = client.get(f"/stemdag/{round_.id}/vote", headers={"Accept-Language": "en"})
+        read = len(statements)
+        cast = _cast_form(client, round_, codes[1], _ids(setup, 0))
+        written = len(statements) - read
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert page.status_code == 200 and cast.status_code == 303
+    assert read == 1, statements
+    # PostgreSQL spends the code and registers the voter in one statement; SQLite in two.
+    assert written <= 3, statements[read:]
 
 
 def test_draft_and_unknown_rounds_are_not_found(client: FlaskClient, setup: dict[str, Any]) -> None:

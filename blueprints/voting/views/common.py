@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import base64
 import json
+import time
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -23,17 +25,18 @@ from werkzeug.wrappers import Response
 
 from samenhang.blueprints.loading import get_or_404
 from samenhang.content.queries import localize_many
-from samenhang.i18n import current_locale
+from samenhang.i18n import current_locale, format_money
 from samenhang.initiatives.models import PUBLIC_STATES
 from samenhang.policies import can_view_round, require_visible
 from samenhang.voting import queries
-from samenhang.voting.models import PaperBatch, Project, ProjectStatus, Round
+from samenhang.voting.models import PaperBatch, Phase, Project, ProjectStatus, Round
+from samenhang.voting.services import VotingRound
 
 View = str | Response | tuple[str, int]
 
 
-def get_round_or_404(round_id: int) -> Round:
-    round_ = queries.get_round(round_id)
+def get_round_or_404(round_id: int, *, with_categories: bool = False) -> Round:
+    round_ = queries.get_round(round_id, with_categories=with_categories)
     require_visible(round_ is not None and can_view_round(current_user, round_))
     assert round_ is not None
     return round_
@@ -47,7 +50,7 @@ def get_batch_or_404(round_: Round, batch_id: int) -> PaperBatch:
     return get_or_404(PaperBatch, batch_id, lambda batch: batch.round_id == round_.id)
 
 
-def round_url(round_: Round, endpoint: str = "voting.show", **values: Any) -> str:
+def round_url(round_: VotingRound, endpoint: str = "voting.show", **values: Any) -> str:
     return url_for(endpoint, round_id=round_.id, **values)
 
 
@@ -78,7 +81,7 @@ def _cipher() -> Fernet:
     return _fernet(str(current_app.config["SECRET_KEY"]))
 
 
-def ballot_state(round_: Round) -> dict[str, Any]:
+def ballot_state(round_: VotingRound) -> dict[str, Any]:
     """What this browser holds for the round: the unsent selection, a code, a receipt.
 
     Kept in the session cookie encrypted, so a code or receipt can be read neither from
@@ -99,7 +102,7 @@ def _read_state(key: str) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-def save_ballot_state(round_: Round, state: dict[str, Any]) -> None:
+def save_ballot_state(round_: VotingRound, state: dict[str, Any]) -> None:
     _write_state(STATE_PREFIX + str(round_.id), state)
 
 
@@ -151,6 +154,73 @@ def cards(round_: Round, projects: list[Project] | None = None) -> list[dict[str
     return found
 
 
+@dataclass(frozen=True)
+class CardCategory:
+    name: str
+
+
+@dataclass(frozen=True)
+class CardPhoto:
+    stored_name: str
+    width: int
+    height: int
+    alt_text: str
+
+
+@dataclass(frozen=True)
+class CardProject:
+    """What the ballot shows of a project, copied out of the ORM so that a process can
+    keep it between requests (its own session's objects expire at every commit)."""
+
+    id: int
+    cost_cents: int
+    status: ProjectStatus
+    category: CardCategory | None
+
+
+#: The ballot's cards per (round, salt, language), kept while the round is voting: its
+#: projects cannot change then (`services.require_editable`); a reviewed translation or a
+#: new photo of an initiative shows within this many seconds.
+_CARDS_TTL = 60.0
+_kept_cards: dict[tuple[int, str, str], tuple[float, list[dict[str, Any]]]] = {}
+_MAX_KEPT_CARDS = 512
+
+
+def _card_copy(card: dict[str, Any], currency: str) -> dict[str, Any]:
+    project, photo = card["project"], card["photo"]
+    category = project.category
+    return {
+        **card,
+        "project": CardProject(
+            id=project.id,
+            cost_cents=project.cost_cents,
+            status=project.status,
+            category=CardCategory(category.name) if category is not None else None,
+        ),
+        "photo": CardPhoto(photo.stored_name, photo.width, photo.height, photo.alt_text)
+        if photo is not None
+        else None,
+        "cost": format_money(project.cost_cents, currency),
+    }
+
+
 def ballot_cards(round_: Round) -> list[dict[str, Any]]:
-    """The cards of the projects on the ballot."""
-    return [c for c in cards(round_) if c["project"].status is ProjectStatus.accepted]
+    """The cards of the projects on the ballot (a copy of each project, its photo and
+    text, with its cost written out). While the round is voting, every ballot page shows
+    the same cards: they are kept per process for a minute rather than read and
+    formatted again for each voter."""
+    key = (round_.id, round_.salt, current_locale())
+    now = time.monotonic()
+    kept = _kept_cards.get(key)
+    if kept is not None and now - kept[0] < _CARDS_TTL and round_.phase is Phase.voting:
+        return kept[1]
+    found = [
+        _card_copy(c, round_.currency)
+        for c in cards(round_)
+        if c["project"].status is ProjectStatus.accepted
+    ]
+    if round_.phase is Phase.voting:
+        if len(_kept_cards) >= _MAX_KEPT_CARDS:
+            _kept_cards.clear()
+        _kept_cards[key] = (now, found)
+    return found

@@ -21,6 +21,8 @@ from samenhang.blueprints.voting.views.common import (
     round_url,
     save_ballot_state,
 )
+from samenhang.errors import DomainError
+from samenhang.extensions import db
 from samenhang.i18n import current_locale
 from samenhang.policies import can_vote_as_resident
 from samenhang.voting import queries, services, turnout
@@ -87,7 +89,7 @@ def _choice_from_state(state: dict[str, Any]) -> services.Choice | None:
     )
 
 
-def _store_choice(round_: Round, choice: services.Choice) -> None:
+def _store_choice(round_: services.VotingRound, choice: services.Choice) -> None:
     state = ballot_state(round_)
     state["choice"] = {
         "selection": choice.selection,
@@ -128,7 +130,7 @@ def _closed(round_: Round) -> tuple[str, int]:
 
 
 def ballot(round_id: int) -> View:
-    round_ = get_round_or_404(round_id)
+    round_ = get_round_or_404(round_id, with_categories=True)
     code = request.args.get("code")
     if code:
         # From the QR code: keep the code for the review step and drop it from the address.
@@ -161,7 +163,7 @@ def ballot(round_id: int) -> View:
     return render_template("voting/ballot.html", **context)
 
 
-def cast_form(round_: Round, **data: Any) -> forms.CastForm:
+def cast_form(round_: services.VotingRound, **data: Any) -> forms.CastForm:
     """The form that sends the vote, with the age bands of the round where it asks them."""
     form = forms.CastForm(**data)
     form.age_band.choices = [("", _("I would rather not say"))] + [
@@ -170,7 +172,7 @@ def cast_form(round_: Round, **data: Any) -> forms.CastForm:
     return form
 
 
-def _profile(round_: Round, form: forms.CastForm) -> turnout.BallotProfile:
+def _profile(round_: services.VotingRound, form: forms.CastForm) -> turnout.BallotProfile:
     """Who casts this ballot, as far as the page knows: the language the page is shown in,
     phone or computer from the width hint, the age band if given. Sealed with the vote."""
     return turnout.make_profile(
@@ -215,6 +217,48 @@ def review(round_id: int) -> View:
 def cast(round_id: int) -> View:
     """Cast (or change) the ballot. Reads the choice from the form, not the session, and
     checks it all again: a tampered form is refused like a wrong one."""
+    rules = queries.ballot_rules(round_id)
+    if rules is not None:
+        new_receipt = _cast_with_code(rules)
+        if new_receipt is not None:
+            save_ballot_state(rules, {"receipt": new_receipt, "changed": False})
+            return redirect(round_url(rules, "voting.receipt"), code=303)
+    return _cast(round_id)
+
+
+def _cast_with_code(rules: services.BallotRules) -> str | None:
+    """The usual ballot, a stemcode typed and no receipt, cast with the round's kept rules
+    (`queries.ballot_rules`): without loading the round, nor looking the code up before
+    spending it. The same service and the same checks as `_cast`; the kept copy's phase
+    and salt are checked in the statement that spends the code.
+
+    None when this is not the usual ballot, or when it is refused: `_cast` then does it
+    all again with the round (nothing was written), and says why at the right field."""
+    if not services.is_voting_open(rules) or not rules.eligibility.uses_codes:
+        return None
+    if request.form.get("receipt", "").strip() or not request.form.get("code", "").strip():
+        return None
+    form = cast_form(rules)
+    if not form.validate_on_submit():
+        return None
+    try:
+        choice = _choice_from_cast_form()
+        return services.cast_ballot(
+            rules,
+            rules.projects,
+            choice,
+            services.code_credential(rules, form.code.data or ""),
+            age_confirmed=form.age_confirmed.data,
+            profile=_profile(rules, form),
+        )
+    except DomainError:
+        db.session.rollback()
+        # A kept copy whose round moved on (closed, or another round by that id) is dropped.
+        queries.rules_are_stale(rules)
+        return None
+
+
+def _cast(round_id: int) -> View:
     round_ = get_round_or_404(round_id)
     if not services.is_voting_open(round_):
         return _closed(round_)
