@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
-from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+from babel.support import NullTranslations
+from flask import current_app, g, has_request_context, request
+from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
 
 from samenhang.config import LOCALES, RTL_LOCALES
@@ -28,6 +29,41 @@ def select_locale() -> str:
         return cookie
     best = request.accept_languages.best_match(list(LOCALES))
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+class RequestCachedDomain(Domain):
+    """Flask-Babel's message domain, with the request's catalog kept at hand.
+
+    Flask-Babel finds the catalog anew for every string (the request's namespace three
+    times, the locale turned back into its code, a dictionary look-up): about 13 µs, where
+    the translation itself takes 0.1 µs, and a page translates a hundred strings or more
+    (its own, its forms' and enums' lazy labels). The catalog is kept with the Locale
+    object it belongs to, so `force_locale` (mails in the reader's language) and
+    `flask_babel.refresh` still switch it.
+    """
+
+    def get_translations(self) -> NullTranslations:
+        try:
+            ctx = g._flask_babel
+        except (AttributeError, RuntimeError):  # no request namespace yet, or no app
+            return super().get_translations()
+        cached = getattr(ctx, "samenhang_translations", None)
+        locale = getattr(ctx, "babel_locale", None)
+        if cached is not None and cached[0] is self and cached[1] is locale:
+            return cached[2]
+        translations = super().get_translations()
+        locale = getattr(ctx, "babel_locale", None)
+        if locale is not None:
+            ctx.samenhang_translations = (self, locale, translations)
+        return translations
+
+
+class SamenhangBabel(Babel):
+    """Flask-Babel with `RequestCachedDomain` as its default domain."""
+
+    @cached_property
+    def domain_instance(self) -> Domain:
+        return RequestCachedDomain(domain=self.domain)
 
 
 def current_locale() -> str:

@@ -105,6 +105,8 @@ def _listed(stmt: Select[Any]) -> list[Campaign]:
                 selectinload(Campaign.wijk),
                 # Lists and feeds show the initiative's name (and whether its author left).
                 selectinload(Campaign.initiative).selectinload(Initiative.author),
+                # Cards show the first photo: one query for the list, not one per card.
+                selectinload(Campaign.photos),
             )
         )
     )
@@ -112,13 +114,6 @@ def _listed(stmt: Select[Any]) -> list[Campaign]:
 
 def campaigns_in_wijk(wijk: Wijk) -> list[Campaign]:
     return _listed(select(Campaign).where(Campaign.wijk_id == wijk.id))
-
-
-def listed_count(wijk: Wijk) -> int:
-    stmt = select(func.count(Campaign.id)).where(
-        Campaign.wijk_id == wijk.id, Campaign.status.in_(LISTED_STATUSES)
-    )
-    return int(db.session.scalar(stmt) or 0)
 
 
 def campaigns_in_municipality(municipality: Municipality) -> list[Campaign]:
