@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations
-from flask import current_app, g, has_request_context, request
+from flask import Flask, current_app, g, has_request_context, request
 from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
 
@@ -64,6 +64,22 @@ class SamenhangBabel(Babel):
     @cached_property
     def domain_instance(self) -> Domain:
         return RequestCachedDomain(domain=self.domain)
+
+
+def install_template_gettext(app: Flask, babel: Babel) -> None:
+    """Templates translate through the request's cached catalog directly: Flask-Babel's own
+    callables first look the domain up in the request's namespace again, per string."""
+
+    def translations() -> NullTranslations:
+        return babel.domain_instance.get_translations()
+
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # jinja2.ext.i18n
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def current_locale() -> str:

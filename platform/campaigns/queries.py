@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, case, func, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from samenhang.accounts.models import User
 from samenhang.campaigns.models import (
@@ -102,9 +102,10 @@ def _listed(stmt: Select[Any]) -> list[Campaign]:
     return list(
         db.session.scalars(
             stmt.options(
-                selectinload(Campaign.wijk),
+                # Many-to-one, so joined into the list's own query rather than three more.
+                joinedload(Campaign.wijk),
                 # Lists and feeds show the initiative's name (and whether its author left).
-                selectinload(Campaign.initiative).selectinload(Initiative.author),
+                joinedload(Campaign.initiative).joinedload(Initiative.author),
                 # Cards show the first photo: one query for the list, not one per card.
                 selectinload(Campaign.photos),
             )
