@@ -2,12 +2,13 @@
 and where they go: a profiler's view to decide what to make cheaper.
 
     DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_pages \
-        .venv/bin/python benchmarks/profile_pages.py [--requests 200] [--profile PATH] [PATH...]
+        .venv/bin/python benchmarks/profile_pages.py [--batches 5] [--profile PATH] [PATH...]
 
 The database must hold the demo data (`samenhang seed-demo`), as benchmarks/pages.py makes.
-For each page it warms up, then times `--batches` of `--requests` GETs (the least is shown) through `app.test_client()` with
-`time.process_time()` (CPU of this process: the app and the database driver, not
-PostgreSQL's own work). `--profile PATH` prints pyinstrument's tree of that page.
+For each page it warms up, then times `--batches` of `--requests` GETs through
+`app.test_client()` with `time.process_time()` (CPU of this process: the app and the
+database driver, not PostgreSQL's own work) and shows the least batch: other work on a
+shared machine only adds to it. `--profile PATH` prints pyinstrument's tree of that page.
 """
 
 from __future__ import annotations
