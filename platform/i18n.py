@@ -83,7 +83,21 @@ def install_template_gettext(app: Flask, babel: Babel) -> None:
 
 
 def current_locale() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    """The request's language code ("nl"). Pages ask for it per item (cards, `lang`
+    attributes): it is kept with the Locale object it was made from, as the catalog is."""
+    try:
+        ctx = g._flask_babel
+        cached = ctx.samenhang_locale
+        if cached[0] is ctx.babel_locale:
+            return cached[1]
+    except (AttributeError, RuntimeError):  # not yet kept, or no app
+        pass
+    locale = get_locale()
+    code = str(locale or current_app.config["BABEL_DEFAULT_LOCALE"])
+    ctx = g.get("_flask_babel")
+    if locale is not None and ctx is not None and getattr(ctx, "babel_locale", None) is locale:
+        ctx.samenhang_locale = (locale, code)
+    return code
 
 
 def text_direction(locale: str | None = None) -> str:
