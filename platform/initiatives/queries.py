@@ -121,12 +121,10 @@ def _count(stmt: Select) -> int:
 
 
 def _paginate(stmt: Select, page: int, per_page: int = PER_PAGE) -> Page[Initiative]:
+    total = _count(stmt)
     page = max(1, page)
-    rows = db.session.execute(
-        # The total comes with the page's rows (a window over the filtered rows, before
-        # LIMIT): one round trip to the database instead of a count and then the rows.
-        stmt.add_columns(func.count().over().label("total"))
-        .options(
+    items = db.session.scalars(
+        stmt.options(
             selectinload(Initiative.themes),
             selectinload(Initiative.photos),
             selectinload(Initiative.budget_lines),
@@ -139,9 +137,7 @@ def _paginate(stmt: Select, page: int, per_page: int = PER_PAGE) -> Page[Initiat
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    # Past the last page there is no row to carry the total: counted apart (rarely).
-    total = rows[0].total if rows else (_count(stmt) if page > 1 else 0)
-    return Page([row[0] for row in rows], total, page, per_page)
+    return Page(list(items), total, page, per_page)
 
 
 def public_initiatives(
