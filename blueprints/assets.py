@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -23,12 +24,27 @@ def _digest(path: str, mtime_ns: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
+#: How long a file's version is used before the file is looked at again (its mtime): a
+#: page links a few files, and a stat() per link per request showed in profiles.
+RECHECK_SECONDS = 5.0
+_versions: dict[str, tuple[float, str | None]] = {}
+
+
 def file_version(path: Path) -> str | None:
     """A short hash of the file's content (recomputed when the file changes)."""
+    key = str(path)
+    now = time.monotonic()
+    known = _versions.get(key)
+    if known is not None and now - known[0] < RECHECK_SECONDS:
+        return known[1]
     try:
-        return _digest(str(path), path.stat().st_mtime_ns)
+        version: str | None = _digest(key, path.stat().st_mtime_ns)
     except OSError:
-        return None
+        version = None
+    if len(_versions) > 4096:  # the files templates link are few; never grows unbounded
+        _versions.clear()
+    _versions[key] = (now, version)
+    return version
 
 
 @lru_cache(maxsize=256)

@@ -45,6 +45,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIR"], render_as_batch=True)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.install_template_gettext(app, babel)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

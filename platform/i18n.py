@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from babel import Locale
 from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal, format_percent
-from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+from babel.support import NullTranslations
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import Babel, Domain, get_locale
 from flask_login import current_user
 
 from samenhang.config import LOCALES, RTL_LOCALES
@@ -32,8 +33,73 @@ def select_locale() -> str:
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+class RequestCachedDomain(Domain):
+    """Flask-Babel's message domain, with the request's catalog kept at hand.
+
+    Flask-Babel finds the catalog anew for every string (the request's namespace three
+    times, the locale turned back into its code, a dictionary look-up): about 13 µs, where
+    the translation itself takes 0.1 µs, and a page translates a hundred strings or more
+    (its own, its forms' and enums' lazy labels). The catalog is kept with the Locale
+    object it belongs to, so `force_locale` (mails in the reader's language) and
+    `flask_babel.refresh` still switch it.
+    """
+
+    def get_translations(self) -> NullTranslations:
+        try:
+            ctx = g._flask_babel
+        except (AttributeError, RuntimeError):  # no request namespace yet, or no app
+            return super().get_translations()
+        cached = getattr(ctx, "samenhang_translations", None)
+        locale = getattr(ctx, "babel_locale", None)
+        if cached is not None and cached[0] is self and cached[1] is locale:
+            return cached[2]
+        translations = super().get_translations()
+        locale = getattr(ctx, "babel_locale", None)
+        if locale is not None:
+            ctx.samenhang_translations = (self, locale, translations)
+        return translations
+
+
+class SamenhangBabel(Babel):
+    """Flask-Babel with `RequestCachedDomain` as its default domain."""
+
+    @cached_property
+    def domain_instance(self) -> Domain:
+        return RequestCachedDomain(domain=self.domain)
+
+
+def install_template_gettext(app: Flask, babel: Babel) -> None:
+    """Templates translate through the request's cached catalog directly: Flask-Babel's own
+    callables first look the domain up in the request's namespace again, per string."""
+
+    def translations() -> NullTranslations:
+        return babel.domain_instance.get_translations()
+
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # jinja2.ext.i18n
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
 def current_locale() -> str:
-    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    """The request's language code ("nl"). Pages ask for it per item (cards, `lang`
+    attributes): it is kept with the Locale object it was made from, as the catalog is."""
+    try:
+        ctx = g._flask_babel
+        cached = ctx.samenhang_locale
+        if cached[0] is ctx.babel_locale:
+            return cached[1]
+    except (AttributeError, RuntimeError):  # not yet kept, or no app
+        pass
+    locale = get_locale()
+    code = str(locale or current_app.config["BABEL_DEFAULT_LOCALE"])
+    ctx = g.get("_flask_babel")
+    if locale is not None and ctx is not None and getattr(ctx, "babel_locale", None) is locale:
+        ctx.samenhang_locale = (locale, code)
+    return code
 
 
 def text_direction(locale: str | None = None) -> str:
@@ -49,9 +115,14 @@ def babel_locale(code: str) -> Locale:
 
 def format_money(amount_cents: int, currency: str = "EUR", locale: str | None = None) -> str:
     """€ 1.234,56 in nl, €1,234.56 in en: always from integer cents, never a float."""
-    return format_currency(
-        Decimal(amount_cents).scaleb(-2), currency, locale=babel_locale(locale or current_locale())
-    )
+    return _money(amount_cents, currency, locale or current_locale())
+
+
+# Formatting is pure, costs 20 µs with Babel, and a page shows the same amounts to every
+# reader of a language again and again: each result is kept (a bounded LRU per process).
+@lru_cache(maxsize=4096, typed=True)  # 1, 1.0 and Decimal(1) may print differently
+def _money(amount_cents: int, currency: str, locale: str) -> str:
+    return format_currency(Decimal(amount_cents).scaleb(-2), currency, locale=babel_locale(locale))
 
 
 @lru_cache(maxsize=256)
@@ -71,7 +142,11 @@ def format_percentage(
     is written the reader's way, never as Python's "12.5%". None (nothing to divide by) is –."""
     if whole_percent is None:
         return "–"
-    locale = locale or current_locale()
+    return _percentage(whole_percent, decimals, locale or current_locale())
+
+
+@lru_cache(maxsize=4096, typed=True)  # 1, 1.0 and Decimal(1) may print differently
+def _percentage(whole_percent: float | Decimal, decimals: int, locale: str) -> str:
     fraction = Decimal(str(whole_percent)) / 100
     return format_percent(
         fraction, format=percent_pattern(locale, decimals), locale=babel_locale(locale)
@@ -82,8 +157,13 @@ def format_number(
     value: float | Decimal | int, decimals: int | None = None, locale: str | None = None
 ) -> str:
     """The `|number` filter: 12345.6 → "12.345,6" in nl; `decimals` fixes the digits shown."""
+    return _number(value, decimals, locale or current_locale())
+
+
+@lru_cache(maxsize=4096, typed=True)  # 1, 1.0 and Decimal(1) may print differently
+def _number(value: float | Decimal | int, decimals: int | None, locale: str) -> str:
     pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=babel_locale(locale or current_locale()))
+    return format_decimal(value, format=pattern, locale=babel_locale(locale))
 
 
 @lru_cache(maxsize=64)

@@ -89,9 +89,3 @@ def booking_label(kind: str) -> str:
         return BookingKind(kind).label
     except ValueError:
         return kind
-
-
-@bp.app_template_global()
-def campaign_count(wijk: Any) -> int:
-    """How many campaigns are listed in a wijk, for the wijk's page."""
-    return queries.listed_count(wijk)

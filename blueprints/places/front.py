@@ -15,7 +15,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager
 
 from samenhang.campaigns import queries as campaign_queries
 from samenhang.campaigns.models import Campaign, CampaignStatus
@@ -47,7 +47,8 @@ def _pot_decisions(wijk: Wijk) -> list[RecentDecision]:
         .join(Decision.application)
         .join(Application.pot)
         .where(Pot.wijk_id == wijk.id)
-        .options(selectinload(Decision.application).selectinload(Application.pot))
+        # Both are many-to-one and already joined: loaded by this query, not two more.
+        .options(contains_eager(Decision.application).contains_eager(Application.pot))
         .order_by(Decision.decided_at.desc(), Decision.id.desc())
         .limit(RECENT_DECISIONS)
     )
@@ -93,19 +94,20 @@ def _counted_rounds(wijk: Wijk) -> list[RecentDecision]:
     ]
 
 
-def _closed_campaigns(wijk: Wijk) -> list[RecentDecision]:
-    stmt = (
-        select(Campaign)
-        .where(
-            Campaign.wijk_id == wijk.id,
-            Campaign.status.in_((CampaignStatus.succeeded, CampaignStatus.failed)),
-            Campaign.closed_at.is_not(None),
-        )
-        .order_by(Campaign.closed_at.desc())
-        .limit(RECENT_DECISIONS)
-    )
+def _closed_campaigns(listed: list[Campaign]) -> list[RecentDecision]:
+    """The newest closed campaigns, from the wijk's listed campaigns the page has loaded."""
+    closed = sorted(
+        (
+            c
+            for c in listed
+            if c.status in (CampaignStatus.succeeded, CampaignStatus.failed)
+            and c.closed_at is not None
+        ),
+        key=lambda c: c.closed_at,  # type: ignore[arg-type,return-value]  # filtered on above
+        reverse=True,
+    )[:RECENT_DECISIONS]
     found = []
-    for c in db.session.scalars(stmt):
+    for c in closed:
         if c.status is CampaignStatus.succeeded:
             text = _("The campaign “{title}” reached its goal.").format(title=c.title)
         else:
@@ -116,9 +118,10 @@ def _closed_campaigns(wijk: Wijk) -> list[RecentDecision]:
     return found
 
 
-def recent_decisions(wijk: Wijk) -> list[RecentDecision]:
-    """Decided money and counted votes of the wijk, newest first."""
-    found = _pot_decisions(wijk) + _counted_rounds(wijk) + _closed_campaigns(wijk)
+def recent_decisions(wijk: Wijk, campaigns: list[Campaign]) -> list[RecentDecision]:
+    """Decided money, counted votes and closed campaigns (of the wijk's listed
+    `campaigns`) of the wijk, newest first."""
+    found = _pot_decisions(wijk) + _counted_rounds(wijk) + _closed_campaigns(campaigns)
     return sorted(found, key=lambda d: d.at, reverse=True)[:RECENT_DECISIONS]
 
 
@@ -127,9 +130,10 @@ def front_page(wijk: Wijk) -> dict[str, Any]:
     newest = initiative_queries.public_initiatives(
         initiative_queries.InitiativeFilter(wijk=wijk), 1, NEWEST_INITIATIVES
     )
-    running = [
-        c for c in campaign_queries.campaigns_in_wijk(wijk) if c.status is CampaignStatus.running
-    ]
+    # Every listed campaign, once: the running ones are shown, the closed ones are recent
+    # decisions, and all of them are counted.
+    campaigns = campaign_queries.campaigns_in_wijk(wijk)
+    running = [c for c in campaigns if c.status is CampaignStatus.running]
     return {
         "open_round": voting_queries.open_round(wijk),
         "current_round": voting_queries.current_round(wijk),
@@ -139,5 +143,6 @@ def front_page(wijk: Wijk) -> dict[str, Any]:
         "newest": newest,
         "newest_text": localize_many(newest.items, current_locale()),
         "newest_supporters": initiative_queries.support_counts(newest.items),
-        "decisions": recent_decisions(wijk),
+        "campaign_count": len(campaigns),
+        "decisions": recent_decisions(wijk, campaigns),
     }

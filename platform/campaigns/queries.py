@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, case, func, select, union
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from samenhang.accounts.models import User
 from samenhang.campaigns.models import (
@@ -95,9 +95,12 @@ def _listed(stmt: Select[Any]) -> list[Campaign]:
     return list(
         db.session.scalars(
             stmt.options(
-                selectinload(Campaign.wijk),
+                # Many-to-one, so joined into the list's own query rather than three more.
+                joinedload(Campaign.wijk),
                 # Lists and feeds show the initiative's name (and whether its author left).
-                selectinload(Campaign.initiative).selectinload(Initiative.author),
+                joinedload(Campaign.initiative).joinedload(Initiative.author),
+                # Cards show the first photo: one query for the list, not one per card.
+                selectinload(Campaign.photos),
             )
         )
     )
@@ -105,13 +108,6 @@ def _listed(stmt: Select[Any]) -> list[Campaign]:
 
 def campaigns_in_wijk(wijk: Wijk) -> list[Campaign]:
     return _listed(select(Campaign).where(Campaign.wijk_id == wijk.id))
-
-
-def listed_count(wijk: Wijk) -> int:
-    stmt = select(func.count(Campaign.id)).where(
-        Campaign.wijk_id == wijk.id, Campaign.status.in_(LISTED_STATUSES)
-    )
-    return int(db.session.scalar(stmt) or 0)
 
 
 def campaigns_in_municipality(municipality: Municipality) -> list[Campaign]:

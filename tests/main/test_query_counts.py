@@ -165,3 +165,51 @@ def test_the_rounds_of_a_wijk_issue_a_bounded_number_of_statements(
     db_session.flush()
     many = _statements(client, url)
     assert many == few, f"{url}: {few} statements with 1 round, {many} with 5"
+
+
+def _campaigns(wijk: Any, count: int) -> None:
+    """`count` running campaigns with a photo each, and `count` closed ones."""
+    from factories.campaigns import CampaignFactory
+
+    from samenhang.campaigns.models import CampaignPhoto, CampaignStatus
+    from samenhang.db import utcnow
+
+    for _ in range(count):
+        running = CampaignFactory(initiative=PublishedInitiativeFactory(wijk=wijk))
+        db.session.add(
+            CampaignPhoto(
+                campaign=running, position=0, stored_name=f"c{running.id}", width=8, height=6
+            )
+        )
+        closed = CampaignFactory(initiative=PublishedInitiativeFactory(wijk=wijk))
+        closed.status, closed.closed_at = CampaignStatus.failed, utcnow()
+    db.session.flush()
+
+
+def test_the_wijk_page_shows_many_campaigns_with_a_bounded_number_of_statements(
+    client: FlaskClient, db_session: Any
+) -> None:
+    wijk = WijkFactory()
+    _campaigns(wijk, 1)
+    url = f"/g/{wijk.municipality.slug}/{wijk.slug}"
+    few = _statements(client, url)
+    _campaigns(wijk, 4)
+    many = _statements(client, url)
+    assert many == few, f"{url}: {few} statements with 2 campaigns, {many} with 10"
+    page = client.get(url, headers=TURKISH).text
+    assert page.count('class="campaign-card"') == 5  # the running ones
+    assert "10 " in page  # every listed campaign is counted
+
+
+def test_the_wijk_page_reads_what_it_shows_in_few_statements(
+    client: FlaskClient, db_session: Any
+) -> None:
+    """The wijk page is the busiest public page: each area it shows costs one or two
+    queries, none per item and none twice."""
+    wijk = WijkFactory()
+    _grow(wijk, 4)
+    _campaigns(wijk, 2)
+    url = f"/g/{wijk.municipality.slug}/{wijk.slug}"
+    # 20 reads (the initiatives, their count and collections, campaigns, rounds, pots,
+    # decisions, campaign figures, translations) and the test's savepoint; it was 27.
+    assert _statements(client, url) <= 21
