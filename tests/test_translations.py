@@ -70,6 +70,8 @@ def test_template_is_up_to_date(tmp_path: Path, template: Catalog) -> None:
             "lazy_pgettext:1c,2",
             "--keywords",
             "lazy_ngettext:1,2",
+            "--keywords",
+            "Nn_:1,2",
             "--no-location",
             ".",
         ],

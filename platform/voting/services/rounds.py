@@ -99,9 +99,12 @@ def _check_weight(value: object) -> None:
         or value != value.quantize(Decimal(1).scaleb(-WEIGHT_PLACES))
     ):
         raise DomainError(
-            _l(
+            lazy_ngettext(
                 "A weight must be a number above 0 and at most {maximum}, with at most"
-                " {places} decimals."
+                " {places} decimal.",
+                "A weight must be a number above 0 and at most {maximum}, with at most"
+                " {places} decimals.",
+                WEIGHT_PLACES,
             ),
             maximum=int(MAX_WEIGHT),
             places=WEIGHT_PLACES,
