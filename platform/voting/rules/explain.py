@@ -235,6 +235,15 @@ TEMPLATES: dict[str, Template] = {
 }
 
 
+def template_messages(template: Template) -> tuple[str, ...]:
+    """Every English message a template is built from (both forms of each plural)."""
+    if isinstance(template, str):
+        return (template,)
+    if isinstance(template, Plural):
+        return (template.singular, template.plural)
+    return template_messages(template.first) + template_messages(template.second)
+
+
 def format_amount(amount: Param) -> str:
     """Default money format: the bare amount in the instance's unit, with thousands commas."""
     return f"{amount:,}" if isinstance(amount, int | float) else str(amount)
