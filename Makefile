@@ -82,7 +82,7 @@ test: install-test compile-translations lint audit $(AXE_JS)
 
 translations: install-test
 	$(PYBABEL) extract --mapping-file translations/babel.cfg --output-file translations/messages.pot \
-		--keywords _l --keywords N_ --keywords lazy_gettext --keywords lazy_pgettext:1c,2 --keywords lazy_ngettext:1,2 --no-location --sort-output \
+		--keywords _l --keywords N_ --keywords lazy_gettext --keywords lazy_pgettext:1c,2 --keywords lazy_ngettext:1,2 --keywords Nn_:1,2 --no-location --sort-output \
 		--project Samenhang --copyright-holder Samenhang --msgid-bugs-address contact@samenhang.localhost \
 		--width 100 .
 	@for l in $(LOCALES); do \

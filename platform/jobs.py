@@ -378,7 +378,7 @@ def _shown(value: Any) -> Any:
         from samenhang.voting.rules.explain import Explanation, render
 
         data = value["explanation"]
-        return render(Explanation(data["code"], data["params"]), gettext)
+        return render(Explanation(data["code"], data["params"]), gettext, ngettext=ngettext)
     if isinstance(value, Mapping) and "msgid" in value:
         return translate_message_id(value["msgid"])
     return value

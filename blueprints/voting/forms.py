@@ -26,7 +26,12 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from samenhang.blueprints.forms import MoneyField, SiteForm
 from samenhang.config import LOCALES
 from samenhang.voting.models import BallotType, Eligibility, Rule
-from samenhang.voting.services.rounds import MAX_ELIGIBLE, MAX_WEIGHT, WEIGHT_PLACES
+from samenhang.voting.services.rounds import (
+    MAX_ELIGIBLE,
+    MAX_WEIGHT,
+    WEIGHT_PLACES,
+    weight_rule,
+)
 
 _required = InputRequired(message=_l("Please fill this in."))
 
@@ -43,12 +48,7 @@ def _weight(form: Any, field: Any) -> None:
         or not Decimal(0) < value <= MAX_WEIGHT
         or value != value.quantize(Decimal("0.0001"))
     ):
-        raise ValidationError(
-            _l(
-                "A weight must be a number above 0 and at most {maximum}, with at most"
-                " {places} decimals."
-            ).format(maximum=int(MAX_WEIGHT), places=WEIGHT_PLACES)
-        )
+        raise ValidationError(weight_rule().format(maximum=int(MAX_WEIGHT), places=WEIGHT_PLACES))
 
 
 class CategoryForm(Form):

@@ -89,9 +89,9 @@ class _Rendered:
         self.explanation = explanation
 
     def __str__(self) -> str:
-        from flask_babel import gettext
+        from flask_babel import gettext, ngettext
 
-        return render(self.explanation, gettext)
+        return render(self.explanation, gettext, ngettext=ngettext)
 
 
 def money_unit(round_: Round) -> int:

@@ -380,6 +380,7 @@ def explain(
     explanation: dict[str, Any],
     gettext: Callable[[str], str],
     format_money: Callable[[int, str], str],
+    ngettext: Callable[[str, str, int], str],
 ) -> str:
     """An explanation stored with the count, as a sentence in the reader's language."""
     unit = int(round_.result["unit_cents"]) if round_.result else 100
@@ -388,4 +389,5 @@ def explain(
         Explanation(explanation["code"], explanation["params"]),
         gettext,
         lambda amount: format_money(round(float(amount) * unit), currency),
+        ngettext=ngettext,
     )

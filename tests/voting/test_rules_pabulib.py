@@ -276,7 +276,7 @@ def test_a_ranking_naming_a_project_twice_and_points_that_do_not_match() -> None
     error = _error(ranking + "b;5\nVOTES\nvoter_id;vote\n1;a,b,a\n")
     assert (error.line, error.problem) == (11, "The vote names project a twice.")
     points = ranking.replace("ordinal", "cumulative") + "VOTES\nvoter_id;vote;points\n1;a;1,2\n"
-    assert _error(points).problem == "The vote names 1 projects but has 2 points."
+    assert _error(points).problem == "The vote names 1 project. But it has 2 points."
 
 
 @pytest.mark.parametrize("path", FILES, ids=pabulib_name)

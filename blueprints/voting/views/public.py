@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -120,7 +121,7 @@ def _render_results(round_: Round) -> str:
                 "cost": card["project"].cost_cents,
                 "votes": int(result["votes"].get(engine_id, 0)),
                 "support": result["support"].get(engine_id, 0),
-                "why": queries.explain(round_, found, _, format_money),
+                "why": queries.explain(round_, found, _, format_money, ngettext),
             }
         )
     order = result.get("order")
@@ -142,7 +143,9 @@ def _render_results(round_: Round) -> str:
         rows=rows,
         most=most,
         funded_total=sum(r["amount"] for r in rows if r["funded"]),
-        notes=[queries.explain(round_, n, _, format_money) for n in result["tally"]["notes"]],
+        notes=[
+            queries.explain(round_, n, _, format_money, ngettext) for n in result["tally"]["notes"]
+        ],
         who_voted=who_voted(round_),
         rule_name=result["tally"]["rule"],
         is_points=round_.ballot_type in (BallotType.ranking, BallotType.points),

@@ -5,7 +5,7 @@ The web layer needs only these names:
     election = read_pb(text_or_bytes, filename="upload.pb")    # or read_pb_file(path)
     result = tally(election)                                  # the rule from META
     result = tally(election, "greedy", GreedyMode.STOP, {"Groen": 40_000_00})
-    render(result.projects[project_id].reason, gettext, format_money)
+    render(result.projects[project_id].reason, gettext, format_money, ngettext=ngettext)
     render(explanation) for explanation in result.voter_explanations(ballot)
     write_pb(with_counts(election, result.selected))          # open data export
 """

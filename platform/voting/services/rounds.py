@@ -98,14 +98,17 @@ def _check_weight(value: object) -> None:
         or not Decimal(0) < value <= MAX_WEIGHT
         or value != value.quantize(Decimal(1).scaleb(-WEIGHT_PLACES))
     ):
-        raise DomainError(
-            _l(
-                "A weight must be a number above 0 and at most {maximum}, with at most"
-                " {places} decimals."
-            ),
-            maximum=int(MAX_WEIGHT),
-            places=WEIGHT_PLACES,
-        )
+        raise DomainError(weight_rule(), maximum=int(MAX_WEIGHT), places=WEIGHT_PLACES)
+
+
+def weight_rule() -> Any:
+    """What a weight may be, for the round form and for this service alike (a lazy string
+    with placeholders `maximum` and `places`)."""
+    return lazy_ngettext(
+        "A weight must be a number above 0 and at most {maximum}, with at most {places} decimal.",
+        "A weight must be a number above 0 and at most {maximum}, with at most {places} decimals.",
+        WEIGHT_PLACES,
+    )
 
 
 def _check_round_data(data: RoundData) -> None:
