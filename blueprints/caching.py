@@ -40,13 +40,12 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_app_context, request, session
 from flask_login import current_user
+from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response
-
-from samenhang.extensions import db
 
 #: A browser or proxy may keep a page that cannot change this long without asking again.
 PUBLIC_MAX_AGE = 60
@@ -346,9 +345,10 @@ def _after_rollback(session: Session) -> None:
 
 
 def _track_public_writes() -> None:
-    """Once per process: every session of the app's `db` marks a commit that wrote public
-    rows, and the commit moves the generation of the app it ran in."""
-    target = db.session
+    """Once per process: every Flask-SQLAlchemy session (each `sessionmaker` makes a class
+    of its own, so the base class is the target) marks a commit that wrote public rows,
+    and the commit moves the generation of the app it ran in."""
+    target = FlaskSession
     if event.contains(target, "after_commit", _after_commit):
         return
     event.listen(target, "after_flush", _after_flush)
