@@ -42,6 +42,7 @@ from flask import Flask, current_app, g, has_app_context, request, session
 from flask_login import current_user
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import generate_csrf
+from redis.exceptions import RedisError
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from werkzeug.datastructures import Headers
@@ -278,12 +279,17 @@ class ContentGeneration:
         self._read_at = float("-inf")
         self._lock = threading.Lock()
 
-    def current(self) -> int:
+    def current(self) -> int | None:
+        """None when Redis does not answer: then nothing is shared (pages are rendered)."""
         if self._redis is None:
             return self._value
         now = time.monotonic()
         if now - self._read_at >= self.poll:
-            value = self._redis.get(GENERATION_KEY)
+            try:
+                value = self._redis.get(GENERATION_KEY)
+            except RedisError:
+                current_app.logger.warning("page cache: Redis unreachable, not sharing pages")
+                return None
             with self._lock:
                 self._value, self._read_at = int(value or 0), now
         return self._value
@@ -293,7 +299,15 @@ class ContentGeneration:
             with self._lock:
                 self._value += 1
             return
-        value = int(self._redis.incr(GENERATION_KEY))
+        try:
+            value = int(self._redis.incr(GENERATION_KEY))
+        except RedisError:
+            # The commit stands; other servers see the change within the TTL. Read Redis
+            # again at the next request rather than trusting this process's number.
+            current_app.logger.warning("page cache: Redis unreachable, generation not moved")
+            with self._lock:
+                self._read_at = float("-inf")
+            return
         with self._lock:
             self._value, self._read_at = value, time.monotonic()
 
@@ -323,12 +337,12 @@ def _after_flush(session: Session, flush_context: UOWTransaction) -> None:
 
 
 def _do_orm_execute(state: ORMExecuteState) -> None:
-    """Bulk `update(Model)`/`delete(Model)` statements flush nothing: seen here."""
+    """Statements run through the session (`update(Model)`, `Table.insert()`) flush
+    nothing: seen here by their table."""
     if not (state.is_insert or state.is_update or state.is_delete):
         return
-    mapper = state.bind_mapper
-    table = mapper.local_table.name if mapper is not None else None  # type: ignore[union-attr]
-    if table is not None and table not in PRIVATE_TABLES:
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) not in PRIVATE_TABLES:
         state.session.info[_PUBLIC_WRITE] = True
 
 
@@ -410,7 +424,10 @@ def shared_page(view: V) -> V:
         pages: SharedPages | None = current_app.extensions.get("shared_pages")
         if pages is None or not is_shareable_request(query=True):
             return view(**view_args)
-        key = _page_key(view_args, pages.generation.current())
+        generation = pages.generation.current()
+        if generation is None:
+            return view(**view_args)
+        key = _page_key(view_args, generation)
         entry = pages.cache.get(key)
         if entry is None:
             with shared_render():
