@@ -378,6 +378,29 @@ def _track_public_writes() -> None:
 class SharedPages:
     cache: PageCache
     generation: ContentGeneration
+    _rendering: dict[Hashable, threading.Event] = field(default_factory=dict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
+
+    def claim(self, key: Hashable) -> threading.Event | None:
+        """None: this thread renders the missing page (then `done`). Else the sign that
+        another thread of the process is rendering it (a new generation under load): wait
+        for its copy rather than render the same page many times over."""
+        with self._guard:
+            rendering = self._rendering.get(key)
+            if rendering is None:
+                self._rendering[key] = threading.Event()
+            return rendering
+
+    def done(self, key: Hashable) -> None:
+        with self._guard:
+            rendering = self._rendering.pop(key, None)
+        if rendering is not None:
+            rendering.set()
+
+
+#: How long a request waits for another thread's rendering of its page before rendering it
+#: itself (as it does at once when that one turned out not shareable).
+RENDER_WAIT = 5.0
 
 
 V = TypeVar("V", bound=Callable[..., Any])
@@ -414,6 +437,21 @@ def _storable(response: Response) -> bool:
     )
 
 
+def _store(cache: PageCache, key: Hashable, response: Response) -> CachedPage:
+    headers = tuple(
+        (name, value)
+        for name, value in Headers(response.headers).items()
+        if name.lower() not in _PER_ANSWER_HEADERS
+    )
+    return cache.put(
+        key,
+        response.get_data(),
+        datetime.now(UTC).replace(microsecond=0),
+        mimetype=response.mimetype or "text/html",
+        headers=headers,
+    )
+
+
 def shared_page(view: V) -> V:
     """A public page rendered once per key and generation for every visitor who is not
     signed in (see the module). Anyone else, or a render that turned out personal, gets
@@ -429,23 +467,22 @@ def shared_page(view: V) -> V:
             return view(**view_args)
         key = _page_key(view_args, generation)
         entry = pages.cache.get(key)
+        rendering: threading.Event | None = None
         if entry is None:
-            with shared_render():
-                response = current_app.make_response(view(**view_args))
-            if not _storable(response):
-                return response
-            headers = tuple(
-                (name, value)
-                for name, value in Headers(response.headers).items()
-                if name.lower() not in _PER_ANSWER_HEADERS
-            )
-            entry = pages.cache.put(
-                key,
-                response.get_data(),
-                datetime.now(UTC).replace(microsecond=0),
-                mimetype=response.mimetype or "text/html",
-                headers=headers,
-            )
+            rendering = pages.claim(key)
+            if rendering is not None:
+                rendering.wait(RENDER_WAIT)
+                entry = pages.cache.get(key)
+        if entry is None:
+            try:
+                with shared_render():
+                    response = current_app.make_response(view(**view_args))
+                if not _storable(response):
+                    return response
+                entry = _store(pages.cache, key, response)
+            finally:
+                if rendering is None:  # this thread claimed it
+                    pages.done(key)
         return _answer(entry, max_age=0)
 
     return wrapper  # type: ignore[return-value]

@@ -153,10 +153,12 @@ def show(initiative_id: int) -> View:
         has_supported=queries.has_supported(user, initiative),
         is_following=queries.is_following(user, initiative),
         comments=queries.top_level_comments(initiative),
-        comment_form=CommentForm(),
-        flag_form=FlagForm(),
-        photo_form=PhotoForm(),
-        realised_form=RealisedForm(),
+        # A form makes the session's CSRF token as it is made: only for who may use it, so
+        # that a visitor's page stays shareable (blueprints/caching.py).
+        comment_form=CommentForm() if user else None,
+        flag_form=FlagForm() if user else None,
+        photo_form=PhotoForm() if user else None,
+        realised_form=RealisedForm() if user else None,
     )
 
 
