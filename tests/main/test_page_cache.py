@@ -153,3 +153,30 @@ def test_writes_of_a_stemdag_evening_leave_the_generation(
 def test_the_setting_turns_it_off(database_url: str) -> None:
     app = create_app({**TEST_CONFIG, "PAGE_CACHE": False, "SQLALCHEMY_DATABASE_URI": database_url})
     assert "shared_pages" not in app.extensions
+
+
+def test_a_visitor_page_holds_no_form_of_its_own_with_csrf_on(
+    database_url: str, db_session: Any
+) -> None:
+    """Made with CSRF on (the suite turns it off): a form made for a visitor would put the
+    session's token in the page, and the page could not be shared."""
+    initiative = PublishedInitiativeFactory()
+    app = create_app(
+        {**TEST_CONFIG, "WTF_CSRF_ENABLED": True, "SQLALCHEMY_DATABASE_URI": database_url}
+    )
+    visitor = app.test_client()
+    wijk = initiative.wijk
+    for url in (
+        "/",
+        f"/g/{wijk.municipality.slug}",
+        f"/g/{wijk.municipality.slug}/{wijk.slug}",
+        _list_url(wijk),
+        f"{_list_url(wijk)}?q=speeltuin",
+        f"/g/{wijk.municipality.slug}/{wijk.slug}/stemdag",
+        f"/initiatives/{initiative.id}",
+        "/api/v1/initiatives",
+    ):
+        response = visitor.get(url)
+        assert response.status_code == 200, url
+        assert "Set-Cookie" not in response.headers and response.headers.get("ETag"), url
+    assert len(app.extensions["shared_pages"].cache) == 8
