@@ -44,7 +44,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf.csrf import generate_csrf
 from redis.exceptions import RedisError
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response
 
@@ -288,11 +288,14 @@ class ContentGeneration:
             try:
                 value = self._redis.get(GENERATION_KEY)
             except RedisError:
+                # Asked again after `poll` seconds, not by every request meanwhile.
                 current_app.logger.warning("page cache: Redis unreachable, not sharing pages")
+                with self._lock:
+                    self._read_at, self._value = now, -1
                 return None
             with self._lock:
                 self._value, self._read_at = int(value or 0), now
-        return self._value
+        return None if self._value < 0 else self._value
 
     def bump(self) -> None:
         if self._redis is None:
@@ -354,8 +357,10 @@ def _after_commit(session: Session) -> None:
         pages.generation.bump()
 
 
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_PUBLIC_WRITE, None)
+def _after_soft_rollback(session: Session, previous: SessionTransaction) -> None:
+    # Only the whole transaction: a savepoint rolled back leaves what was written before it.
+    if previous.parent is None:
+        session.info.pop(_PUBLIC_WRITE, None)
 
 
 def _track_public_writes() -> None:
@@ -368,7 +373,7 @@ def _track_public_writes() -> None:
     event.listen(target, "after_flush", _after_flush)
     event.listen(target, "do_orm_execute", _do_orm_execute)
     event.listen(target, "after_commit", _after_commit)
-    event.listen(target, "after_rollback", _after_rollback)
+    event.listen(target, "after_soft_rollback", _after_soft_rollback)
 
 
 # --- shared public pages ------------------------------------------------------------------

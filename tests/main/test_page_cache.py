@@ -180,3 +180,13 @@ def test_a_visitor_page_holds_no_form_of_its_own_with_csrf_on(
         assert response.status_code == 200, url
         assert "Set-Cookie" not in response.headers and response.headers.get("ETag"), url
     assert len(app.extensions["shared_pages"].cache) == 8
+
+
+def test_without_redis_answering_pages_are_rendered(app: Flask) -> None:
+    from samenhang.blueprints.caching import ContentGeneration
+
+    nowhere = ContentGeneration("redis://127.0.0.1:1/0", poll=60)
+    with app.app_context():
+        assert nowhere.current() is None
+        nowhere.bump()  # the commit it follows stands
+        assert nowhere.current() is None  # not asked again before `poll` seconds
