@@ -189,4 +189,4 @@ def test_without_redis_answering_pages_are_rendered(app: Flask) -> None:
     with app.app_context():
         assert nowhere.current() is None
         nowhere.bump()  # the commit it follows stands
-        assert nowhere.current() is None  # not asked again before `poll` seconds
+        assert nowhere.current() is None
