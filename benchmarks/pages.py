@@ -16,6 +16,9 @@ With `--city` (a scale, 1 = full) the database also gets the realistic city of t
 300,000 ballots, 100,000 ledger entries; about a minute on PostgreSQL), and its wijk
 pages are measured too. `samenhang seed-load --scale 0.01` on its own makes a smaller one.
 
+The clients are visitors who are not signed in, so they get the shared copies of the pages
+(blueprints/caching.py); `SAMENHANG_PAGE_CACHE=0` in the environment measures rendering.
+
 Only 127.0.0.1 is contacted; the time is bounded (pages x seconds).
 The issue's targets: every public page >= 0.5x /healthz with p99 < 200 ms; a published
 results page >= 0.9x.
@@ -50,6 +53,9 @@ PAGES = [
     "/",
     "/g/groningen/korrewegwijk",
     "/g/groningen/korrewegwijk/initiatives",
+    "/g/groningen",
+    "/g/groningen/korrewegwijk/stemdag",
+    "/stemdag/2",
     "/initiatives/1",
     "/stemdag/2/results",
     "/api/v1/initiatives",

@@ -9,6 +9,8 @@ For each page it warms up, then times `--batches` of `--requests` GETs through
 `app.test_client()` with `time.process_time()` (CPU of this process: the app and the
 database driver, not PostgreSQL's own work) and shows the least batch: other work on a
 shared machine only adds to it. `--profile PATH` prints pyinstrument's tree of that page.
+It measures rendering, so the shared page cache (blueprints/caching.py) is off; `--cached`
+turns it on and measures what an anonymous visitor's request costs once a page is shared.
 """
 
 from __future__ import annotations
@@ -31,8 +33,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=100, help="per batch")
     parser.add_argument("--batches", type=int, default=5)
     parser.add_argument("--profile", default=None, help="a path to profile with pyinstrument")
+    parser.add_argument("--cached", action="store_true", help="with the shared page cache")
     parser.add_argument("pages", nargs="*", default=PAGES)
     args = parser.parse_args()
+    os.environ["SAMENHANG_PAGE_CACHE"] = "1" if args.cached else "0"
 
     from samenhang.app import create_app
 

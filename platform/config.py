@@ -62,6 +62,13 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         #: else counted in the process; and how old the figures shown may be, in seconds.
         "LIVE_TURNOUT_REDIS_URL": env.get("SAMENHANG_LIVE_TURNOUT_REDIS_URL"),
         "LIVE_TURNOUT_REFRESH_SECONDS": int(env.get("SAMENHANG_LIVE_TURNOUT_REFRESH", "300")),
+        #: Public pages for visitors not signed in, rendered once per content generation
+        #: (blueprints/caching.py): on or off, how old one may be at most (seconds), how
+        #: many per process, how often the generation is read from Redis (seconds).
+        "PAGE_CACHE": env.get("SAMENHANG_PAGE_CACHE", "1") == "1",
+        "PAGE_CACHE_TTL": float(env.get("SAMENHANG_PAGE_CACHE_TTL", "60")),
+        "PAGE_CACHE_SIZE": int(env.get("SAMENHANG_PAGE_CACHE_SIZE", "1024")),
+        "PAGE_CACHE_GENERATION_POLL": float(env.get("SAMENHANG_PAGE_CACHE_GENERATION_POLL", "1")),
         #: text (development) or json (one object per line, with the request id).
         "LOG_FORMAT": env.get("SAMENHANG_LOG_FORMAT", "json" if production else "text"),
         "LOG_LEVEL": env.get("SAMENHANG_LOG_LEVEL", "INFO"),

@@ -145,6 +145,16 @@ def db_session(app: Flask) -> Iterator[Any]:
             db.session = original
             transaction.rollback()
             connection.close()
+            # The rollback took back rows that shared pages may show: no commit said so.
+            pages = app.extensions.get("shared_pages")
+            if pages is not None:
+                pages.cache.clear()
+
+
+@pytest.fixture
+def no_page_cache(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every request renders its page: for tests that count what rendering costs."""
+    monkeypatch.delitem(app.extensions, "shared_pages", raising=False)
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Response, abort, jsonify, request, url_for
 
+from samenhang.blueprints.caching import shared_page
 from samenhang.blueprints.guards import bounded_int, paging, place_slugs
 from samenhang.extensions import db
 from samenhang.initiatives import queries
@@ -88,6 +89,7 @@ def _initiative_json(initiative: Initiative, supporters: int) -> dict[str, Any]:
     )
 
 
+@shared_page
 def initiatives() -> Response:
     scope: dict[str, Any] = {}
     municipality_slug, wijk_slug = request.args.get("municipality"), request.args.get("wijk")

@@ -7,6 +7,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.wrappers import Response
 
 from samenhang.accounts.services import set_locale
+from samenhang.blueprints.caching import shared_page
 from samenhang.blueprints.main.forms import LanguageForm
 from samenhang.blueprints.urls import safe_next_url
 from samenhang.extensions import csrf, db
@@ -15,6 +16,7 @@ from samenhang.operations import readiness
 from samenhang.places.queries import municipalities_with_wijken
 
 
+@shared_page
 def home() -> str:
     return render_template("main/home.html", municipalities=municipalities_with_wijken())
 

@@ -4,6 +4,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
+from samenhang.blueprints.caching import shared_page
 from samenhang.blueprints.forms import render_form_error
 from samenhang.blueprints.places.forms import PostcodeSearchForm
 from samenhang.blueprints.places.front import front_page
@@ -42,12 +43,14 @@ def find_by_postcode() -> str | Response | tuple[str, int]:
     return render_template("places/find.html", form=form, wijken=wijken)
 
 
+@shared_page
 def municipality(municipality_slug: str) -> str:
     return render_template(
         "places/municipality.html", municipality=get_municipality_or_404(municipality_slug)
     )
 
 
+@shared_page
 def wijk(municipality_slug: str, wijk_slug: str) -> str:
     found = get_wijk_or_404(municipality_slug, wijk_slug)
     return render_template("places/wijk.html", wijk=found, **front_page(found))

@@ -32,6 +32,11 @@ def counted() -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
+@pytest.fixture(autouse=True)
+def _rendered_each_time(no_page_cache: None) -> None:
+    """The statements of rendering a page are counted, not those of a shared copy."""
+
+
 def _statements(client: FlaskClient, path: str) -> int:
     client.get(path, headers=TURKISH)  # warm caches that are filled once per process
     with counted() as statements:

@@ -91,6 +91,8 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, obje
         "SAMENHANG_SECRET_KEY": secrets.token_urlsafe(48),
         "SAMENHANG_MAIL_BACKEND": "console",
         "SAMENHANG_RATELIMIT_SIGNIN": f"{SIGNIN_LIMIT} per minute",
+        # The content generation of shared pages read from Redis on every request.
+        "SAMENHANG_PAGE_CACHE_GENERATION_POLL": "0",
     }
     urls, processes = [], []
     try:
@@ -204,6 +206,13 @@ def test_a_resident_signs_in_on_one_server_and_supports_on_the_other(
         )
     assert initiative is not None
 
+    # A visitor reads the page on both servers: each keeps a shared copy.
+    visitor = Browser()
+    before = {server: visitor.get(f"{server}/initiatives/{initiative}") for server in (a, b)}
+    assert all(status == 200 for status, _ in before.values())
+    count = re.compile(r'<h2 id="support-heading">(\d+) ')
+    supporters = int(count.findall(before[a][1])[0])
+
     browser = Browser()
     assert _signin(browser, a, "fatma@demo.samenhang.nl", "samenhang-demo") == 302
     # Server B knows her by the cookie server A set.
@@ -224,6 +233,11 @@ def test_a_resident_signs_in_on_one_server_and_supports_on_the_other(
     # ... and server A sees it too: nothing of it lived in one server's memory.
     status, page = browser.get(f"{a}/initiatives/{initiative}")
     assert status == 200 and "Withdraw my support" in page
+    # The support moved the content generation in Redis: neither server answers the visitor
+    # its old shared copy, not even server A, where nothing was written.
+    for server in (a, b):
+        status, page = visitor.get(f"{server}/initiatives/{initiative}")
+        assert status == 200 and count.findall(page) == [str(supporters + 1)], server
 
 
 def test_the_signin_limit_is_counted_across_both_servers(servers: dict[str, str]) -> None:

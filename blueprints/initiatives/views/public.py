@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from samenhang.blueprints.caching import shared_page
 from samenhang.blueprints.files import send_stored
 from samenhang.blueprints.forms import render_form, render_form_error
 from samenhang.blueprints.guards import bounded_int
@@ -84,11 +85,13 @@ def _list(template_scope: dict[str, Any], scope: dict[str, Any]) -> View:
     )
 
 
+@shared_page
 def wijk_list(municipality_slug: str, wijk_slug: str) -> View:
     wijk = get_wijk_or_404(municipality_slug, wijk_slug)
     return _list({"wijk": wijk, "municipality": wijk.municipality}, {"wijk": wijk})
 
 
+@shared_page
 def municipality_list(municipality_slug: str) -> View:
     municipality = get_municipality_or_404(municipality_slug)
     return _list({"wijk": None, "municipality": municipality}, {"municipality": municipality})
@@ -136,6 +139,7 @@ def mine() -> str:
 # --- one initiative -----------------------------------------------------------------------
 
 
+@shared_page
 def show(initiative_id: int) -> View:
     initiative = get_initiative_or_404(initiative_id)
     original = request.args.get("original") == "1"
@@ -149,10 +153,12 @@ def show(initiative_id: int) -> View:
         has_supported=queries.has_supported(user, initiative),
         is_following=queries.is_following(user, initiative),
         comments=queries.top_level_comments(initiative),
-        comment_form=CommentForm(),
-        flag_form=FlagForm(),
-        photo_form=PhotoForm(),
-        realised_form=RealisedForm(),
+        # A form makes the session's CSRF token as it is made: only for who may use it, so
+        # that a visitor's page stays shareable (blueprints/caching.py).
+        comment_form=CommentForm() if user else None,
+        flag_form=FlagForm() if user else None,
+        photo_form=PhotoForm() if user else None,
+        realised_form=RealisedForm() if user else None,
     )
 
 

@@ -17,6 +17,7 @@ from samenhang.blueprints.caching import (
     cached_page,
     is_shareable_request,
     private_page,
+    shared_page,
 )
 from samenhang.blueprints.places.views import get_wijk_or_404
 from samenhang.blueprints.voting import forms
@@ -32,12 +33,14 @@ from samenhang.voting import counting, queries, services, turnout
 from samenhang.voting.models import BallotType, ProjectStatus, Round
 
 
+@shared_page
 def wijk_rounds(municipality_slug: str, wijk_slug: str) -> str:
     wijk = get_wijk_or_404(municipality_slug, wijk_slug)
     rounds = [r for r in queries.rounds_of(wijk) if can_view_round(current_user, r)]
     return render_template("voting/wijk.html", wijk=wijk, rounds=rounds)
 
 
+@shared_page
 def show(round_id: int) -> str:
     round_ = get_round_or_404(round_id)
     found = cards(round_, queries.projects_with_initiatives(round_))
