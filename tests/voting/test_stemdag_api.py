@@ -160,6 +160,45 @@ def test_refusals_are_in_the_voters_language(client: FlaskClient, setup: dict[st
     assert "letter" in english.json["message"] and "brief" in dutch.json["message"]
 
 
+def test_a_refusal_says_its_language_and_a_receipt_costs_no_locale_choice(
+    app: Flask, client: FlaskClient, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A receipt is the same in every language and no cache keeps it: the locale (the
+    user, Accept-Language) is not worked out for it. A refusal is in the voter's language
+    and says which."""
+    round_ = setup["round"]
+    refused = _post(client, round_, code="ABCD-EFGH-JKMN", choice=_ids(setup, 0))
+    assert refused.status_code == 422 and refused.headers["Content-Language"] == "en"
+    chosen: list[str] = []
+    state = app.extensions["babel"]
+    select = state.locale_selector
+    monkeypatch.setattr(state, "locale_selector", lambda: chosen.append("chosen") or select())
+    counted = _post(client, round_, code=setup["codes"][0], choice=_ids(setup, 0))
+    assert counted.status_code == 201 and "Content-Language" not in counted.headers
+    assert chosen == []
+
+
+def test_a_ballot_resolves_its_rate_limits_once(
+    client: FlaskClient, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The route's decorator checks its limits; Flask-Limiter's before_request hook would
+    resolve them a second time (and, for every other request, resolve nothing)."""
+    resolved: list[str] = []
+    resolve = limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(
+        limiter.limit_manager,
+        "resolve_limits",
+        lambda *a, **k: resolved.append("resolved") or resolve(*a, **k),
+    )
+    assert (
+        _post(client, setup["round"], code=setup["codes"][0], choice=_ids(setup, 0)).status_code
+        == 201
+    )
+    assert resolved == ["resolved"]
+    client.get("/healthz")
+    assert resolved == ["resolved"]
+
+
 @pytest.mark.parametrize(
     ("ballot_type", "settings", "choice", "points", "message"),
     [
