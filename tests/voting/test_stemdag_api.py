@@ -199,6 +199,32 @@ def test_a_ballot_resolves_its_rate_limits_once(
     assert resolved == ["resolved"]
 
 
+def test_a_ballots_owner_hash_is_the_same_however_it_was_written(
+    client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    """On PostgreSQL one statement spends the code and writes the ballot, its owner hash
+    finished by the database: it must be what `_owner_hash` gives for the code's key, or a
+    receipt could no longer change its ballot."""
+    from samenhang.voting.services.ballots import _owner_hash
+
+    round_, code = setup["round"], setup["codes"][0]
+    receipt = _post(client, round_, code=code, choice=_ids(setup, 0)).json["receipt"]
+    code_id = db.session.scalar(
+        select(StemCode.id).where(
+            StemCode.round_id == round_.id,
+            StemCode.code_hash == stemcodes.hash_code(round_.salt, code),
+        )
+    )
+    ballot = db.session.scalars(select(Ballot).where(Ballot.round_id == round_.id)).one()
+    assert ballot.owner_hash == _owner_hash(round_, receipt, f"c{code_id}")
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(VoterRecord).where(VoterRecord.stemcode_id == code_id)
+        )
+        == 1
+    )
+
+
 @pytest.mark.parametrize(
     ("ballot_type", "settings", "choice", "points", "message"),
     [
