@@ -31,17 +31,27 @@ CONTENT_SECURITY_POLICY = content_security_policy()
 
 def init_security_headers(app: Flask) -> None:
     production = app.config["SAMENHANG_ENV"] == "production"
+    defaults: list[tuple[str, str]] = [
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if production:
+        defaults.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    keyed = [(name.lower(), name, value) for name, value in defaults]
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        # Every answer pays for this: one pass over its headers, not one per default.
+        present = {name.lower() for name, _ in headers.items()}
+        for key, name, value in keyed:
+            if key not in present:
+                headers.add(name, value)
         # Only where the CSP forbids framing too; a route that allows it says so in its CSP.
-        if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:
-            headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if production:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if "x-frame-options" not in present and "frame-ancestors 'none'" in headers.get(
+            "Content-Security-Policy", ""
+        ):
+            headers.add("X-Frame-Options", "DENY")
         return response
