@@ -12,7 +12,7 @@ from flask import Flask
 from samenhang import i18n
 from samenhang.config import ROOT, build_config
 from samenhang.extensions import babel, csrf, db, limiter, login_manager, migrate
-from samenhang.security import init_security_headers
+from samenhang.security import SessionInterface, init_security_headers
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(Path(__file__).parent / "static"),
     )
     app.config.from_mapping(build_config(Path(app.instance_path), config))
+    app.session_interface = SessionInterface()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_logging(app)
 

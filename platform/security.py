@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import Flask, Response
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import URLSafeTimedSerializer
 
 DIRECTIVES: dict[str, str] = {
     "default-src": "'self'",
@@ -55,3 +57,19 @@ def init_security_headers(app: Flask) -> None:
         ):
             headers.add("X-Frame-Options", "DENY")
         return response
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the signing serializer built once per set of
+    keys rather than for every request (it holds no per-request state)."""
+
+    def __init__(self) -> None:
+        self._serializer: tuple[tuple[object, ...], URLSafeTimedSerializer | None] = ((), None)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        cached_keys, serializer = self._serializer
+        if keys != cached_keys:
+            serializer = super().get_signing_serializer(app)
+            self._serializer = (keys, serializer)
+        return serializer
