@@ -55,6 +55,25 @@ def init_logging(app: Flask) -> None:
     app.logger.propagate = True
 
 
+def _answer_language(response: Response) -> str | None:
+    """The language to state on an answer, if any.
+
+    Pages, feeds and JSON a cache may keep always say it. JSON that no cache keeps
+    (`no-store`: a ballot's receipt, a refusal, the health checks) says it only when the
+    request chose its locale anyway (a translated message): choosing it reads the user and
+    parses Accept-Language, the largest cost of a stemcode ballot outside the vote itself.
+    """
+    if response.mimetype in ("text/html", "application/atom+xml") or (
+        response.mimetype == "application/json" and not response.cache_control.no_store
+    ):
+        return str(get_locale() or "nl")
+    if response.mimetype == "application/json":
+        # flask-babel keeps the request's choice here once something asked for it.
+        chosen = getattr(g.get("_flask_babel"), "babel_locale", None)
+        return str(chosen) if chosen is not None else None
+    return None
+
+
 def init_request_tracing(app: Flask) -> None:
     @app.before_request
     def _start() -> None:
@@ -67,8 +86,8 @@ def init_request_tracing(app: Flask) -> None:
         response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
         # Pages depend on the language (cookie, account or Accept-Language): a shared cache
         # must keep them apart, and say which language it holds.
-        if response.mimetype in ("text/html", "application/atom+xml", "application/json"):
-            response.headers["Content-Language"] = str(get_locale() or "nl")
+        if locale := _answer_language(response):
+            response.headers["Content-Language"] = locale
             response.vary.update(("Accept-Language", "Cookie"))
         if app.config["LOG_REQUESTS"]:
             started = g.get("request_started", time.perf_counter())

@@ -12,7 +12,7 @@ from flask import Flask
 from samenhang import i18n, storage
 from samenhang.config import ROOT, build_config
 from samenhang.extensions import babel, csrf, db, limiter, login_manager, migrate
-from samenhang.security import init_security_headers
+from samenhang.security import SessionInterface, init_security_headers
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -26,12 +26,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         static_folder=str(Path(__file__).parent / "static"),
     )
     app.config.from_mapping(build_config(Path(app.instance_path), config))
+    app.session_interface = SessionInterface()
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _init_logging(app)
 
     _init_extensions(app)
     _init_request_tracing(app)
     _register_blueprints(app)
+    _check_limits_in_views_only(app)
     init_security_headers(app)
     _init_compression(app)
     _register_template_helpers(app)
@@ -61,6 +63,22 @@ def _init_extensions(app: Flask) -> None:
     from samenhang.blueprints.caching import init_page_caching
 
     init_page_caching(app)
+
+
+def _check_limits_in_views_only(app: Flask) -> None:
+    """Every rate limit here is a route's own (`limiter.limit` on its view), checked by that
+    decorator. Flask-Limiter's before_request hook would resolve the limits of every request
+    a second time (nothing for most, the route's again for a limited one): it is dropped
+    while there is no default, application, meta or blueprint limit for it to apply."""
+    manager = limiter.limit_manager
+    if (
+        manager.default_limits
+        or manager.application_limits
+        or limiter._meta_limits
+        or manager._blueprint_limits
+    ):
+        return
+    app.before_request_funcs[None].remove(limiter._check_request_limit)
 
 
 def _init_logging(app: Flask) -> None:

@@ -40,7 +40,8 @@ def build_config(instance_path: Path, override: Mapping[str, Any] | None = None)
         "SAMENHANG_ENV": environment,
         "SECRET_KEY": env.get("SAMENHANG_SECRET_KEY", DEV_SECRET_KEY),
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or _default_database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # No pool_pre_ping: samenhang.db tries only connections that sat idle.
+        "SQLALCHEMY_ENGINE_OPTIONS": {},
         "BABEL_DEFAULT_LOCALE": env.get("SAMENHANG_DEFAULT_LOCALE", "nl"),
         "BABEL_DEFAULT_TIMEZONE": "Europe/Amsterdam",
         "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),

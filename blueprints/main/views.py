@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import current_app, jsonify, redirect, render_template, url_for
+from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -8,6 +8,7 @@ from werkzeug.wrappers import Response
 
 from samenhang.accounts.services import set_locale
 from samenhang.blueprints.caching import shared_page
+from samenhang.blueprints.handling import json_answer
 from samenhang.blueprints.main.forms import LanguageForm
 from samenhang.blueprints.urls import safe_next_url
 from samenhang.extensions import csrf, db
@@ -21,7 +22,9 @@ def home() -> str:
     return render_template("main/home.html", municipalities=municipalities_with_wijken())
 
 
-def healthz() -> tuple[Response, int]:
+def healthz() -> Response:
+    """Liveness; like readiness never stored by a cache (`no-store`), so the answer needs no
+    user, locale or session."""
     try:
         db.session.execute(text("SELECT 1"))
         database = "ok"
@@ -29,15 +32,17 @@ def healthz() -> tuple[Response, int]:
         current_app.logger.exception("health check: database unreachable")
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    return jsonify(status="ok" if status == 200 else "degraded", database=database), status
+    return json_answer(
+        {"status": "ok" if status == 200 else "degraded", "database": database}, status
+    )
 
 
-def readyz() -> tuple[Response, int]:
+def readyz() -> Response:
     """Readiness: the database answers, its migrations are at head, Redis (if used) answers.
     A load balancer sends traffic only to a process that answers 200 here."""
     checks = readiness()
     ready = all(value == "ok" for value in checks.values())
-    return jsonify(status="ok" if ready else "not ready", **checks), 200 if ready else 503
+    return json_answer({"status": "ok" if ready else "not ready", **checks}, 200 if ready else 503)
 
 
 def privacy() -> str:

@@ -137,3 +137,32 @@ def test_samenhang_serve_answers_ready(tmp_path: Any) -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_a_pooled_connection_the_database_dropped_while_idle_is_replaced(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a connection that sat idle is tried before use (samenhang.db), and one the
+    database closed meanwhile (a restart) is replaced, not handed to a request."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    from samenhang.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("the database closes connections only on PostgreSQL")
+        with db.engine.connect() as connection:
+            pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        killer = create_engine(db.engine.url, poolclass=NullPool)
+        try:
+            with killer.connect() as other:
+                other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        finally:
+            killer.dispose()
+        monkeypatch.setattr("samenhang.db.PING_AFTER_IDLE_SECONDS", 0.0)
+        try:
+            with db.engine.connect() as connection:
+                assert connection.execute(text("SELECT 1")).scalar_one() == 1
+        finally:
+            db.engine.dispose()

@@ -160,6 +160,71 @@ def test_refusals_are_in_the_voters_language(client: FlaskClient, setup: dict[st
     assert "letter" in english.json["message"] and "brief" in dutch.json["message"]
 
 
+def test_a_refusal_says_its_language_and_a_receipt_costs_no_locale_choice(
+    app: Flask, client: FlaskClient, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A receipt is the same in every language and no cache keeps it: the locale (the
+    user, Accept-Language) is not worked out for it. A refusal is in the voter's language
+    and says which."""
+    round_ = setup["round"]
+    refused = _post(client, round_, code="ABCD-EFGH-JKMN", choice=_ids(setup, 0))
+    assert refused.status_code == 422 and refused.headers["Content-Language"] == "en"
+    chosen: list[str] = []
+    state = app.extensions["babel"]
+    select = state.locale_selector
+    monkeypatch.setattr(state, "locale_selector", lambda: chosen.append("chosen") or select())
+    counted = _post(client, round_, code=setup["codes"][0], choice=_ids(setup, 0))
+    assert counted.status_code == 201 and "Content-Language" not in counted.headers
+    assert chosen == []
+
+
+def test_a_ballot_resolves_its_rate_limits_once(
+    client: FlaskClient, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The route's decorator checks its limits; Flask-Limiter's before_request hook would
+    resolve them a second time (and, for every other request, resolve nothing)."""
+    resolved: list[str] = []
+    resolve = limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(
+        limiter.limit_manager,
+        "resolve_limits",
+        lambda *a, **k: resolved.append("resolved") or resolve(*a, **k),
+    )
+    assert (
+        _post(client, setup["round"], code=setup["codes"][0], choice=_ids(setup, 0)).status_code
+        == 201
+    )
+    assert resolved == ["resolved"]
+    client.get("/healthz")
+    assert resolved == ["resolved"]
+
+
+def test_a_ballots_owner_hash_is_the_same_however_it_was_written(
+    client: FlaskClient, setup: dict[str, Any]
+) -> None:
+    """On PostgreSQL one statement spends the code and writes the ballot, its owner hash
+    finished by the database: it must be what `_owner_hash` gives for the code's key, or a
+    receipt could no longer change its ballot."""
+    from samenhang.voting.services.ballots import _owner_hash
+
+    round_, code = setup["round"], setup["codes"][0]
+    receipt = _post(client, round_, code=code, choice=_ids(setup, 0)).json["receipt"]
+    code_id = db.session.scalar(
+        select(StemCode.id).where(
+            StemCode.round_id == round_.id,
+            StemCode.code_hash == stemcodes.hash_code(round_.salt, code),
+        )
+    )
+    ballot = db.session.scalars(select(Ballot).where(Ballot.round_id == round_.id)).one()
+    assert ballot.owner_hash == _owner_hash(round_, receipt, f"c{code_id}")
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(VoterRecord).where(VoterRecord.stemcode_id == code_id)
+        )
+        == 1
+    )
+
+
 @pytest.mark.parametrize(
     ("ballot_type", "settings", "choice", "points", "message"),
     [

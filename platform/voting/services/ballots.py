@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext
-from sqlalchemy import Integer, String, bindparam, select, update
+from sqlalchemy import Integer, String, bindparam, cast, func, literal_column, select, update
 from sqlalchemy.exc import IntegrityError
 
 from samenhang.accounts.models import User
@@ -399,6 +399,38 @@ _REGISTER_RESIDENT = (
     .returning(_voters.c.id)
 )
 _INSERT_BALLOT = Ballot.__table__.insert().inline()
+_ballots = Ballot.__table__
+#: PostgreSQL, a ballot with a stemcode: spend the code, register it and insert the ballot
+#: in one statement (one round trip, not two); the code's id, or no row and no ballot. The
+#: ballot's owner hash needs the code's id, so the database finishes it: sha256 of
+#: `b_owner_prefix` (see `_owner_hash_prefix`) and the id, the same value `_owner_hash` gives.
+_REGISTERED = _SPEND_AND_REGISTER_CODE.cte("registered")
+_CAST_WITH_CODE = (
+    _ballots.insert()
+    .from_select(
+        [column.name for column in _ballots.c],
+        select(
+            *(
+                func.encode(
+                    func.sha256(
+                        func.convert_to(
+                            bindparam("b_owner_prefix", type_=String)
+                            + cast(_REGISTERED.c.stemcode_id, String),
+                            literal_column("'UTF8'"),
+                        )
+                    ),
+                    literal_column("'hex'"),
+                ).label(column.name)
+                if column.name == "owner_hash"
+                # Not the columns' own names: the UPDATE above would take a parameter
+                # named like one of its columns (`id`, `round_id`) for its SET.
+                else bindparam(f"ballot_{column.name}", type_=column.type).label(column.name)
+                for column in _ballots.c
+            )
+        ).select_from(_REGISTERED),
+    )
+    .returning(_ballots.c.id)
+)
 
 
 def _refuse(round_: VotingRound, code_hash: str | None, *, can_change: bool) -> NoReturn:
@@ -530,6 +562,29 @@ def _owner_hash(round_: VotingRound, receipt: str, key: str) -> str:
     return codes.hash_code(round_.salt, f"{receipt}:{key}")
 
 
+def _owner_hash_prefix(round_: VotingRound, receipt: str) -> str:
+    """What `_owner_hash` hashes for a code's key (`c<id>`), up to the id: the database
+    appends the id it spent (`_CAST_WITH_CODE`)."""
+    return f"{round_.salt}:{codes.normalise(receipt)}C"
+
+
+def _cast_with_code(round_: VotingRound, row: dict[str, Any], receipt: str, code_hash: str) -> bool:
+    """PostgreSQL: the code spent, registered and the ballot inserted by one statement;
+    False (nothing written) when the code cannot be spent."""
+    ballot_id = db.session.connection().scalar(
+        _CAST_WITH_CODE,
+        {
+            **{f"ballot_{name}": value for name, value in row.items()},
+            "b_round": round_.id,
+            "b_salt": round_.salt,
+            "b_hash": code_hash,
+            "b_channel": Channel.online.value,
+            "b_owner_prefix": _owner_hash_prefix(round_, receipt),
+        },
+    )
+    return ballot_id is not None
+
+
 def cast_ballot(
     round_: VotingRound,
     projects: dict[int, BallotProject],
@@ -550,11 +605,22 @@ def cast_ballot(
     if round_.min_age and not age_confirmed:
         raise DomainError(_l("Please confirm that you are {age} or older."), age=round_.min_age)
     validate_choice(round_, projects, choice)
-    key = register_vote(round_, credential, Channel.online)
-    row, receipt = new_ballot_row(
-        round_, choice, Channel.online, key, project_count=len(projects), profile=profile
-    )
-    db.session.connection().execute(_INSERT_BALLOT, row)
+    code_hash = credential.stemcode_hash
+    if code_hash is not None and db.session.connection().dialect.name == "postgresql":
+        # The key is the code's id, known to the database only: the row's owner hash is
+        # finished there (a placeholder key here, its hash replaced).
+        row, receipt = new_ballot_row(
+            round_, choice, Channel.online, "c", project_count=len(projects), profile=profile
+        )
+        assert receipt is not None
+        if not _cast_with_code(round_, row, receipt, code_hash):
+            _refuse(round_, code_hash, can_change=round_.allows_changes)
+    else:
+        key = register_vote(round_, credential, Channel.online)
+        row, receipt = new_ballot_row(
+            round_, choice, Channel.online, key, project_count=len(projects), profile=profile
+        )
+        db.session.connection().execute(_INSERT_BALLOT, row)
     # The live estimate of turnout by language: counted outside the database, and only once
     # this transaction commits (a refused or rolled-back ballot is never counted).
     live.note_ballot(round_.id, profile.language if profile else None)
