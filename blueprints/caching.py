@@ -379,12 +379,17 @@ def _track_public_writes() -> None:
 # --- shared public pages ------------------------------------------------------------------
 
 
+T = TypeVar("T")
+
+
 @dataclass
 class SharedPages:
     cache: PageCache
     generation: ContentGeneration
     _rendering: dict[Hashable, threading.Event] = field(default_factory=dict)
     _guard: threading.Lock = field(default_factory=threading.Lock)
+    _memo: dict[Hashable, Any] = field(default_factory=dict)
+    _memo_generation: int | None = None
 
     def claim(self, key: Hashable) -> threading.Event | None:
         """None: this thread renders the missing page (then `done`). Else the sign that
@@ -401,6 +406,26 @@ class SharedPages:
             rendering = self._rendering.pop(key, None)
         if rendering is not None:
             rendering.set()
+
+    def remembered(self, key: Hashable, read: Callable[[], T]) -> T:
+        """What `read` gave for `key` in the current content generation: a small fact a
+        shared answer needs before its cache can answer (the moment of a published count)
+        is read once per change of content, not once per visitor. Read every time when the
+        generation is not known."""
+        generation = self.generation.current()
+        if generation is None:
+            return read()
+        with self._guard:
+            if self._memo_generation != generation:
+                self._memo.clear()
+                self._memo_generation = generation
+            if key in self._memo:
+                return self._memo[key]  # type: ignore[no-any-return]
+        value = read()
+        with self._guard:
+            if self._memo_generation == generation:
+                self._memo[key] = value
+        return value
 
 
 #: How long a request waits for another thread's rendering of its page before rendering it
@@ -455,6 +480,12 @@ def _store(cache: PageCache, key: Hashable, response: Response) -> CachedPage:
         mimetype=response.mimetype or "text/html",
         headers=headers,
     )
+
+
+def remembered(key: Hashable, read: Callable[[], T]) -> T:
+    """`SharedPages.remembered`, or `read()` when the page cache is off."""
+    pages: SharedPages | None = current_app.extensions.get("shared_pages")
+    return read() if pages is None else pages.remembered(key, read)
 
 
 def shared_page(view: V) -> V:

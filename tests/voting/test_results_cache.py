@@ -12,6 +12,7 @@ from factories.accounts import WijkmanagerFactory
 from factories.places import WijkFactory
 from factories.voting import ProjectFactory, RoundFactory
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from samenhang.blueprints.voting.views.public import RESULTS_CACHE
 from samenhang.extensions import db
@@ -109,6 +110,35 @@ def test_a_recount_is_a_new_entry(client: FlaskClient, published: dict[str, Any]
     assert again.status_code == 200  # rendered again for the new count
     assert "A new name for the project" in again.text
     assert again.headers["ETag"] != first.headers["ETag"]
+    assert len(RESULTS_CACHE) == 2
+
+
+def test_a_hit_reads_nothing_until_the_content_changes(
+    client: FlaskClient, published: dict[str, Any]
+) -> None:
+    """The moment of the count is remembered per content generation: a crowd of readers
+    costs the database nothing, and a publication or recount (a write) is seen at once."""
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    assert client.get(published["url"]).status_code == 200
+    engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(published["url"]).status_code == 200
+        assert statements == []
+        round_: Round = published["round"]
+        round_.phase = Phase.counting
+        counting.count_round(round_, actor=published["manager"])
+        round_.phase = Phase.results
+        db.session.commit()
+        statements.clear()
+        assert client.get(published["url"]).status_code == 200
+        assert statements  # the new count was looked up
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
     assert len(RESULTS_CACHE) == 2
 
 

@@ -17,6 +17,7 @@ from samenhang.blueprints.caching import (
     cached_page,
     is_shareable_request,
     private_page,
+    remembered,
     shared_page,
 )
 from samenhang.blueprints.places.views import get_wijk_or_404
@@ -88,11 +89,15 @@ RESULTS_CACHE = PageCache(size=256)
 
 def results(round_id: int) -> View:
     """A published result cannot change: its page is rendered once per locale and count
-    (a recount has a new `counted_at`) and answered with ETag/Last-Modified. A hit reads
-    one value, the moment of the count; the rules of access are checked when rendering
-    (a round in the results phase is public)."""
+    (a recount has a new `counted_at`) and answered with ETag/Last-Modified. A hit needs
+    one value, the moment of the count, read once per content generation (a publication
+    or recount moves it); the rules of access are checked when rendering (a round in the
+    results phase is public)."""
     if is_shareable_request():
-        counted_at = queries.published_counted_at(round_id)
+        counted_at = remembered(
+            ("published_counted_at", round_id),
+            lambda: queries.published_counted_at(round_id),
+        )
         if counted_at is not None:
             key = (round_id, current_locale(), counted_at.isoformat())
             return cached_page(
