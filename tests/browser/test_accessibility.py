@@ -492,3 +492,21 @@ def test_keyboard_only_cast_a_ballot(new_context: NewContext, locale: str) -> No
     assert page.url.endswith("/vote/receipt"), page.url
     assert page.locator(".confirmation[role=status]").count() == 1, "the vote is counted"
     assert len(page.inner_text(".receipt-code").strip()) >= 8, "a receipt code is shown"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_radio_button_stands_before_its_label(new_context: NewContext, locale: str) -> None:
+    """NL Design System orders a field's label before its input for its own grid; in a
+    row of a radio group the button must come first: left of the words in Dutch, right of
+    them in Arabic (the age question on the ballot's review step)."""
+    page = new_context(width=360, locale=locale).new_page()
+    page.goto("/stemdag/1/vote")
+    choose_stemdag_projects(page)
+    row = page.locator(".radio-group .field-check").first
+    button = row.locator("input[type=radio]").bounding_box()
+    label = row.locator("label").bounding_box()
+    assert button is not None and label is not None
+    if locale == "ar":
+        assert button["x"] >= label["x"] + label["width"] - 1, (button, label)
+    else:
+        assert button["x"] + button["width"] <= label["x"] + 1, (button, label)
