@@ -151,6 +151,7 @@ PAGES = [
     Page("pot", "/bewonersbudgetten/pots/1"),
     Page("pot-ledger", "/bewonersbudgetten/pots/1/ledger"),
     Page("pot-apply", "/bewonersbudgetten/pots/1/apply", login=FATMA),
+    Page("pot-apply-first", "/bewonersbudgetten/pots/1/apply", login=NOOR),  # says what is missing
     Page("my-applications", "/bewonersbudgetten/my", login=FATMA),
     Page("pots-dashboard", "/bewonersbudgetten/manage", login=WIJKMANAGER),
     Page("application", "/bewonersbudgetten/applications/1", login=WIJKMANAGER),
