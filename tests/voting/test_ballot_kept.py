@@ -149,3 +149,58 @@ def test_a_refused_ranking_or_points_ballot_keeps_what_was_typed(
         assert answer.status_code == status
         page = answer.text if status == 422 else client.get(url).text
         assert {p: _shown(page, prefix, p) for p in values} == values
+
+
+# --- the empty ballot, kept per round and locale ------------------------------------------
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
+    assert found is not None, "the ballot form carries a CSRF token"
+    return found.group(1)
+
+
+def test_the_empty_ballot_is_kept_but_each_visitor_gets_their_own_token(
+    app: Any, round_: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many visitors with a stemcode open the same empty ballot: it is rendered once per
+    round and locale, and only the form's CSRF token is each visitor's own (and works)."""
+    from samenhang.blueprints.voting.views.vote import FRESH_BALLOTS
+
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    FRESH_BALLOTS.clear()
+    first, second = app.test_client(), app.test_client()
+    url = f"/stemdag/{round_.id}/vote"
+    page_one = first.get(url).get_data(as_text=True)
+    page_two = second.get(url).get_data(as_text=True)
+    assert len(FRESH_BALLOTS) == 1
+    token_one, token_two = _token(page_one), _token(page_two)
+    assert token_one != token_two
+    assert page_one.replace(token_one, "") == page_two.replace(token_two, "")
+    assert "\x00" not in page_one
+    # Each token belongs to its own visitor's session: swapped, the form is refused.
+    chosen = {"project": str(_ids(round_)[0]), "action": "review"}
+    refused = first.post(url, data={**chosen, "csrf_token": token_two})
+    assert refused.status_code == 400
+    sent = second.post(url, data={**chosen, "csrf_token": token_two})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/vote/review")
+    FRESH_BALLOTS.clear()
+
+
+def test_a_kept_choice_or_a_signed_in_voter_gets_their_own_page(
+    app: Any, client: FlaskClient, round_: Any, login: Any
+) -> None:
+    from samenhang.blueprints.voting.views.vote import FRESH_BALLOTS
+
+    FRESH_BALLOTS.clear()
+    url = f"/stemdag/{round_.id}/vote"
+    project = _ids(round_)[1]
+    client.post(url, data={"project": str(project), "action": "review"})
+    assert _checked(client.get(url).get_data(as_text=True), project)
+    assert len(FRESH_BALLOTS) == 0  # a page with a choice is not kept
+    signed_in = login(WijkmanagerFactory())
+    signed_in.get(url)
+    assert len(FRESH_BALLOTS) == 0
+    FRESH_BALLOTS.clear()

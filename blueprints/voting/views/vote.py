@@ -7,8 +7,10 @@ from typing import Any
 from flask import redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from werkzeug.wrappers import Response
 
+from samenhang.blueprints.caching import PageCache, is_shareable_request
 from samenhang.blueprints.forms import render_form_error
 from samenhang.blueprints.handling import flash_errors, form_errors
 from samenhang.blueprints.voting import forms
@@ -21,6 +23,7 @@ from samenhang.blueprints.voting.views.common import (
     round_url,
     save_ballot_state,
 )
+from samenhang.db import utcnow
 from samenhang.errors import DomainError
 from samenhang.extensions import db
 from samenhang.i18n import current_locale
@@ -160,7 +163,31 @@ def ballot(round_id: int) -> View:
     # Updating the running total is no error: only a refused ballot answers 422.
     if form.errors:
         return render_form_error("voting/ballot.html", **context)
+    if choice is None and request.method == "GET" and is_shareable_request():
+        return _fresh_ballot(round_, context)
     return render_template("voting/ballot.html", **context)
+
+
+#: The ballot page as a visitor with a stemcode first sees it (nothing chosen), rendered
+#: once per round and locale for a minute while the round votes, like its cards.
+FRESH_BALLOTS = PageCache(size=64, ttl=60.0)
+#: Where the visitor's own CSRF token goes in a kept page: the only part that is theirs.
+_TOKEN_HOLE = "\x00csrf-token\x00"
+
+
+def _fresh_ballot(round_: Round, context: dict[str, Any]) -> str:
+    """A stemdag evening is many visitors opening the same empty ballot: the page is the
+    same for all of them (not signed in, nothing flashed, nothing chosen) except for the
+    form's CSRF token, which is put in for each visitor."""
+    token = generate_csrf()
+    key = (round_.id, round_.salt, current_locale())
+    kept = FRESH_BALLOTS.get(key)
+    if kept is None:
+        html = render_template("voting/ballot.html", **context)
+        # The token is a signed random value: it stands in the page only where a form
+        # carries it.
+        kept = FRESH_BALLOTS.put(key, html.replace(token, _TOKEN_HOLE), utcnow())
+    return kept.body.decode("utf-8").replace(_TOKEN_HOLE, token)
 
 
 def cast_form(round_: services.VotingRound, **data: Any) -> forms.CastForm:
